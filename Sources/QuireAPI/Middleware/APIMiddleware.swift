@@ -1,0 +1,18 @@
+import Hummingbird
+
+/// The middleware every route gets, outermost first: the request id wraps everything so even
+/// error responses carry it; the access log sees the final status; errors become JSON; then the
+/// body limit.
+public enum APIMiddleware {
+    public static func add(to router: Router<QuireRequestContext>, routes: RouteTable, maxBodyBytes: Int) {
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ErrorMiddleware(routes: routes))
+        router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
+    }
+
+    /// Records the router's routes once they are all added, for 405 detection.
+    public static func finish(_ router: Router<QuireRequestContext>, routes: RouteTable) {
+        routes.load(router.routes)
+    }
+}

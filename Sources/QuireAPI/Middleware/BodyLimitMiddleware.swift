@@ -1,0 +1,25 @@
+import Hummingbird
+
+/// Refuses request bodies over the configured limit (default 1 MiB) with a 413 before any handler
+/// reads them: by `Content-Length` when the client sends one, else while collecting the stream.
+struct BodyLimitMiddleware: RouterMiddleware {
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: QuireRequestContext, next: (Request, QuireRequestContext) async throws -> Response) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw tooLarge
+        }
+        guard [.post, .put, .patch].contains(request.method) else { return try await next(request, context) }
+        var request = request
+        do {
+            _ = try await request.collectBody(upTo: maxBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge
+        }
+        return try await next(request, context)
+    }
+
+    private var tooLarge: APIError {
+        APIError(.contentTooLarge, code: "body_too_large", message: "request body is over the limit of \(maxBytes) bytes")
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+
+/// What Quire's handlers know about a request beyond the request itself.
+public struct QuireRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The id shown in logs and in the `X-Request-Id` header.
+    public var requestID: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    // BodyLimitMiddleware enforces the configured limit before a handler decodes anything.
+    public var maxUploadSize: Int { .max }
+    public var requestDecoder: JSONDecoder { JSONCoding.decoder }
+    public var responseEncoder: JSONEncoder { JSONCoding.encoder }
+}
+
+
+/// JSON on the wire is snake_case, as in BookWyrm and Mastodon.
+enum JSONCoding {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

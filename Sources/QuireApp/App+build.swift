@@ -1,0 +1,34 @@
+import Hummingbird
+import Logging
+import QuireAPI
+import QuireStore
+
+/// The route table: every controller and the middleware in front of them.
+public func buildRouter(database: Database, configuration: QuireConfiguration) -> (Router<QuireRequestContext>, RouteTable) {
+    let router = Router(context: QuireRequestContext.self)
+    let routes = RouteTable()
+    APIMiddleware.add(to: router, routes: routes, maxBodyBytes: configuration.maxBodyBytes)
+    HealthController(database: database).addRoutes(to: router)
+    APIMiddleware.finish(router, routes: routes)
+    return (router, routes)
+}
+
+/// The HTTP application with the database as a service started before it and stopped after it.
+/// Migrations run before the server accepts its first connection.
+public func buildApplication(database: Database, configuration: QuireConfiguration, logger: Logger) -> some ApplicationProtocol {
+    let (router, _) = buildRouter(database: database, configuration: configuration)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "quire"),
+        services: [DatabaseService(database)],
+        logger: logger
+    )
+    app.beforeServerStarts {
+        try await database.ping(timeout: .seconds(10))
+        let applied = try await Migrator(database: database).migrate()
+        if !applied.isEmpty {
+            logger.info("applied migrations", metadata: ["versions": "\(applied.map(\.version))"])
+        }
+    }
+    return app
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import QuireStore
+
+/// Everything `quire` can be told, from flags first, then `QUIRE_*` environment variables, then defaults.
+public struct QuireConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var databaseURL = DatabaseURL.defaultSQLite
+    /// Connections per process: PostgreSQL pool size, or the number of SQLite reader connections.
+    public var poolSize = 4
+    public var logLevel = Logger.Level.info
+    public var logFormat = LogFormat.text
+    public var maxBodyBytes = 1 << 20
+    /// How long a graceful shutdown waits for in-flight requests before cancelling them.
+    public var shutdownGrace = Duration.seconds(10)
+
+    public init() {}
+
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    /// Values as given on the command line, each nil when the flag was not used.
+    public struct Overrides: Sendable {
+        public var host: String?
+        public var port: Int?
+        public var databaseURL: String?
+        public var poolSize: Int?
+        public var logLevel: String?
+        public var logFormat: String?
+        public init() {}
+    }
+
+    /// Resolves flags over the environment over defaults, checking each value.
+    public static func resolve(
+        _ flags: Overrides, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> QuireConfiguration {
+        var configuration = QuireConfiguration()
+        func value(_ flag: String?, _ variable: String) -> (String, String)? {
+            if let flag { return (flag, "--" + variable.dropFirst("QUIRE_".count).lowercased().replacingOccurrences(of: "_", with: "-")) }
+            if let env = environment[variable], !env.isEmpty { return (env, variable) }
+            return nil
+        }
+        if let (text, source) = value(flags.host, "QUIRE_HOST") {
+            guard !text.isEmpty else { throw ConfigurationError("\(source) must not be empty") }
+            configuration.host = text
+        }
+        if let (text, source) = value(flags.port.map(String.init), "QUIRE_PORT") {
+            guard let port = Int(text), (0...65535).contains(port) else {
+                throw ConfigurationError("\(source) must be a port number from 0 to 65535, got \(text)")
+            }
+            configuration.port = port
+        }
+        if let (text, source) = value(flags.databaseURL, "QUIRE_DATABASE_URL") {
+            do { configuration.databaseURL = try DatabaseURL(parsing: text) } catch {
+                throw ConfigurationError("\(source): \(error)")
+            }
+        }
+        if let (text, source) = value(flags.poolSize.map(String.init), "QUIRE_POOL_SIZE") {
+            guard let size = Int(text), (1...200).contains(size) else {
+                throw ConfigurationError("\(source) must be a number from 1 to 200, got \(text)")
+            }
+            configuration.poolSize = size
+        }
+        if let (text, source) = value(flags.logLevel, "QUIRE_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw ConfigurationError("\(source) must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \(text)")
+            }
+            configuration.logLevel = level
+        }
+        if let (text, source) = value(flags.logFormat, "QUIRE_LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: text.lowercased()) else {
+                throw ConfigurationError("\(source) must be text or json, got \(text)")
+            }
+            configuration.logFormat = format
+        }
+        if let text = environment["QUIRE_MAX_BODY_BYTES"], !text.isEmpty {
+            guard let bytes = Int(text), bytes >= 1024 else {
+                throw ConfigurationError("QUIRE_MAX_BODY_BYTES must be a number of bytes, at least 1024, got \(text)")
+            }
+            configuration.maxBodyBytes = bytes
+        }
+        return configuration
+    }
+}
+
+/// A configuration value that can't work, said in one line.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

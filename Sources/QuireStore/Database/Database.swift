@@ -1,0 +1,151 @@
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import ServiceLifecycle
+
+/// Quire's database: one API over SQLite and PostgreSQL. Every statement runs through
+/// `read` or `write`, which hand out a metered `SQLDatabase` (see `StatementMeter`).
+public final class Database: Sendable {
+    public let engine: DatabaseEngine
+    public let url: DatabaseURL
+    let logger: Logger
+    private let backend: Backend
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteConnections)
+        case postgres(PostgresClient)
+    }
+
+    private init(url: DatabaseURL, backend: Backend, logger: Logger) {
+        self.url = url
+        self.engine = url.engine
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the database. SQLite files are created on first open; PostgreSQL connections are made
+    /// lazily by the pool once `run()` is running.
+    public static func open(_ url: DatabaseURL, poolSize: Int, logger: Logger) async throws -> Database {
+        switch url {
+        case .sqlite(let path):
+            let connections = try await SQLiteConnections.open(path: path, readers: max(1, poolSize), logger: logger)
+            return Database(url: url, backend: .sqlite(connections), logger: logger)
+        case .postgres(let text):
+            let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize)
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            return Database(url: url, backend: .postgres(client), logger: logger)
+        }
+    }
+
+    /// Runs what the engine needs in the background (PostgreSQL's pool) until cancelled or shut down
+    /// gracefully, then closes the connections.
+    public func run() async throws {
+        switch backend {
+        case .sqlite(let connections):
+            try? await gracefulShutdown()
+            await connections.close()
+        case .postgres(let client):
+            await client.run()
+        }
+    }
+
+    /// Runs `body` on a connection for reading. On SQLite this is one of the reader connections,
+    /// so reads never wait for the writer.
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let connections):
+            try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil))) }
+        case .postgres(let client):
+            try await client.withConnection { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil))) }
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// SQLite starts it with `BEGIN IMMEDIATE` on the single writer connection, so it takes the
+    /// write lock up front instead of failing with SQLITE_BUSY on its first write.
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let connections):
+            try await connections.writer.with { connection in
+                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil)), begin: "BEGIN IMMEDIATE", body)
+            }
+        case .postgres(let client):
+            try await client.withConnection { connection in
+                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil)), begin: "BEGIN", body)
+            }
+        }
+    }
+
+    private static func transaction<T: Sendable>(
+        _ db: any SQLDatabase, begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await db.execute(sql: SQLRaw(begin)) { _ in }
+        do {
+            let result = try await body(db)
+            try await db.execute(sql: SQLRaw("COMMIT")) { _ in }
+            return result
+        } catch {
+            try? await db.execute(sql: SQLRaw("ROLLBACK")) { _ in }
+            throw error
+        }
+    }
+
+    /// Answers whether the database responds to a trivial query within `timeout`.
+    public func ping(timeout: Duration = .seconds(5)) async throws {
+        try await withDeadline(timeout, failure: DatabaseError.unavailable("database \(url) did not answer within \(timeout)")) {
+            _ = try await self.read { try await $0.raw("SELECT 1 AS one").all() }
+        }
+    }
+
+    /// Connections in use and tasks waiting for one, for the pool metrics.
+    public func poolUsage() async -> (inUse: Int, waiting: Int)? {
+        switch backend {
+        case .sqlite(let connections): await (connections.readers.inUse + connections.writer.inUse, connections.readers.waiting + connections.writer.waiting)
+        case .postgres: nil
+        }
+    }
+}
+
+/// The database as a swift-service-lifecycle service: it goes last in the shutdown order.
+public struct DatabaseService: Service {
+    let database: Database
+    public init(_ database: Database) { self.database = database }
+    public func run() async throws { try await database.run() }
+}
+
+/// Runs `body`, throwing `failure` if it has not finished after `timeout`.
+func withDeadline<T: Sendable>(
+    _ timeout: Duration, failure: any Error & Sendable, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let result = first else { throw failure }
+        return result
+    }
+}
+
+extension PostgresClient.Configuration {
+    init(url: String, poolSize: Int) throws {
+        let core = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let tls: PostgresClient.Configuration.TLS =
+            switch (core.tls.isEnforced, core.tls.isAllowed, core.tls.sslContext) {
+            case (true, _, let context?): .require(context.configuration)
+            case (_, true, let context?): .prefer(context.configuration)
+            default: .disable
+            }
+        guard let host = core.host, let port = core.port else {
+            throw DatabaseError.badConfiguration("postgres URL must name a host and port")
+        }
+        self.init(host: host, port: port, username: core.username, password: core.password, database: core.database, tls: tls)
+        self.options.maximumConnections = max(1, poolSize)
+        self.options.connectTimeout = .seconds(5)
+    }
+}

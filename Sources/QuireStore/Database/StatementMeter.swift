@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import SQLKit
+import Synchronization
+
+/// The one choke point every SQL statement passes through: it counts and times each statement
+/// (Prometheus metrics by kind) and hands it to the task's `StatementRecorder`, if any, so a
+/// request can report its statement count and a test can assert query counts.
+struct MeteredSQLDatabase: SQLDatabase {
+    let base: any SQLDatabase
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        let sql = serialize(query).sql
+        let start = ContinuousClock.now
+        return base.execute(sql: query, onRow).always { _ in
+            StatementMeter.record(sql: sql, duration: ContinuousClock.now - start)
+        }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        let sql = serialize(query).sql
+        let start = ContinuousClock.now
+        defer { StatementMeter.record(sql: sql, duration: ContinuousClock.now - start) }
+        try await base.execute(sql: query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await base.withSession { try await closure(MeteredSQLDatabase(base: $0)) }
+    }
+}
+
+/// Statement kinds used as the metric label; a small fixed set keeps the label cardinality bounded.
+enum StatementKind: String, CaseIterable {
+    case select, insert, update, delete, transaction, ddl, other
+
+    init(sql: String) {
+        let keyword = sql.prefix { !$0.isWhitespace && $0 != "(" }.lowercased()
+        switch keyword {
+        case "select", "with": self = .select
+        case "insert": self = .insert
+        case "update": self = .update
+        case "delete": self = .delete
+        case "begin", "commit", "rollback", "savepoint", "release": self = .transaction
+        case "create", "alter", "drop": self = .ddl
+        default: self = .other
+        }
+    }
+}
+
+enum StatementMeter {
+    private struct Instruments {
+        let counter: Counter
+        let timer: Metrics.Timer
+    }
+
+    // Built once per kind: looking metrics up in the factory on every statement would cost a lock each time.
+    private static let instruments: [StatementKind: Instruments] = Dictionary(
+        uniqueKeysWithValues: StatementKind.allCases.map { kind in
+            let dimensions = [("kind", kind.rawValue)]
+            return (kind, Instruments(
+                counter: Counter(label: "quire_sql_statements_total", dimensions: dimensions),
+                timer: Metrics.Timer(label: "quire_sql_statement_duration_seconds", dimensions: dimensions)
+            ))
+        }
+    )
+
+    static func record(sql: String, duration: Duration) {
+        let kind = StatementKind(sql: sql)
+        if let instruments = instruments[kind] {
+            instruments.counter.increment()
+            instruments.timer.recordNanoseconds(duration.nanoseconds)
+        }
+        StatementRecorder.current?.record(sql: sql, duration: duration)
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+/// Collects the statements run by one task tree: a request (for its log line) or a test (for query counts).
+public final class StatementRecorder: Sendable {
+    @TaskLocal public static var current: StatementRecorder?
+
+    private let state = Mutex<(statements: [String], nanoseconds: Int64)>(([], 0))
+
+    public init() {}
+
+    /// The SQL text of each statement, in order, without parameter values.
+    public var statements: [String] { state.withLock { $0.statements } }
+    public var count: Int { state.withLock { $0.statements.count } }
+    public var totalDuration: Duration { .nanoseconds(state.withLock { $0.nanoseconds }) }
+
+    func record(sql: String, duration: Duration) {
+        state.withLock {
+            $0.statements.append(sql)
+            $0.nanoseconds += duration.nanoseconds
+        }
+    }
+
+    /// Runs `body` with a fresh recorder and returns it with the body's result.
+    public static func recording<T>(_ body: () async throws -> T) async rethrows -> (T, StatementRecorder) {
+        let recorder = StatementRecorder()
+        let result = try await $current.withValue(recorder) { try await body() }
+        return (result, recorder)
+    }
+}

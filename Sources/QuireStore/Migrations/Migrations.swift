@@ -1,0 +1,6 @@
+/// Every migration, in the order it is applied. Append only: an applied migration never changes.
+public enum Migrations {
+    public static let all: [Migration] = [
+        m001CreateUsers,
+    ]
+}

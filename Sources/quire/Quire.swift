@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import QuireApp
+import QuireStore
+
+@main
+struct Quire: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quire",
+        abstract: "A self-hostable social reading server.",
+        subcommands: [Serve.self, Migrate.self]
+    )
+}
+
+/// Flags shared by every command that opens the database.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(help: "Database URL: sqlite:///path/quire.sqlite or postgres://user:pass@host:port/db (QUIRE_DATABASE_URL).")
+    var databaseURL: String?
+    @Option(help: "Database connections per process (QUIRE_POOL_SIZE, default 4).")
+    var poolSize: Int?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (QUIRE_LOG_LEVEL).")
+    var logLevel: String?
+    @Option(help: "Log format: text or json (QUIRE_LOG_FORMAT).")
+    var logFormat: String?
+
+    var overrides: QuireConfiguration.Overrides {
+        var overrides = QuireConfiguration.Overrides()
+        overrides.databaseURL = databaseURL
+        overrides.poolSize = poolSize
+        overrides.logLevel = logLevel
+        overrides.logFormat = logFormat
+        return overrides
+    }
+}
+
+/// Resolves the configuration and sets up logging, or exits with one line on standard error.
+func startUp(_ overrides: QuireConfiguration.Overrides) throws -> QuireConfiguration {
+    do {
+        let configuration = try QuireConfiguration.resolve(overrides)
+        LogSetup.bootstrap(configuration)
+        return configuration
+    } catch {
+        fail(error)
+    }
+}
+
+func fail(_ error: any Error) -> Never {
+    FileHandle.standardError.write(Data("quire: \(Commands.oneLine(error))\n".utf8))
+    exit(1)
+}
