@@ -47,6 +47,7 @@ let package = Package(
                 "QuireCore", "QuireStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,14 +73,18 @@ let package = Package(
             dependencies: [
                 "QuireApp", "QuireStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "QuireAppTests", dependencies: ["TestSupport", "QuireStore"]),
         .testTarget(name: "QuireStoreTests", dependencies: ["TestSupport", "QuireStore"]),
         .testTarget(
             name: "QuireAPITests",
             dependencies: [
-                "TestSupport", "QuireApp",
+                "TestSupport", "QuireApp", "QuireAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -9,6 +9,7 @@ public func buildRouter(database: Database, configuration: QuireConfiguration) -
     let routes = RouteTable()
     APIMiddleware.add(to: router, routes: routes, maxBodyBytes: configuration.maxBodyBytes)
     HealthController(database: database).addRoutes(to: router)
+    AccountsController(database: database, bcryptCost: configuration.bcryptCost).addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)
 }

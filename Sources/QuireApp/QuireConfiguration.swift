@@ -12,6 +12,8 @@ public struct QuireConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
     public var maxBodyBytes = 1 << 20
+    /// bcrypt work factor for new password hashes (QUIRE_BCRYPT_COST); tests lower it to stay fast.
+    public var bcryptCost: UInt8 = 12
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -80,6 +82,12 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("QUIRE_MAX_BODY_BYTES must be a number of bytes, at least 1024, got \(text)")
             }
             configuration.maxBodyBytes = bytes
+        }
+        if let text = environment["QUIRE_BCRYPT_COST"], !text.isEmpty {
+            guard let cost = UInt8(text), (4...16).contains(cost) else {
+                throw ConfigurationError("QUIRE_BCRYPT_COST must be a number from 4 to 16, got \(text)")
+            }
+            configuration.bcryptCost = cost
         }
         return configuration
     }

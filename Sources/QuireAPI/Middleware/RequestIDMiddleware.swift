@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 
 extension HTTPField.Name {
-    static let requestID = Self("X-Request-Id")!
+    public static let requestID = Self("X-Request-Id")!
 }
 
 /// Gives every request an id (the client's `X-Request-Id` when it is sane, else a new one), puts

@@ -5,6 +5,7 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Quire's database: one API over SQLite and PostgreSQL. Every statement runs through
 /// `read` or `write`, which hand out a metered `SQLDatabase` (see `StatementMeter`).
@@ -13,6 +14,7 @@ public final class Database: Sendable {
     public let url: DatabaseURL
     let logger: Logger
     private let backend: Backend
+    private let running = Mutex(false)
 
     private enum Backend: Sendable {
         case sqlite(SQLiteConnections)
@@ -35,14 +37,34 @@ public final class Database: Sendable {
             return Database(url: url, backend: .sqlite(connections), logger: logger)
         case .postgres(let text):
             let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize)
+            try await preflight(text, logger: logger)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             return Database(url: url, backend: .postgres(client), logger: logger)
         }
     }
 
+    /// One direct connection before the pool starts, so an unreachable server or a refused login
+    /// is reported at once with its reason, instead of as a pool that keeps retrying.
+    private static func preflight(_ url: String, logger: Logger) async throws {
+        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch let error as PSQLError {
+            let reason = error.serverInfo?[.message] ?? String(describing: error.underlying ?? error)
+            let short = reason.contains("Connection refused") ? "connection refused" : reason
+            throw DatabaseError.unavailable("cannot connect to \(DatabaseURL.redacted(url)): \(short)")
+        }
+    }
+
     /// Runs what the engine needs in the background (PostgreSQL's pool) until cancelled or shut down
     /// gracefully, then closes the connections.
+    /// A second call (the database handed to two service groups, as in tests) only waits.
     public func run() async throws {
+        guard running.withLock({ (already: inout Bool) in defer { already = true }; return !already }) else {
+            try? await gracefulShutdown()
+            return
+        }
         switch backend {
         case .sqlite(let connections):
             try? await gracefulShutdown()

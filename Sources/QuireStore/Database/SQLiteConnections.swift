@@ -46,8 +46,10 @@ final class SQLiteConnections: Sendable {
     }
 
     func close() async {
+        // The future-based close ignores task cancellation: this runs as the database service is
+        // being cancelled, and an unclosed connection would leak its file handle.
         for connection in await writer.all + readers.all {
-            try? await connection.close()
+            try? await connection.close().get()
         }
     }
 }

@@ -1,0 +1,43 @@
+/// The rules an account's fields follow, checked before anything is stored.
+public enum AccountRules {
+    public static let usernameLength = 3...30
+    public static let passwordLength = 8...128
+    public static let emailMaxLength = 254
+
+    /// Usernames are 3 to 30 of a-z, 0-9 and _; they are unique ignoring case, so the stored key
+    /// is the lower-cased form.
+    public static func usernameProblem(_ username: String) -> String? {
+        guard usernameLength.contains(username.count) else {
+            return "must be \(usernameLength.lowerBound) to \(usernameLength.upperBound) characters long"
+        }
+        guard username.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
+            return "may contain only letters a-z, digits 0-9 and _"
+        }
+        return nil
+    }
+
+    public static func usernameKey(_ username: String) -> String {
+        username.lowercased()
+    }
+
+    public static func emailProblem(_ email: String) -> String? {
+        guard email.count <= emailMaxLength else { return "must be at most \(emailMaxLength) characters long" }
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              !email.contains(where: \.isWhitespace)
+        else { return "must be an email address such as reader@example.org" }
+        return nil
+    }
+
+    public static func passwordProblem(_ password: String) -> String? {
+        guard passwordLength.contains(password.count) else {
+            return "must be \(passwordLength.lowerBound) to \(passwordLength.upperBound) characters long"
+        }
+        return nil
+    }
+}
+
+/// Who may see a profile, a shelf or a status.
+public enum Privacy: String, Sendable, Codable, CaseIterable {
+    case `public`, followers, `private`
+}
