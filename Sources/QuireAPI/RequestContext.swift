@@ -1,14 +1,22 @@
 import Foundation
 import Hummingbird
+import QuireStore
 
 /// What Quire's handlers know about a request beyond the request itself.
 public struct QuireRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The id shown in logs and in the `X-Request-Id` header.
     public var requestID: String?
+    /// The signed-in user, set by `AuthMiddleware` from the bearer token.
+    public var user: UserRecord?
+    /// The SHA-256 of the bearer token, so logging out can revoke exactly this session.
+    var tokenHash: String?
+    /// The client's IP address, for per-address rate limits.
+    public let clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     // BodyLimitMiddleware enforces the configured limit before a handler decodes anything.

@@ -7,9 +7,14 @@ import QuireStore
 public func buildRouter(database: Database, configuration: QuireConfiguration) -> (Router<QuireRequestContext>, RouteTable) {
     let router = Router(context: QuireRequestContext.self)
     let routes = RouteTable()
-    APIMiddleware.add(to: router, routes: routes, maxBodyBytes: configuration.maxBodyBytes)
+    APIMiddleware.add(to: router, routes: routes, database: database, maxBodyBytes: configuration.maxBodyBytes)
     HealthController(database: database).addRoutes(to: router)
     AccountsController(database: database, bcryptCost: configuration.bcryptCost).addRoutes(to: router)
+    SessionsController(database: database).addRoutes(to: router)
+    MeController(database: database).addRoutes(to: router)
+    EditionsController(database: database).addRoutes(to: router)
+    WorksController(database: database).addRoutes(to: router)
+    ShelvesController(database: database).addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)
 }

@@ -34,8 +34,13 @@ public struct AccountsController: Sendable {
         // bcrypt is deliberately slow, so it runs on the thread pool, never on an event loop.
         let cost = bcryptCost
         let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
-        let created = try await database.write { db in
-            try await UserQueries.create(NewUser(username: username, email: email, passwordHash: hash), on: db)
+        // The account, its four default shelves and its counter row are made together or not at all.
+        let created = try await database.write { db -> UserRecord? in
+            guard let user = try await UserQueries.create(NewUser(username: username, email: email, passwordHash: hash), on: db) else {
+                return nil
+            }
+            try await ShelfQueries.createDefaults(userID: user.id, privacy: user.defaultPrivacy, on: db)
+            return user
         }
         guard let user = created else {
             throw APIError(.conflict, code: "username_taken", message: "username: \(username) is already taken", field: "username")

@@ -1,14 +1,16 @@
 import Hummingbird
+import QuireStore
 
 /// The middleware every route gets, outermost first: the request id wraps everything so even
 /// error responses carry it; the access log sees the final status; errors become JSON; then the
-/// body limit.
+/// body limit, then the bearer token.
 public enum APIMiddleware {
-    public static func add(to router: Router<QuireRequestContext>, routes: RouteTable, maxBodyBytes: Int) {
+    public static func add(to router: Router<QuireRequestContext>, routes: RouteTable, database: Database, maxBodyBytes: Int) {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes))
         router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
+        router.add(middleware: AuthMiddleware(database: database))
     }
 
     /// Records the router's routes once they are all added, for 405 detection.

@@ -2,5 +2,8 @@
 public enum Migrations {
     public static let all: [Migration] = [
         m001CreateUsers,
+        m002CreateSessions,
+        m003CreateCatalog,
+        m004CreateShelves,
     ]
 }

@@ -27,6 +27,21 @@ public struct NewUser: Sendable {
     }
 }
 
+/// Changes to an account; nil leaves a field as it is, `.some(nil)` clears it.
+public struct UserChanges: Sendable {
+    public var displayName: String??
+    public var bio: String??
+    public var defaultPrivacy: String?
+    public var manuallyApprovesFollowers: Bool?
+
+    public init(displayName: String??, bio: String??, defaultPrivacy: String?, manuallyApprovesFollowers: Bool?) {
+        self.displayName = displayName
+        self.bio = bio
+        self.defaultPrivacy = defaultPrivacy
+        self.manuallyApprovesFollowers = manuallyApprovesFollowers
+    }
+}
+
 /// Reads and writes of `users`.
 public enum UserQueries {
     static let columns = ["id", "username", "display_name", "bio", "default_privacy", "manually_approves_followers", "is_admin", "created_at"]
@@ -48,6 +63,34 @@ public enum UserQueries {
         try await db.select().columns(columns.map { SQLColumn($0) }).from("users")
             .where("username_key", .equal, AccountRules.usernameKey(username))
             .first().map(decode)
+    }
+
+    /// Applies `changes` and returns the account as it now is.
+    public static func update(_ id: Int64, _ changes: UserChanges, on db: any SQLDatabase) async throws -> UserRecord? {
+        let update = db.update("users").where("id", .equal, id)
+        guard changes.displayName != nil || changes.bio != nil || changes.defaultPrivacy != nil || changes.manuallyApprovesFollowers != nil else {
+            return try await db.select().columns(columns.map { SQLColumn($0) }).from("users").where("id", .equal, id).first().map(decode)
+        }
+        if let value = changes.displayName { update.set("display_name", to: value) }
+        if let value = changes.bio { update.set("bio", to: value) }
+        if let value = changes.defaultPrivacy { update.set("default_privacy", to: value) }
+        if let value = changes.manuallyApprovesFollowers { update.set("manually_approves_followers", to: value) }
+        return try await update.returning(columns.map { SQLColumn($0) }).first().map(decode)
+    }
+
+    /// Makes a user an administrator; returns whether the user exists.
+    public static func grantAdmin(username: String, on db: any SQLDatabase) async throws -> Bool {
+        try await db.update("users").set("is_admin", to: true)
+            .where("username_key", .equal, AccountRules.usernameKey(username))
+            .returning("id").first() != nil
+    }
+
+    /// The user and their password hash, for logging in.
+    public static func findWithPassword(username: String, on db: any SQLDatabase) async throws -> (user: UserRecord, passwordHash: String?)? {
+        guard let row = try await db.select().columns((columns + ["password_hash"]).map { SQLColumn($0) }).from("users")
+            .where("username_key", .equal, AccountRules.usernameKey(username)).first()
+        else { return nil }
+        return (try decode(row), try row.decode(column: "password_hash", as: String?.self))
     }
 
     static func decode(_ row: any SQLRow) throws -> UserRecord {

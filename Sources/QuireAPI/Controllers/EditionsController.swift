@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import QuireCore
+import QuireStore
+
+/// The catalog's editions.
+///
+///     POST  /v1/editions        add an edition (and its work and authors when new)
+///     GET   /v1/editions/{id}   one edition with its authors
+///     PATCH /v1/editions/{id}   edit it (the user who added it, or an administrator)
+///     GET   /v1/isbn/{isbn}     the edition with this ISBN-10 or ISBN-13
+public struct EditionsController: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public func addRoutes(to router: Router<QuireRequestContext>) {
+        router.post("/v1/editions", use: create)
+        router.get("/v1/editions/{id}", use: show)
+        router.patch("/v1/editions/{id}", use: update)
+        router.get("/v1/isbn/{isbn}", use: byISBN)
+    }
+
+    static let maxAuthors = 20
+
+    @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let input = try await request.decode(as: EditionInput.self, context: context)
+        guard input.title != nil else { throw APIError.invalid("title", "is required") }
+        var fields = EditionFields()
+        try EditionValidation.apply(input, to: &fields)
+        var new = fields.newEdition
+        new.authorNames = try EditionValidation.list(input.authors ?? [], "authors", maxItems: Self.maxAuthors, maxLength: 200)
+        new.authorIDs = input.authorIds ?? []
+        guard new.authorIDs.count <= Self.maxAuthors else { throw APIError.invalid("author_ids", "may have at most \(Self.maxAuthors) entries") }
+        new.workID = input.workId
+        new.createdBy = user.id
+        let edition = new
+        let result = try await database.write { try await EditionQueries.create(edition, on: $0) }
+        switch result {
+        case .created(let edition, let authors):
+            return try JSONBody.response(EditionResponse(edition, authors: authors), status: .created,
+                                         headers: [.location: "/v1/editions/\(edition.id)"])
+        case .isbnTaken(let existing):
+            throw APIError(.conflict, code: "isbn_taken", message: "isbn_13: edition \(existing) already has this ISBN", field: "isbn_13")
+        case .unknownAuthors(let ids):
+            throw APIError.invalid("author_ids", "no author with id \(ids.map(String.init).joined(separator: ", "))")
+        case .unknownWork:
+            throw APIError.invalid("work_id", "no work with this id")
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let selection = try FieldSelection.parse(request, for: EditionResponse.self)
+        let id = try request.id("id", context: context, what: "edition")
+        let response = try await database.read { db -> EditionResponse? in
+            guard let edition = try await EditionQueries.find(id, on: db) else { return nil }
+            return EditionResponse(edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
+        }
+        guard let response else { throw APIError.notFound("edition") }
+        return try JSONBody.response(response, selection: selection)
+    }
+
+    @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try request.id("id", context: context, what: "edition")
+        let input = try await request.decode(as: EditionInput.self, context: context)
+        let response = try await database.write { db -> EditionResponse? in
+            guard let edition = try await EditionQueries.find(id, on: db) else { return nil }
+            guard user.isAdmin || edition.createdBy == user.id else {
+                throw APIError(.forbidden, code: "forbidden", message: "only the user who added this edition or an administrator may edit it")
+            }
+            var fields = EditionFields(edition)
+            try EditionValidation.apply(input, to: &fields)
+            guard let saved = try await EditionQueries.update(fields.applied(to: edition), on: db) else {
+                throw APIError(.conflict, code: "isbn_taken", message: "isbn_13: another edition already has this ISBN", field: "isbn_13")
+            }
+            return EditionResponse(saved, authors: try await AuthorQueries.byWork([saved.workID], on: db)[saved.workID] ?? [])
+        }
+        guard let response else { throw APIError.notFound("edition") }
+        return try JSONBody.response(response)
+    }
+
+    @Sendable func byISBN(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let selection = try FieldSelection.parse(request, for: EditionResponse.self)
+        let text = context.parameters.get("isbn") ?? ""
+        let isbn: ISBN
+        do { isbn = try ISBN.parse(text) } catch { throw APIError.invalid("isbn", error.message) }
+        let response = try await database.read { db -> EditionResponse? in
+            guard let edition = try await EditionQueries.find(isbn13: isbn.isbn13, on: db) else { return nil }
+            return EditionResponse(edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
+        }
+        guard let response else { throw APIError.notFound("edition with ISBN \(isbn.isbn13)") }
+        return try JSONBody.response(response, selection: selection)
+    }
+}

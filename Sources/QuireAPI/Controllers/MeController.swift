@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import QuireCore
+import QuireStore
+
+/// The signed-in user's own account.
+///
+///     GET   /v1/me   the account, with its settings
+///     PATCH /v1/me   change display_name, bio, default_privacy, manually_approves_followers
+public struct MeController: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public func addRoutes(to router: Router<QuireRequestContext>) {
+        router.get("/v1/me", use: show)
+        router.patch("/v1/me", use: update)
+    }
+
+    static let displayNameMax = 100
+    static let bioMax = 5000
+
+    /// Absent fields stay as they are; an empty display name or bio clears it.
+    struct UpdateRequest: Decodable {
+        let displayName: String?
+        let bio: String?
+        let defaultPrivacy: String?
+        let manuallyApprovesFollowers: Bool?
+    }
+
+    @Sendable func show(_ request: Request, context: QuireRequestContext) async throws -> AccountResponse {
+        AccountResponse(try context.requireUser())
+    }
+
+    @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> AccountResponse {
+        let user = try context.requireUser()
+        let input = try await request.decode(as: UpdateRequest.self, context: context)
+        if let name = input.displayName, name.count > Self.displayNameMax {
+            throw APIError.invalid("display_name", "must be at most \(Self.displayNameMax) characters long")
+        }
+        if let bio = input.bio, bio.count > Self.bioMax {
+            throw APIError.invalid("bio", "must be at most \(Self.bioMax) characters long")
+        }
+        if let privacy = input.defaultPrivacy, Privacy(rawValue: privacy) == nil {
+            throw APIError.invalid("default_privacy", "must be one of public, followers, private")
+        }
+        let changes = UserChanges(
+            displayName: input.displayName.map { $0.isEmpty ? nil : $0 },
+            bio: input.bio.map { $0.isEmpty ? nil : $0 },
+            defaultPrivacy: input.defaultPrivacy,
+            manuallyApprovesFollowers: input.manuallyApprovesFollowers)
+        let updated = try await database.write { try await UserQueries.update(user.id, changes, on: $0) }
+        guard let updated else { throw APIError.notFound("account") }
+        return AccountResponse(updated)
+    }
+}

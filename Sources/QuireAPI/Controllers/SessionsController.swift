@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+import QuireStore
+
+/// Signing in and out.
+///
+///     POST   /v1/sessions           log in with username and password; returns a bearer token
+///     DELETE /v1/sessions/current   revoke the token used for this request
+public struct SessionsController: Sendable {
+    let database: Database
+    let throttle: LoginThrottle
+
+    public init(database: Database, throttle: LoginThrottle = LoginThrottle()) {
+        self.database = database
+        self.throttle = throttle
+    }
+
+    public func addRoutes(to router: Router<QuireRequestContext>) {
+        router.post("/v1/sessions", use: create)
+        router.delete("/v1/sessions/current", use: deleteCurrent)
+    }
+
+    struct LoginRequest: Decodable {
+        let username: String?
+        let password: String?
+    }
+
+    struct SessionResponse: ResponseEncodable {
+        let token: String
+        let tokenType = "Bearer"
+        let expiresAt: Date
+        let account: AccountResponse
+    }
+
+    // A real bcrypt hash, verified when the username is unknown so that a wrong username costs as
+    // long as a wrong password and the timing doesn't tell which accounts exist.
+    private static let decoyHash = Bcrypt.hash("decoy password", cost: 4)
+
+    @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> EditedResponse<SessionResponse> {
+        let input = try await request.decode(as: LoginRequest.self, context: context)
+        let username = try required(input.username, "username")
+        let password = try required(input.password, "password")
+        let keys = ["account:" + username.lowercased(), "address:" + (context.clientAddress ?? "unknown")]
+        if let wait = await throttle.retryAfter(keys) {
+            var error = APIError(.tooManyRequests, code: "too_many_attempts", message: "too many failed logins; try again in \(wait) seconds")
+            error.headers[.retryAfter] = "\(wait)"
+            throw error
+        }
+        let found = try await database.read { try await UserQueries.findWithPassword(username: username, on: $0) }
+        let storedHash = found?.passwordHash ?? Self.decoyHash
+        let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: storedHash) }
+        guard let user = found?.user, found?.passwordHash != nil, valid else {
+            await throttle.recordFailure(keys)
+            throw APIError(.unauthorized, code: "invalid_credentials", message: "username or password is wrong")
+        }
+        await throttle.recordSuccess(keys[0])
+        let token = SessionToken.make()
+        let expiresAt = Timestamp.microsecondsNow() + SessionToken.lifetime
+        try await database.write {
+            try await SessionQueries.create(userID: user.id, tokenHash: SessionToken.hash(token), expiresAt: expiresAt, on: $0)
+        }
+        return EditedResponse(status: .created, response: SessionResponse(
+            token: token, expiresAt: Timestamp.date(microseconds: expiresAt), account: AccountResponse(user)))
+    }
+
+    @Sendable func deleteCurrent(_ request: Request, context: QuireRequestContext) async throws -> HTTPResponse.Status {
+        _ = try context.requireUser()
+        guard let hash = context.tokenHash else { throw APIError.unauthorized }
+        _ = try await database.write { try await SessionQueries.delete(tokenHash: hash, on: $0) }
+        return .noContent
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Hummingbird
+import QuireCore
+import QuireStore
+import SQLKit
+
+/// Shelves and the books on them.
+///
+///     GET    /v1/users/{username}/shelves            a user's shelves the viewer may see
+///     POST   /v1/shelves                              create a custom shelf
+///     PATCH  /v1/shelves/{id}                         rename it or change its privacy
+///     DELETE /v1/shelves/{id}                         delete a custom shelf
+///     GET    /v1/shelves/{id}/books                   its books, newest first
+///     PUT    /v1/shelves/{id}/books/{edition_id}      shelve an edition
+///     DELETE /v1/shelves/{id}/books/{edition_id}      unshelve it
+public struct ShelvesController: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public func addRoutes(to router: Router<QuireRequestContext>) {
+        router.get("/v1/users/{username}/shelves", use: list)
+        router.post("/v1/shelves", use: create)
+        router.patch("/v1/shelves/{id}", use: update)
+        router.delete("/v1/shelves/{id}", use: delete)
+        router.get("/v1/shelves/{id}/books", use: books)
+        router.put("/v1/shelves/{id}/books/{edition_id}", use: shelve)
+        router.delete("/v1/shelves/{id}/books/{edition_id}", use: unshelve)
+    }
+
+    @Sendable func list(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let selection = try FieldSelection.parse(request, for: ShelfResponse.self)
+        let page = try request.pageRequest()
+        let after = try page.afterID()
+        let username = context.parameters.get("username") ?? ""
+        let viewer = context.user?.id
+        let shelves = try await database.read { db -> [ShelfRecord]? in
+            guard let owner = try await UserQueries.find(username: username, on: db) else { return nil }
+            // Follows arrive with the social layer; until then only the owner sees more than public shelves.
+            let privacies = Visibility.privacies(viewerID: viewer, ownerID: owner.id, viewerFollowsOwner: false)
+            return try await ShelfQueries.list(userID: owner.id, privacies: privacies, after: after, limit: page.limit + 1, on: db)
+        }
+        guard let shelves else { throw APIError.notFound("user") }
+        return try JSONBody.response(
+            Page(rows: shelves, limit: page.limit, cursor: { Cursor([.int($0.id)]) }, item: ShelfResponse.init),
+            selection: selection, itemsKey: "items")
+    }
+
+    @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let input = try await request.decode(as: ShelfInput.self, context: context)
+        let name = try Self.name(input.name)
+        let privacy = try Self.privacy(input.privacy) ?? Privacy(rawValue: user.defaultPrivacy) ?? .public
+        let identifier = Slug.make(name)
+        let shelf = try await database.write { db -> ShelfRecord? in
+            try await ShelfQueries.create(userID: user.id, identifier: identifier, name: name, privacy: privacy.rawValue, on: db)
+        }
+        guard let shelf else {
+            throw APIError(.conflict, code: "shelf_exists", message: "name: you already have a shelf called \(identifier)", field: "name")
+        }
+        return try JSONBody.response(ShelfResponse(shelf), status: .created, headers: [.location: "/v1/shelves/\(shelf.id)"])
+    }
+
+    @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try request.id("id", context: context, what: "shelf")
+        let input = try await request.decode(as: ShelfInput.self, context: context)
+        let newName = try input.name.map { try Self.name($0) }
+        let newPrivacy = try Self.privacy(input.privacy)
+        let updated = try await database.write { db -> ShelfRecord? in
+            let shelf = try await Self.ownShelf(id, user: user, on: db)
+            if newName != nil, shelf.isDefault {
+                throw APIError(.badRequest, code: "default_shelf", message: "name: default shelves can't be renamed", field: "name")
+            }
+            let name = newName ?? shelf.name
+            return try await ShelfQueries.update(
+                shelf, name: name, identifier: shelf.isDefault ? shelf.identifier : Slug.make(name),
+                privacy: newPrivacy?.rawValue ?? shelf.privacy, on: db)
+        }
+        guard let updated else {
+            throw APIError(.conflict, code: "shelf_exists", message: "name: you already have a shelf with this name", field: "name")
+        }
+        return try JSONBody.response(ShelfResponse(updated))
+    }
+
+    @Sendable func delete(_ request: Request, context: QuireRequestContext) async throws -> HTTPResponse.Status {
+        let user = try context.requireUser()
+        let id = try request.id("id", context: context, what: "shelf")
+        try await database.write { db in
+            let shelf = try await Self.ownShelf(id, user: user, on: db)
+            guard !shelf.isDefault else {
+                throw APIError(.conflict, code: "default_shelf", message: "default shelves can't be deleted")
+            }
+            try await ShelfQueries.delete(shelf, on: db)
+        }
+        return .noContent
+    }
+
+    @Sendable func books(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let selection = try FieldSelection.parse(request, for: ShelvedBookResponse.self)
+        let page = try request.pageRequest()
+        let before = try page.afterID()
+        let id = try request.id("id", context: context, what: "shelf")
+        let viewer = context.user?.id
+        let books = try await database.read { db -> ([ShelvedBook], [Int64: [AuthorRecord]])? in
+            guard let shelf = try await ShelfQueries.find(id, on: db),
+                  Visibility.privacies(viewerID: viewer, ownerID: shelf.userID, viewerFollowsOwner: false).contains(shelf.privacy)
+            else { return nil }
+            let books = try await ShelfBookQueries.list(shelfID: id, before: before, limit: page.limit + 1, on: db)
+            // One statement for every book's authors, whatever the page size (no N+1).
+            let authors = try await AuthorQueries.byWork(books.prefix(page.limit).map(\.edition.workID), on: db)
+            return (books, authors)
+        }
+        guard let (rows, authors) = books else { throw APIError.notFound("shelf") }
+        return try JSONBody.response(
+            Page(rows: rows, limit: page.limit, cursor: { Cursor([.int($0.shelvingID)]) }, item: {
+                ShelvedBookResponse(edition: EditionResponse($0.edition, authors: authors[$0.edition.workID] ?? []),
+                                    shelvedAt: Timestamp.date(microseconds: $0.shelvedAt))
+            }),
+            selection: selection, itemsKey: "items")
+    }
+
+    @Sendable func shelve(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try request.id("id", context: context, what: "shelf")
+        let editionID = try request.id("edition_id", context: context, what: "edition")
+        let (result, shelf) = try await database.write { db -> (ShelvingResult, ShelfRecord) in
+            let shelf = try await Self.ownShelf(id, user: user, on: db)
+            guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
+            let result = try await ShelfBookQueries.shelve(shelf, edition: edition, on: db)
+            return (result, try await ShelfQueries.find(id, on: db) ?? shelf)
+        }
+        return try JSONBody.response(ShelfResponse(shelf), status: result == .shelved ? .created : .ok)
+    }
+
+    @Sendable func unshelve(_ request: Request, context: QuireRequestContext) async throws -> HTTPResponse.Status {
+        let user = try context.requireUser()
+        let id = try request.id("id", context: context, what: "shelf")
+        let editionID = try request.id("edition_id", context: context, what: "edition")
+        let removed = try await database.write { db -> Bool in
+            let shelf = try await Self.ownShelf(id, user: user, on: db)
+            guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
+            return try await ShelfBookQueries.unshelve(shelf, edition: edition, on: db)
+        }
+        guard removed else { throw APIError.notFound("edition on this shelf") }
+        return .noContent
+    }
+
+    /// The shelf if the user owns it; someone else's shelf is a 404 whatever its privacy, so
+    /// writes never reveal what exists.
+    static func ownShelf(_ id: Int64, user: UserRecord, on db: any SQLDatabase) async throws -> ShelfRecord {
+        guard let shelf = try await ShelfQueries.find(id, on: db), shelf.userID == user.id else { throw APIError.notFound("shelf") }
+        return shelf
+    }
+
+    static func name(_ value: String?) throws -> String {
+        let name = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard ShelfRules.nameLength.contains(name.count) else {
+            throw APIError.invalid("name", "must be \(ShelfRules.nameLength.lowerBound) to \(ShelfRules.nameLength.upperBound) characters long")
+        }
+        return name
+    }
+
+    static func privacy(_ value: String?) throws -> Privacy? {
+        guard let value else { return nil }
+        guard let privacy = Privacy(rawValue: value) else { throw APIError.invalid("privacy", "must be one of public, followers, private") }
+        return privacy
+    }
+}

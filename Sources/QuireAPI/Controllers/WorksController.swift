@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import QuireCore
+import QuireStore
+
+/// Works and authors, each with a keyset-paginated list of what belongs to it.
+///
+///     GET /v1/works/{id}     a work, its authors, counters and a page of its editions
+///     GET /v1/authors/{id}   an author and a page of their works
+public struct WorksController: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public func addRoutes(to router: Router<QuireRequestContext>) {
+        router.get("/v1/works/{id}", use: work)
+        router.get("/v1/authors/{id}", use: author)
+    }
+
+    struct WorkResponse: FieldSelectable {
+        let id: Int64
+        let title: String
+        let authors: [AuthorSummary]
+        let shelvedUsersCount: Int64
+        let ratingsCount: Int64
+        let averageRating: Double?
+        let editions: Page<EditionResponse>
+
+        static let fieldNames = ["id", "title", "authors", "shelved_users_count", "ratings_count", "average_rating", "editions"]
+    }
+
+    struct WorkSummary: Encodable, Sendable {
+        let id: Int64
+        let title: String
+    }
+
+    struct AuthorResponse: FieldSelectable {
+        let id: Int64
+        let name: String
+        let openlibraryKey: String?
+        let goodreadsKey: String?
+        let works: Page<WorkSummary>
+
+        static let fieldNames = ["id", "name", "openlibrary_key", "goodreads_key", "works"]
+    }
+
+    @Sendable func work(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let selection = try FieldSelection.parse(request, for: WorkResponse.self)
+        let id = try request.id("id", context: context, what: "work")
+        let page = try request.pageRequest()
+        let after = try page.afterID()
+        let response = try await database.read { db -> WorkResponse? in
+            guard let work = try await WorkQueries.find(id, on: db) else { return nil }
+            let authors = try await AuthorQueries.byWork([id], on: db)[id] ?? []
+            let editions = try await EditionQueries.byWork(id, after: after, limit: page.limit + 1, on: db)
+            return WorkResponse(
+                id: work.id, title: work.title, authors: authors.map { AuthorSummary(id: $0.id, name: $0.name) },
+                shelvedUsersCount: work.shelvedUsers, ratingsCount: work.ratingsCount,
+                // rating_sum is kept in half stars.
+                averageRating: work.ratingsCount > 0 ? Double(work.ratingSum) / 2 / Double(work.ratingsCount) : nil,
+                editions: Page(rows: editions, limit: page.limit, cursor: { Cursor([.int($0.id)]) },
+                               item: { EditionResponse($0, authors: authors) }))
+        }
+        guard let response else { throw APIError.notFound("work") }
+        return try JSONBody.response(response, selection: selection)
+    }
+
+    @Sendable func author(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let selection = try FieldSelection.parse(request, for: AuthorResponse.self)
+        let id = try request.id("id", context: context, what: "author")
+        let page = try request.pageRequest()
+        let after = try page.afterID()
+        let response = try await database.read { db -> AuthorResponse? in
+            guard let author = try await AuthorQueries.find(id, on: db) else { return nil }
+            let works = try await WorkQueries.byAuthor(id, after: after, limit: page.limit + 1, on: db)
+            return AuthorResponse(
+                id: author.id, name: author.name, openlibraryKey: author.openlibraryKey, goodreadsKey: author.goodreadsKey,
+                works: Page(rows: works, limit: page.limit, cursor: { Cursor([.int($0.id)]) },
+                            item: { WorkSummary(id: $0.id, title: $0.title) }))
+        }
+        guard let response else { throw APIError.notFound("author") }
+        return try JSONBody.response(response, selection: selection)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import QuireCore
+import QuireStore
+
+/// `POST /v1/editions` and `PATCH /v1/editions/{id}`: every field optional at decoding so the
+/// validation can name what is missing or wrong.
+struct EditionInput: Decodable {
+    var title: String?
+    var subtitle: String?
+    var description: String?
+    var languages: [String]?
+    var pages: Int?
+    var publishers: [String]?
+    var publishedDate: String?
+    var physicalFormat: String?
+    var isbn10: String?
+    var isbn13: String?
+    var openlibraryKey: String?
+    var goodreadsKey: String?
+    var authors: [String]?
+    var authorIds: [Int64]?
+    var workId: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case title, subtitle, description, languages, pages, publishers, publishedDate, physicalFormat
+        // convertFromSnakeCase turns isbn_10 into isbn10 before matching.
+        case isbn10 = "isbn10", isbn13 = "isbn13", openlibraryKey, goodreadsKey, authors, authorIds, workId
+    }
+}
+
+struct AuthorSummary: Encodable, Sendable {
+    let id: Int64
+    let name: String
+}
+
+struct EditionResponse: FieldSelectable {
+    let id: Int64
+    let workId: Int64
+    let title: String
+    let subtitle: String?
+    let description: String?
+    let languages: [String]
+    let pages: Int?
+    let publishers: [String]
+    let publishedDate: String?
+    let physicalFormat: String?
+    let isbn10: String?
+    let isbn13: String?
+    let openlibraryKey: String?
+    let goodreadsKey: String?
+    let authors: [AuthorSummary]
+    let createdAt: Date
+    let updatedAt: Date
+
+    static let fieldNames = [
+        "id", "work_id", "title", "subtitle", "description", "languages", "pages", "publishers", "published_date",
+        "physical_format", "isbn_10", "isbn_13", "openlibrary_key", "goodreads_key", "authors", "created_at", "updated_at",
+    ]
+
+    enum CodingKeys: String, CodingKey {
+        case id, workId, title, subtitle, description, languages, pages, publishers, publishedDate, physicalFormat
+        // Written out: convertToSnakeCase would make isbn10 of isbn10, not isbn_10.
+        case isbn10 = "isbn_10", isbn13 = "isbn_13", openlibraryKey, goodreadsKey, authors, createdAt, updatedAt
+    }
+
+    init(_ edition: EditionRecord, authors: [AuthorRecord]) {
+        id = edition.id
+        workId = edition.workID
+        title = edition.title
+        subtitle = edition.subtitle
+        description = edition.description
+        languages = edition.languages
+        pages = edition.pages
+        publishers = edition.publishers
+        publishedDate = edition.publishedDate
+        physicalFormat = edition.physicalFormat
+        isbn10 = edition.isbn10
+        isbn13 = edition.isbn13
+        openlibraryKey = edition.openlibraryKey
+        goodreadsKey = edition.goodreadsKey
+        self.authors = authors.map { AuthorSummary(id: $0.id, name: $0.name) }
+        createdAt = Timestamp.date(microseconds: edition.createdAt)
+        updatedAt = Timestamp.date(microseconds: edition.updatedAt)
+    }
+}

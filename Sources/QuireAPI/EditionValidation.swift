@@ -1,0 +1,148 @@
+import Foundation
+import QuireCore
+import QuireStore
+
+/// The limits on catalog fields, and their checks; every failure names its field.
+enum EditionValidation {
+    static let physicalFormats = ["hardcover", "paperback", "ebook", "audiobook", "graphic_novel", "other"]
+
+    /// Applies `input` to `edition`, checking each given field.
+    static func apply(_ input: EditionInput, to edition: inout EditionFields) throws {
+        if let title = input.title { edition.title = try text(title, "title", max: 500, required: true) ?? "" }
+        if let value = input.subtitle { edition.subtitle = try text(value, "subtitle", max: 500) }
+        if let value = input.description { edition.description = try text(value, "description", max: 20_000) }
+        if let value = input.languages { edition.languages = try list(value, "languages", maxItems: 20, maxLength: 50) }
+        if let value = input.publishers { edition.publishers = try list(value, "publishers", maxItems: 20, maxLength: 200) }
+        if let pages = input.pages {
+            guard (1...100_000).contains(pages) else { throw APIError.invalid("pages", "must be from 1 to 100000") }
+            edition.pages = pages
+        }
+        if let date = input.publishedDate {
+            guard date.isEmpty || isPartialDate(date) else {
+                throw APIError.invalid("published_date", "must be a date as YYYY, YYYY-MM or YYYY-MM-DD")
+            }
+            edition.publishedDate = date.isEmpty ? nil : date
+        }
+        if let format = input.physicalFormat {
+            guard format.isEmpty || physicalFormats.contains(format) else {
+                throw APIError.invalid("physical_format", "must be one of \(physicalFormats.joined(separator: ", "))")
+            }
+            edition.physicalFormat = format.isEmpty ? nil : format
+        }
+        if let value = input.openlibraryKey { edition.openlibraryKey = try text(value, "openlibrary_key", max: 100) }
+        if let value = input.goodreadsKey { edition.goodreadsKey = try text(value, "goodreads_key", max: 100) }
+        try applyISBNs(input, to: &edition)
+    }
+
+    /// An ISBN-10 is stored with its ISBN-13 too, so every lookup goes through one index.
+    private static func applyISBNs(_ input: EditionInput, to edition: inout EditionFields) throws {
+        var from10: ISBN?
+        var from13: ISBN?
+        if let text = input.isbn10, !text.isEmpty {
+            do { from10 = try ISBN.parse10(text) } catch { throw APIError.invalid("isbn_10", error.message) }
+        }
+        if let text = input.isbn13, !text.isEmpty {
+            do { from13 = try ISBN.parse13(text) } catch { throw APIError.invalid("isbn_13", error.message) }
+        }
+        if let from10, let from13, from10.isbn13 != from13.isbn13 {
+            throw APIError.invalid("isbn_13", "is not the same book as isbn_10 \(from10.isbn10 ?? "")")
+        }
+        if input.isbn10 != nil || input.isbn13 != nil {
+            let isbn = from13 ?? from10
+            edition.isbn13 = isbn?.isbn13
+            edition.isbn10 = from10?.isbn10 ?? isbn?.isbn10
+        }
+    }
+
+    static func text(_ value: String, _ field: String, max: Int, required: Bool = false) throws -> String? {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty {
+            if required { throw APIError.invalid(field, "must not be empty") }
+            return nil
+        }
+        guard trimmed.count <= max else { throw APIError.invalid(field, "must be at most \(max) characters long") }
+        return trimmed
+    }
+
+    static func list(_ values: [String], _ field: String, maxItems: Int, maxLength: Int) throws -> [String] {
+        guard values.count <= maxItems else { throw APIError.invalid(field, "may have at most \(maxItems) entries") }
+        return try values.compactMap { try text($0, field, max: maxLength) }
+    }
+
+    static func isPartialDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...3).contains(parts.count), parts[0].count == 4, parts.dropFirst().allSatisfy({ $0.count == 2 }),
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && Int($0) != nil })
+        else { return false }
+        let numbers = parts.compactMap { Int($0) }
+        if numbers.count > 1, !(1...12).contains(numbers[1]) { return false }
+        if numbers.count > 2, !(1...31).contains(numbers[2]) { return false }
+        return true
+    }
+}
+
+/// The editable fields of an edition, shared by creating and editing.
+struct EditionFields {
+    var title = ""
+    var subtitle: String?
+    var description: String?
+    var languages: [String] = []
+    var pages: Int?
+    var publishers: [String] = []
+    var publishedDate: String?
+    var physicalFormat: String?
+    var isbn10: String?
+    var isbn13: String?
+    var openlibraryKey: String?
+    var goodreadsKey: String?
+
+    init() {}
+
+    init(_ edition: EditionRecord) {
+        title = edition.title
+        subtitle = edition.subtitle
+        description = edition.description
+        languages = edition.languages
+        pages = edition.pages
+        publishers = edition.publishers
+        publishedDate = edition.publishedDate
+        physicalFormat = edition.physicalFormat
+        isbn10 = edition.isbn10
+        isbn13 = edition.isbn13
+        openlibraryKey = edition.openlibraryKey
+        goodreadsKey = edition.goodreadsKey
+    }
+
+    func applied(to edition: EditionRecord) -> EditionRecord {
+        var edition = edition
+        edition.title = title
+        edition.subtitle = subtitle
+        edition.description = description
+        edition.languages = languages
+        edition.pages = pages
+        edition.publishers = publishers
+        edition.publishedDate = publishedDate
+        edition.physicalFormat = physicalFormat
+        edition.isbn10 = isbn10
+        edition.isbn13 = isbn13
+        edition.openlibraryKey = openlibraryKey
+        edition.goodreadsKey = goodreadsKey
+        return edition
+    }
+
+    var newEdition: NewEdition {
+        var new = NewEdition(title: title)
+        new.subtitle = subtitle
+        new.description = description
+        new.languages = languages
+        new.pages = pages
+        new.publishers = publishers
+        new.publishedDate = publishedDate
+        new.physicalFormat = physicalFormat
+        new.isbn10 = isbn10
+        new.isbn13 = isbn13
+        new.openlibraryKey = openlibraryKey
+        new.goodreadsKey = goodreadsKey
+        return new
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import QuireCore
+
+/// A response type whose top-level fields a client may pick with `?fields=a,b,c`.
+protocol FieldSelectable: Encodable, Sendable {
+    /// Every field the type can carry, as named on the wire.
+    static var fieldNames: [String] { get }
+}
+
+/// The fields a request asked for; nil means all of them.
+struct FieldSelection: Sendable {
+    let names: Set<String>?
+
+    static let all = FieldSelection(names: nil)
+
+    /// Parses `?fields=` against `type`'s fields; an unknown name is a 400 naming it.
+    static func parse<T: FieldSelectable>(_ request: Request, for type: T.Type) throws -> FieldSelection {
+        guard let text = request.uri.queryParameters.get("fields"), !text.isEmpty else { return .all }
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let known = Set(T.fieldNames)
+        if let unknown = names.first(where: { !known.contains($0) }) {
+            throw APIError(.badRequest, code: "unknown_field",
+                           message: "fields: unknown field \(unknown); known fields are \(T.fieldNames.joined(separator: ", "))", field: "fields")
+        }
+        return FieldSelection(names: Set(names))
+    }
+
+    /// Drops the fields not asked for from one encoded object. Only runs when `fields` was given,
+    /// so a plain request pays nothing for the feature.
+    func apply(to object: Any) -> Any {
+        guard let names, let dictionary = object as? [String: Any] else { return object }
+        return dictionary.filter { names.contains($0.key) }
+    }
+}
+
+/// Encodes responses as snake_case JSON, honouring the field selection.
+enum JSONBody {
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, selection: FieldSelection = .all,
+                                       itemsKey: String? = nil, headers: HTTPFields = [:]) throws -> Response {
+        var data = try JSONCoding.encoder.encode(value)
+        if selection.names != nil, var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            if let itemsKey, let items = object[itemsKey] as? [Any] {
+                object[itemsKey] = items.map(selection.apply)
+            } else if let filtered = selection.apply(to: object) as? [String: Any] {
+                object = filtered
+            }
+            data = try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
+        }
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

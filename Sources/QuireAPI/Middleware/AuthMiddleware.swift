@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+import Hummingbird
+import QuireStore
+
+/// Resolves `Authorization: Bearer <token>` to the signed-in user for every route. A request
+/// without a token goes on anonymous; one with a token that is unknown, revoked or expired is a
+/// 401, so a client never mistakes a dead session for being signed out.
+struct AuthMiddleware: RouterMiddleware {
+    let database: Database
+
+    func handle(_ request: Request, context: QuireRequestContext, next: (Request, QuireRequestContext) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard header.lowercased().hasPrefix("bearer "), case let token = String(header.dropFirst("bearer ".count)), !token.isEmpty else {
+            throw APIError(.unauthorized, code: "invalid_token", message: "Authorization must be: Bearer <token>")
+        }
+        let hash = SessionToken.hash(token)
+        let user = try await database.read { try await SessionQueries.user(tokenHash: hash, now: Timestamp.microsecondsNow(), on: $0) }
+        guard let user else {
+            throw APIError(.unauthorized, code: "invalid_token", message: "the token is unknown, revoked or expired")
+        }
+        var context = context
+        context.user = user
+        context.tokenHash = hash
+        return try await next(request, context)
+    }
+}
+
+/// Access tokens: 256 random bits shown to the client once; only their SHA-256 is stored.
+enum SessionToken {
+    static let lifetime: Int64 = 30 * 24 * 3600 * 1_000_000
+
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<4).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension QuireRequestContext {
+    /// The signed-in user, or a 401.
+    func requireUser() throws -> UserRecord {
+        guard let user else { throw APIError.unauthorized }
+        return user
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// An opaque position in a keyset-paginated list: the sort-key values of the last row of a page,
+/// handed to the client as `next_cursor` and given back to fetch the page after it.
+///
+/// The check appended to the payload is not a secret-keyed MAC and does not need to be: a cursor
+/// only says where to resume, and every query still applies the caller's own permissions. It
+/// exists so a hand-edited or cut-off cursor is refused with a clear 400 instead of quietly
+/// returning a strange page.
+public struct Cursor: Sendable, Equatable {
+    /// Sort-key values in the order the query compares them, e.g. `[.int(createdAt), .int(id)]`.
+    public let values: [CursorValue]
+
+    /// Longest text ``init(decoding:)`` accepts, so that huge query strings are refused before any
+    /// decoding work. Keep cursor values short (IDs, timestamps, short keys) to stay under it.
+    public static let maxEncodedLength = 512
+
+    public init(_ values: [CursorValue]) {
+        self.values = values
+    }
+
+    /// URL-safe base64 without padding of the JSON payload followed by an 8-byte check.
+    public func encoded() -> String {
+        // JSONEncoder only fails on non-finite floating-point numbers, which a cursor cannot hold.
+        let payload = (try? JSONEncoder().encode(values)).map { [UInt8]($0) } ?? Array("[]".utf8)
+        return Base64URL.encode(payload + CursorCheck.bytes(of: payload))
+    }
+
+    /// Reads a cursor made by ``encoded()``, refusing anything too long, truncated, altered, or
+    /// made some other way.
+    public init(decoding text: String) throws(CursorError) {
+        guard text.utf8.count <= Self.maxEncodedLength else { throw .tooLong }
+        guard let bytes = Base64URL.decode(text), bytes.count > CursorCheck.length else { throw .invalid }
+        let payload = Array(bytes.dropLast(CursorCheck.length))
+        guard Array(bytes.suffix(CursorCheck.length)) == CursorCheck.bytes(of: payload),
+              let values = try? JSONDecoder().decode([CursorValue].self, from: Data(payload))
+        else { throw .invalid }
+        self.values = values
+    }
+
+    /// The integer at `index`; throws when the cursor is too short or holds a string there,
+    /// which means it came from a different list.
+    public func int(_ index: Int) throws(CursorError) -> Int64 {
+        guard values.indices.contains(index) else { throw .missingValue(index: index) }
+        guard case let .int(value) = values[index] else { throw .wrongKind(index: index) }
+        return value
+    }
+
+    /// The string at `index`; throws when the cursor is too short or holds an integer there.
+    public func string(_ index: Int) throws(CursorError) -> String {
+        guard values.indices.contains(index) else { throw .missingValue(index: index) }
+        guard case let .string(value) = values[index] else { throw .wrongKind(index: index) }
+        return value
+    }
+}
+
+/// One sort-key value. Encoded as a bare JSON number or string to keep cursors short.
+public enum CursorValue: Sendable, Equatable, Codable {
+    case int(Int64)
+    case string(String)
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) {
+            self = .int(number)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .int(number): try container.encode(number)
+        case let .string(text): try container.encode(text)
+        }
+    }
+}
+
+/// Why a cursor was refused.
+public enum CursorError: Error, Sendable, Equatable {
+    /// Longer than ``Cursor/maxEncodedLength``.
+    case tooLong
+    /// Not base64, cut short, altered, or not made by ``Cursor/encoded()``.
+    case invalid
+    /// Well formed but with fewer values than the list sorts on.
+    case missingValue(index: Int)
+    /// Well formed but holding an integer where the list sorts on a string, or the reverse.
+    case wrongKind(index: Int)
+
+    /// A plain-English explanation for the client.
+    public var message: String {
+        switch self {
+        case .tooLong, .invalid:
+            return "cursor is not valid; use next_cursor from a previous page"
+        case .missingValue, .wrongKind:
+            return "cursor does not belong to this list; use next_cursor from a previous page of the same list"
+        }
+    }
+}
+
+/// A 64-bit FNV-1a over a fixed key and the payload, with a final mix so that a change in the
+/// last payload byte still flips about half of the check's bits.
+private enum CursorCheck {
+    static let length = 8
+    /// Not a secret: it keeps a plain FNV of a hand-made payload from passing, and changing it
+    /// retires every cursor in circulation (worth doing if the payload format ever changes).
+    private static let key: UInt64 = 0x5175_6972_6543_7572
+
+    static func bytes(of payload: [UInt8]) -> [UInt8] {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let keyBytes = (0..<8).map { UInt8(truncatingIfNeeded: key >> (8 * $0)) }
+        for byte in keyBytes + payload {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        // MurmurHash3's fmix64 finaliser.
+        hash ^= hash >> 33
+        hash &*= 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        hash &*= 0xc4ce_b9fe_1a85_ec53
+        hash ^= hash >> 33
+        return (0..<length).map { UInt8(truncatingIfNeeded: hash >> (8 * (length - 1 - $0))) }
+    }
+}
+
+/// Base64 with "-" and "_" for "+" and "/" and no "=" padding, so a cursor needs no escaping in a
+/// query string.
+private enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Accepts only the exact text ``encode(_:)`` would produce: base64 has spare bits in its last
+    /// character, and letting them vary would let an altered cursor decode to the same bytes.
+    static func decode(_ text: String) -> [UInt8]? {
+        let allowed = text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
+        guard allowed else { return nil }
+        let standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let padded = standard + String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: padded) else { return nil }
+        let bytes = [UInt8](data)
+        return encode(bytes) == text ? bytes : nil
+    }
+}

@@ -1,0 +1,83 @@
+import QuireCore
+import SQLKit
+
+/// Counter rows (lesson 4): displayed counts live here, changed in the same transaction as the
+/// write they count, only ever by `INSERT ... ON CONFLICT DO UPDATE SET n = n + delta`, never by
+/// reading a count and writing it back, and never computed with COUNT when read.
+///
+/// LOCK ORDER. Every transaction that touches counter rows takes them in this order, so two
+/// transactions never wait on each other in a cycle (PostgreSQL; SQLite has one writer anyway):
+///   1. user_counts            (one row per user; shelving also locks it first, to serialise
+///                              one user's moves between default shelves)
+///   2. shelf_counts           (ascending shelf_id when several)
+///   3. user_work_shelvings    (ascending work_id when several)
+///   4. work_counts            (ascending work_id when several)
+public enum Counters {
+    /// The `user_counts` column counting a user's books on a default shelf.
+    static func userColumn(_ shelf: DefaultShelf) -> String {
+        switch shelf {
+        case .toRead: "books_to_read"
+        case .reading: "books_reading"
+        case .read: "books_read"
+        case .stoppedReading: "books_stopped_reading"
+        }
+    }
+
+    /// Step 1: locks the user's counter row for the rest of the transaction (PostgreSQL).
+    static func lockUser(_ userID: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO user_counts (user_id) VALUES (\(bind: userID)) ON CONFLICT (user_id) DO NOTHING
+            """).run()
+        if db.isPostgres {
+            try await db.raw("SELECT user_id FROM user_counts WHERE user_id = \(bind: userID) FOR UPDATE").run()
+        }
+    }
+
+    /// Step 1: adds `delta` to the user's count of books on `shelf`.
+    static func addUserBooks(_ userID: Int64, _ shelf: DefaultShelf, _ delta: Int64, on db: any SQLDatabase) async throws {
+        let column = userColumn(shelf)
+        try await db.raw("""
+            INSERT INTO user_counts (user_id, \(unsafeRaw: column)) VALUES (\(bind: userID), \(bind: delta))
+            ON CONFLICT (user_id) DO UPDATE SET \(unsafeRaw: column) = user_counts.\(unsafeRaw: column) + excluded.\(unsafeRaw: column)
+            """).run()
+    }
+
+    /// Step 2: adds `delta` to a shelf's book count.
+    static func addShelfBooks(_ shelfID: Int64, _ delta: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO shelf_counts (shelf_id, books) VALUES (\(bind: shelfID), \(bind: delta))
+            ON CONFLICT (shelf_id) DO UPDATE SET books = shelf_counts.books + excluded.books
+            """).run()
+    }
+
+    /// Steps 3 and 4: counts one more or one fewer shelving of `workID` by the user, and moves the
+    /// work's `shelved_users` only when the user's first shelving arrives or their last one goes.
+    static func addWorkShelving(_ userID: Int64, _ workID: Int64, _ delta: Int64, on db: any SQLDatabase) async throws {
+        let row = try await db.raw("""
+            INSERT INTO user_work_shelvings (user_id, work_id, n) VALUES (\(bind: userID), \(bind: workID), \(bind: delta))
+            ON CONFLICT (user_id, work_id) DO UPDATE SET n = user_work_shelvings.n + excluded.n
+            RETURNING n
+            """).first()
+        let n = try row?.decode(column: "n", as: Int64.self) ?? 0
+        let usersDelta: Int64
+        switch (delta > 0, n) {
+        case (true, 1): usersDelta = 1
+        case (false, 0): usersDelta = -1
+        default: usersDelta = 0
+        }
+        if n <= 0 {
+            try await db.raw("DELETE FROM user_work_shelvings WHERE user_id = \(bind: userID) AND work_id = \(bind: workID)").run()
+        }
+        if usersDelta != 0 {
+            try await db.raw("""
+                INSERT INTO work_counts (work_id, shelved_users) VALUES (\(bind: workID), \(bind: usersDelta))
+                ON CONFLICT (work_id) DO UPDATE SET shelved_users = work_counts.shelved_users + excluded.shelved_users
+                """).run()
+        }
+    }
+}
+
+extension SQLDatabase {
+    /// Where the two dialects differ, the one query function that needs it switches on this.
+    var isPostgres: Bool { dialect.name == "postgresql" }
+}

@@ -1,0 +1,25 @@
+import SQLKit
+
+/// Bearer-token sessions. Tokens themselves are never stored: callers pass their SHA-256.
+public enum SessionQueries {
+    public static func create(userID: Int64, tokenHash: String, expiresAt: Int64, on db: any SQLDatabase) async throws {
+        try await db.insert(into: "sessions")
+            .columns("user_id", "token_hash", "created_at", "expires_at")
+            .values(SQLBind(userID), SQLBind(tokenHash), SQLBind(Timestamp.microsecondsNow()), SQLBind(expiresAt))
+            .run()
+    }
+
+    /// The user a live token belongs to, through the unique index `sessions_token_hash`, in one statement.
+    public static func user(tokenHash: String, now: Int64, on db: any SQLDatabase) async throws -> UserRecord? {
+        try await db.raw("""
+            SELECT \(unsafeRaw: UserQueries.columns.map { "u." + $0 }.joined(separator: ", "))
+            FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.token_hash = \(bind: tokenHash) AND s.expires_at > \(bind: now)
+            """).first().map(UserQueries.decode)
+    }
+
+    /// Revokes one token; returns whether it existed.
+    public static func delete(tokenHash: String, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash) RETURNING id").first() != nil
+    }
+}

@@ -1,0 +1,86 @@
+import QuireCore
+import SQLKit
+
+/// A book on a shelf: the edition and when it was put there.
+public struct ShelvedBook: Sendable {
+    public let shelvingID: Int64
+    public let shelvedAt: Int64
+    public let edition: EditionRecord
+}
+
+public enum ShelvingResult: Sendable, Equatable {
+    case shelved
+    case alreadyOnShelf
+}
+
+public enum ShelfBookQueries {
+    /// A page of a shelf's books, newest first, in one statement through `shelf_books_shelf`
+    /// (the caller batch-loads the authors).
+    public static func list(shelfID: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [ShelvedBook] {
+        try await db.raw("""
+            SELECT sb.id AS shelving_id, sb.shelved_at, \(unsafeRaw: EditionRecord.columns("e"))
+            FROM shelf_books sb JOIN editions e ON e.id = sb.edition_id
+            WHERE sb.shelf_id = \(bind: shelfID) AND sb.id < \(bind: before ?? Int64.max)
+            ORDER BY sb.id DESC LIMIT \(bind: limit)
+            """).all().map { row in
+                ShelvedBook(
+                    shelvingID: try row.decode(column: "shelving_id", as: Int64.self),
+                    shelvedAt: try row.decode(column: "shelved_at", as: Int64.self),
+                    edition: try EditionRecord(row: row))
+            }
+    }
+
+    /// Puts an edition on a shelf. On a default shelf it first comes off the user's other default
+    /// shelves, as in BookWyrm. Counters move in the lock order of `Counters`.
+    public static func shelve(_ shelf: ShelfRecord, edition: EditionRecord, on db: any SQLDatabase) async throws -> ShelvingResult {
+        try await Counters.lockUser(shelf.userID, on: db)
+        if shelf.isDefault {
+            // Through shelf_books_user_edition: where this user has this edition now.
+            let others = try await db.raw("""
+                SELECT sb.shelf_id, s.identifier FROM shelf_books sb JOIN shelves s ON s.id = sb.shelf_id
+                WHERE sb.user_id = \(bind: shelf.userID) AND sb.edition_id = \(bind: edition.id)
+                  AND s.is_default = \(bind: true) AND sb.shelf_id <> \(bind: shelf.id)
+                ORDER BY sb.shelf_id
+                """).all()
+            for row in others {
+                let otherID = try row.decode(column: "shelf_id", as: Int64.self)
+                guard let other = DefaultShelf(rawValue: try row.decode(column: "identifier", as: String.self)) else { continue }
+                try await remove(shelfID: otherID, defaultShelf: other, userID: shelf.userID, edition: edition, on: db)
+            }
+        }
+        let inserted = try await db.raw("""
+            INSERT INTO shelf_books (shelf_id, edition_id, user_id, work_id, shelved_at)
+            VALUES (\(bind: shelf.id), \(bind: edition.id), \(bind: shelf.userID), \(bind: edition.workID), \(bind: Timestamp.microsecondsNow()))
+            ON CONFLICT (shelf_id, edition_id) DO NOTHING
+            RETURNING id
+            """).first()
+        guard inserted != nil else { return .alreadyOnShelf }
+        if let defaultShelf = shelf.defaultShelf {
+            try await Counters.addUserBooks(shelf.userID, defaultShelf, 1, on: db)
+        }
+        try await Counters.addShelfBooks(shelf.id, 1, on: db)
+        try await Counters.addWorkShelving(shelf.userID, edition.workID, 1, on: db)
+        return .shelved
+    }
+
+    /// Takes an edition off a shelf; returns whether it was there.
+    public static func unshelve(_ shelf: ShelfRecord, edition: EditionRecord, on db: any SQLDatabase) async throws -> Bool {
+        try await Counters.lockUser(shelf.userID, on: db)
+        return try await remove(shelfID: shelf.id, defaultShelf: shelf.defaultShelf, userID: shelf.userID, edition: edition, on: db)
+    }
+
+    private static func remove(
+        shelfID: Int64, defaultShelf: DefaultShelf?, userID: Int64, edition: EditionRecord, on db: any SQLDatabase
+    ) async throws -> Bool {
+        let deleted = try await db.raw("""
+            DELETE FROM shelf_books WHERE shelf_id = \(bind: shelfID) AND edition_id = \(bind: edition.id) RETURNING id
+            """).first()
+        guard deleted != nil else { return false }
+        if let defaultShelf {
+            try await Counters.addUserBooks(userID, defaultShelf, -1, on: db)
+        }
+        try await Counters.addShelfBooks(shelfID, -1, on: db)
+        try await Counters.addWorkShelving(userID, edition.workID, -1, on: db)
+        return true
+    }
+}
