@@ -15,6 +15,7 @@ public func buildRouter(database: Database, configuration: QuireConfiguration) -
     EditionsController(database: database).addRoutes(to: router)
     WorksController(database: database).addRoutes(to: router)
     ShelvesController(database: database).addRoutes(to: router)
+    SearchController(database: database).addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)
 }

@@ -95,7 +95,12 @@ public final class StatementRecorder: Sendable {
 
     private let state = Mutex<(statements: [String], nanoseconds: Int64)>(([], 0))
 
-    public init() {}
+    /// A recorder started inside another's scope (a request inside a test) reports to both.
+    private let parent: StatementRecorder?
+
+    public init(parent: StatementRecorder? = StatementRecorder.current) {
+        self.parent = parent
+    }
 
     /// The SQL text of each statement, in order, without parameter values.
     public var statements: [String] { state.withLock { $0.statements } }
@@ -107,6 +112,7 @@ public final class StatementRecorder: Sendable {
             $0.statements.append(sql)
             $0.nanoseconds += duration.nanoseconds
         }
+        parent?.record(sql: sql, duration: duration)
     }
 
     /// Runs `body` with a fresh recorder and returns it with the body's result.

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import QuireCore
+import QuireStore
+
+/// Catalog search.
+///
+///     GET /v1/search?q=   editions whose title or authors match every word, best first
+public struct SearchController: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public func addRoutes(to router: Router<QuireRequestContext>) {
+        router.get("/v1/search", use: search)
+    }
+
+    static let maxQueryLength = 200
+    static let maxTerms = 10
+
+    @Sendable func search(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let selection = try FieldSelection.parse(request, for: EditionResponse.self)
+        let page = try request.pageRequest()
+        let terms = try Self.terms(request.uri.queryParameters.get("q"))
+        var after: (score: Double, id: Int64)?
+        if let cursor = page.cursor {
+            do {
+                after = (Double(bitPattern: UInt64(bitPattern: try cursor.int(0))), try cursor.int(1))
+            } catch { throw APIError.invalid("cursor", error.message) }
+        }
+        let start = after
+        let (hits, authors) = try await database.read { db in
+            let hits = try await SearchQueries.editions(terms: terms, after: start, limit: page.limit + 1, on: db)
+            return (hits, try await AuthorQueries.byWork(hits.prefix(page.limit).map(\.edition.workID), on: db))
+        }
+        return try JSONBody.response(
+            Page(rows: hits, limit: page.limit,
+                 cursor: { Cursor([.int(Int64(bitPattern: $0.score.bitPattern)), .int($0.edition.id)]) },
+                 item: { EditionResponse($0.edition, authors: authors[$0.edition.workID] ?? []) }),
+            selection: selection, itemsKey: "items")
+    }
+
+    /// The words of `q`: letters and digits only, so nothing in it can act as query syntax.
+    static func terms(_ q: String?) throws -> [String] {
+        guard let q, !q.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError.invalid("q", "is required") }
+        guard q.count <= maxQueryLength else { throw APIError.invalid("q", "must be at most \(maxQueryLength) characters long") }
+        let terms = q.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        guard !terms.isEmpty else { throw APIError.invalid("q", "must contain a letter or digit") }
+        return Array(terms.prefix(maxTerms))
+    }
+}
