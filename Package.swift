@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "quire",
             dependencies: [
-                "QuireApp",
+                "QuireApp", "QuireStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "QuireAPI", "QuireStore", "QuireCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
