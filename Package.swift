@@ -52,7 +52,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("OpenAPI/openapi.json")]
         ),
         .target(name: "QuireCore"),
         .target(
@@ -90,6 +91,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "QuireApp", "QuireAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ]

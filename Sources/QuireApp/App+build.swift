@@ -16,6 +16,8 @@ public func buildRouter(database: Database, configuration: QuireConfiguration) -
     WorksController(database: database).addRoutes(to: router)
     ShelvesController(database: database).addRoutes(to: router)
     SearchController(database: database).addRoutes(to: router)
+    ReadthroughsController(database: database).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)
 }

@@ -26,9 +26,9 @@ struct MeteredSQLDatabase: SQLDatabase {
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        let sql = serialize(query).sql
+        let (sql, binds) = serialize(query)
         let start = ContinuousClock.now
-        defer { StatementMeter.record(sql: sql, duration: ContinuousClock.now - start) }
+        defer { StatementMeter.record(sql: sql, binds: binds, duration: ContinuousClock.now - start) }
         try await base.execute(sql: query, onRow)
     }
 
@@ -72,13 +72,13 @@ enum StatementMeter {
         }
     )
 
-    static func record(sql: String, duration: Duration) {
+    static func record(sql: String, binds: [any Encodable & Sendable] = [], duration: Duration) {
         let kind = StatementKind(sql: sql)
         if let instruments = instruments[kind] {
             instruments.counter.increment()
             instruments.timer.recordNanoseconds(duration.nanoseconds)
         }
-        StatementRecorder.current?.record(sql: sql, duration: duration)
+        StatementRecorder.current?.record(sql: sql, binds: binds, duration: duration)
     }
 }
 
@@ -93,7 +93,7 @@ extension Duration {
 public final class StatementRecorder: Sendable {
     @TaskLocal public static var current: StatementRecorder?
 
-    private let state = Mutex<(statements: [String], nanoseconds: Int64)>(([], 0))
+    private let state = Mutex<(statements: [RecordedStatement], nanoseconds: Int64)>(([], 0))
 
     /// A recorder started inside another's scope (a request inside a test) reports to both.
     private let parent: StatementRecorder?
@@ -103,16 +103,18 @@ public final class StatementRecorder: Sendable {
     }
 
     /// The SQL text of each statement, in order, without parameter values.
-    public var statements: [String] { state.withLock { $0.statements } }
+    public var statements: [String] { state.withLock { $0.statements.map(\.sql) } }
+    /// The statements with their bound values, for tests that replay them (query plans).
+    public var recorded: [RecordedStatement] { state.withLock { $0.statements } }
     public var count: Int { state.withLock { $0.statements.count } }
     public var totalDuration: Duration { .nanoseconds(state.withLock { $0.nanoseconds }) }
 
-    func record(sql: String, duration: Duration) {
+    func record(sql: String, binds: [any Encodable & Sendable], duration: Duration) {
         state.withLock {
-            $0.statements.append(sql)
+            $0.statements.append(RecordedStatement(sql: sql, binds: binds))
             $0.nanoseconds += duration.nanoseconds
         }
-        parent?.record(sql: sql, duration: duration)
+        parent?.record(sql: sql, binds: binds, duration: duration)
     }
 
     /// Runs `body` with a fresh recorder and returns it with the body's result.
@@ -120,5 +122,21 @@ public final class StatementRecorder: Sendable {
         let recorder = StatementRecorder()
         let result = try await $current.withValue(recorder) { try await body() }
         return (result, recorder)
+    }
+}
+
+/// One statement as it was run: its SQL text and bound values.
+public struct RecordedStatement: Sendable, SQLExpression {
+    public let sql: String
+    public let binds: [any Encodable & Sendable]
+
+    /// The same statement behind a prefix such as `EXPLAIN QUERY PLAN `, with the same binds.
+    public func prefixed(_ prefix: String) -> RecordedStatement {
+        RecordedStatement(sql: prefix + sql, binds: binds)
+    }
+
+    public func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(sql)
+        serializer.binds += binds
     }
 }

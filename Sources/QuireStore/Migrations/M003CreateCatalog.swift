@@ -58,6 +58,8 @@ let m003CreateCatalog = Migration(version: 3, name: "create catalog") { engine i
         "CREATE UNIQUE INDEX editions_isbn_13 ON editions (isbn_13)",
         "CREATE INDEX editions_goodreads_key ON editions (goodreads_key)",
         "CREATE INDEX editions_openlibrary_key ON editions (openlibrary_key)",
+        // Foreign keys are checked from the referenced side too (deleting a user): index them.
+        "CREATE INDEX editions_created_by ON editions (created_by)",
     ]
     switch engine {
     case .sqlite:

@@ -33,6 +33,8 @@ let m004CreateShelves = Migration(version: 4, name: "create shelves and counters
         "CREATE INDEX shelf_books_user_edition ON shelf_books (user_id, edition_id)",
         // Who shelved a work, for the recount of work_counts.shelved_users.
         "CREATE INDEX shelf_books_work_user ON shelf_books (work_id, user_id)",
+        // For the foreign key to editions, checked when an edition changes or goes.
+        "CREATE INDEX shelf_books_edition ON shelf_books (edition_id)",
         """
         CREATE TABLE readthroughs (
             id \(engine.idColumn),
@@ -48,6 +50,7 @@ let m004CreateShelves = Migration(version: 4, name: "create shelves and counters
         )
         """,
         "CREATE INDEX readthroughs_user_edition ON readthroughs (user_id, edition_id, id)",
+        "CREATE INDEX readthroughs_edition ON readthroughs (edition_id)",
         // Counter rows. Each is written only by upserts of the form n = n + delta.
         """
         CREATE TABLE user_counts (

@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import QuireStore
+import SQLKit
+import TestSupport
+import Testing
+
+/// Lesson 5: every hot query uses an index. Each statement the endpoints run is replayed under
+/// EXPLAIN (QUERY PLAN) with its own bound values, and a full scan of a big table fails the test.
+/// On PostgreSQL sequential scans are switched off for the EXPLAIN, so a Seq Scan in the plan
+/// means no index could serve the query at all, whatever the table's size.
+@Suite struct QueryPlanTests {
+    static let bigTables = ["users", "editions", "works", "authors", "shelf_books", "shelves", "sessions", "readthroughs", "work_authors"]
+
+    @Test(arguments: TestEngine.all)
+    func noEndpointQueryScansABigTable(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: a small catalog and some shelving, outside the recording
+            let bob = try await client.signUp("bob")
+            for index in 0..<30 { try await client.addEdition("Filler \(index)", authors: ["Filler Author \(index)"], as: bob) }
+
+            // call: every catalog, account and shelf endpoint, recorded
+            let (_, recorder) = try await StatementRecorder.recording {
+                let ada = try await client.signUp("ada")
+                let edition = try await client.addEdition("The Hobbit", authors: ["J. R. R. Tolkien"], isbn13: "9780261102217", as: ada)
+                let editionID = edition.int("id") ?? 0
+                let shelves = try await client.send(.get, "/v1/users/ada/shelves", as: ada).body.json.items
+                let read = shelves.first { $0["identifier"] as? String == "read" }?.int("id") ?? 0
+                let toRead = shelves.first { $0["identifier"] as? String == "to-read" }?.int("id") ?? 0
+                _ = try await client.send(.put, "/v1/shelves/\(toRead)/books/\(editionID)", as: ada)
+                _ = try await client.send(.put, "/v1/shelves/\(read)/books/\(editionID)", as: ada)
+                _ = try await client.send(.get, "/v1/shelves/\(read)/books?limit=5", as: ada)
+                _ = try await client.send(.delete, "/v1/shelves/\(read)/books/\(editionID)", as: ada)
+                let custom = try await client.send(.post, "/v1/shelves", as: ada, json: ["name": "Favourites"]).body.json.int("id") ?? 0
+                _ = try await client.send(.put, "/v1/shelves/\(custom)/books/\(editionID)", as: ada)
+                _ = try await client.send(.patch, "/v1/shelves/\(custom)", as: ada, json: ["name": "Loved"])
+                _ = try await client.send(.delete, "/v1/shelves/\(custom)", as: ada)
+                _ = try await client.send(.get, "/v1/editions/\(editionID)")
+                _ = try await client.send(.patch, "/v1/editions/\(editionID)", as: ada, json: ["pages": 310])
+                _ = try await client.send(.get, "/v1/isbn/9780261102217")
+                _ = try await client.send(.get, "/v1/works/\(edition.int("work_id") ?? 0)")
+                let author = (edition["authors"] as? [[String: Any]])?.first?.int("id") ?? 0
+                _ = try await client.send(.get, "/v1/authors/\(author)")
+                _ = try await client.send(.get, "/v1/search?q=tolk")
+                _ = try await client.send(.get, "/v1/me", as: ada)
+                _ = try await client.send(.patch, "/v1/me", as: ada, json: ["bio": "hi"])
+                let readthrough = try await client.send(.post, "/v1/editions/\(editionID)/readthroughs", as: ada, json: ["started_on": "2026-01-02"])
+                let readthroughID = readthrough.body.json.int("id") ?? 0
+                _ = try await client.send(.get, "/v1/editions/\(editionID)/readthroughs", as: ada)
+                _ = try await client.send(.patch, "/v1/readthroughs/\(readthroughID)", as: ada, json: ["progress": 20])
+                _ = try await client.send(.delete, "/v1/readthroughs/\(readthroughID)", as: ada)
+                _ = try await client.send(.delete, "/v1/sessions/current", as: ada)
+            }
+
+            // check
+            let statements = recorder.recorded.filter { statement in
+                let head = statement.sql.prefix(8).uppercased()
+                return !head.hasPrefix("BEGIN") && !head.hasPrefix("COMMIT") && !head.hasPrefix("ROLLBACK")
+            }
+            #expect(statements.count > 40)
+            for statement in statements {
+                let plan = try await Self.plan(of: statement, on: database)
+                let scans = Self.fullScans(in: plan, engine: engine)
+                #expect(scans.isEmpty, "full scan of \(scans) in:\n\(statement.sql)\nplan:\n\(plan.joined(separator: "\n"))")
+            }
+        }
+    }
+
+    static func plan(of statement: RecordedStatement, on database: Database) async throws -> [String] {
+        switch database.engine {
+        case .sqlite:
+            return try await database.read { db in
+                try await db.execute(sql: statement.prefixed("EXPLAIN QUERY PLAN "))
+            }.map { try $0.decode(column: "detail", as: String.self) }
+        case .postgres:
+            // In a transaction that is rolled back, so SET LOCAL ends with it.
+            return try await database.read { db in
+                try await db.raw("BEGIN").run()
+                try await db.raw("SET LOCAL enable_seqscan = off").run()
+                let rows = try await db.execute(sql: statement.prefixed("EXPLAIN "))
+                try await db.raw("ROLLBACK").run()
+                return try rows.map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+            }
+        }
+    }
+
+    static func fullScans(in plan: [String], engine: TestEngine) -> [String] {
+        bigTables.filter { table in
+            plan.contains { line in
+                switch engine {
+                case .sqlite:
+                    // "SCAN t" reads every row (with or without an index); "SEARCH t USING INDEX" doesn't.
+                    line.range(of: #"\bSCAN \#(table)\b"#, options: .regularExpression) != nil
+                        && !line.contains("VIRTUAL TABLE")
+                case .postgres:
+                    line.range(of: #"Seq Scan on \#(table)\b"#, options: .regularExpression) != nil
+                }
+            }
+        }
+    }
+}
+
+extension SQLDatabase {
+    /// Runs an expression and returns its rows.
+    func execute(sql expression: any SQLExpression) async throws -> [any SQLRow] {
+        let rows = RowCollector()
+        try await self.execute(sql: expression) { rows.append($0) }
+        return rows.rows
+    }
+}
+
+final class RowCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [any SQLRow] = []
+    func append(_ row: any SQLRow) { lock.lock(); collected.append(row); lock.unlock() }
+    var rows: [any SQLRow] { lock.lock(); defer { lock.unlock() }; return collected }
+}
