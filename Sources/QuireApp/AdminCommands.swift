@@ -51,3 +51,13 @@ extension Commands {
         return String((0..<20).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
     }
 }
+
+extension Commands {
+    /// `quire seed`: migrates, then fills the database; returns the rows written.
+    public static func seed(_ configuration: QuireConfiguration, plan: SeedPlan, progress: @escaping Seeder.Progress) async throws -> Int {
+        try await withDatabase(configuration) { database in
+            _ = try await Migrator(database: database).migrate()
+            return try await Seeder(database: database, plan: plan).run(progress: progress)
+        }
+    }
+}

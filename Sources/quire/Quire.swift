@@ -8,7 +8,7 @@ struct Quire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quire",
         abstract: "A self-hostable social reading server.",
-        subcommands: [Serve.self, Migrate.self, Users.self, Counters.self]
+        subcommands: [Serve.self, Migrate.self, Users.self, Counters.self, Seed.self]
     )
 }
 

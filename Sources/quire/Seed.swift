@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import QuireApp
+import QuireStore
+
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Fill the database with deterministic synthetic data for benchmarks.")
+
+    @Option(help: "Users (each with the four default shelves).") var users = 0
+    @Option(help: "Authors.") var authors = 0
+    @Option(help: "Works (one or two authors each).") var works = 0
+    @Option(help: "Editions (the first one per work, the rest on random works).") var editions = 0
+    @Option(help: "Shelvings, spread evenly over the users.") var shelvings = 0
+    @Option(help: "Random seed: the same seed makes the same data.") var seed: UInt64 = 1
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let configuration = try startUp(options.overrides)
+        var plan = SeedPlan()
+        (plan.users, plan.authors, plan.works, plan.editions, plan.shelvings, plan.seed) = (users, authors, works, editions, shelvings, seed)
+        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
+        do {
+            let start = ContinuousClock.now
+            let rows = try await Commands.seed(configuration, plan: plan) { table, done, total in bar.show(table, done, total) }
+            let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+            bar.finish()
+            print(String(format: "seeded %d rows in %.1f s (%.0f rows/s)", rows, seconds, Double(rows) / max(seconds, 0.001)))
+        } catch {
+            bar.finish()
+            fail(error)
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, drawn only in a terminal.
+final class ProgressBar: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    private var lastTable = ""
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ table: String, _ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if table != lastTable, !lastTable.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+        lastTable = table
+        let width = 30
+        let filled = min(width, done * width / total)
+        let line = "\r\(table.padding(toLength: 14, withPad: " ", startingAt: 0)) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(done * 100 / total)% \(done)/\(total)"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+}

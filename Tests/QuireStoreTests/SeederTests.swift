@@ -1,0 +1,50 @@
+import QuireStore
+import SQLKit
+import TestSupport
+import Testing
+
+@Suite struct SeederTests {
+    static var plan: SeedPlan {
+        var plan = SeedPlan()
+        (plan.users, plan.authors, plan.works, plan.editions, plan.shelvings, plan.seed) = (30, 20, 40, 90, 300, 7)
+        return plan
+    }
+
+    @Test(arguments: TestEngine.all)
+    func seedingMakesExactCountersAndTheSameDataForTheSameSeed(engine: TestEngine) async throws {
+        // call: the same plan into two fresh databases
+        let (firstRows, firstTitles) = try await withTestDatabase(engine) { database in
+            let rows = try await Seeder(database: database, plan: Self.plan).run()
+            let drift = try await CounterAudit(database: database).run(repair: false)
+            #expect(drift.isEmpty, "\(drift)")
+            let titles = try await database.read { db in
+                try await db.raw("SELECT title FROM editions ORDER BY id").all().map { try $0.decode(column: "title", as: String.self) }
+            }
+            let shelved = try await database.read { db in
+                try await db.raw("SELECT id FROM shelf_books").all().count
+            }
+            #expect(shelved == 300)
+            #expect(titles.count == 90)
+            // Seeded editions are found by their ISBN through the API's lookup path.
+            let isbn = try await database.read { db in
+                try await db.raw("SELECT isbn_13 FROM editions WHERE id = 1").first()?.decode(column: "isbn_13", as: String.self)
+            }
+            let found = try await database.read { try await EditionQueries.find(isbn13: isbn ?? "", on: $0) }
+            #expect(found?.id == 1)
+            return (rows, titles)
+        }
+        let secondTitles = try await withTestDatabase(engine) { database in
+            _ = try await Seeder(database: database, plan: Self.plan).run()
+            // A later ordinary insert gets a fresh id (PostgreSQL's identity sequences were moved on).
+            let user = try await database.write { try await UserQueries.create(NewUser(username: "after_seed", email: nil, passwordHash: nil), on: $0) }
+            #expect(user?.id == 31)
+            return try await database.read { db in
+                try await db.raw("SELECT title FROM editions ORDER BY id").all().map { try $0.decode(column: "title", as: String.self) }
+            }
+        }
+
+        // check
+        #expect(firstRows > 300 + 90 + 40 + 20 + 30 * 5)
+        #expect(firstTitles == secondTitles)
+    }
+}
