@@ -8,7 +8,6 @@ import FoundationNetworking
 public final class QuireProcess: @unchecked Sendable {
     public let process = Process()
     private let stderr = Pipe()
-    private let stdout = Pipe()
 
     /// The `quire` binary SwiftPM built beside the test bundle.
     public static var binary: URL {
@@ -30,7 +29,8 @@ public final class QuireProcess: @unchecked Sendable {
         env.merge(environment) { $1 }
         process.environment = env
         process.standardError = stderr
-        process.standardOutput = stdout
+        // Logs go nowhere: an unread pipe would fill up and stall a chatty process.
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
     }
 

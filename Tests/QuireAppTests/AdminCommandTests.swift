@@ -1,0 +1,54 @@
+import Foundation
+import QuireStore
+import TestSupport
+import Testing
+
+@Suite(.serialized) struct AdminCommandTests {
+    @Test(arguments: TestEngine.all)
+    func usersCreateAndGrantAdminFromTheCommandLine(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            let url = ServeProcessTests.text(database.url)
+            // call
+            let create = try QuireProcess(["users", "create", "root", "--admin", "--password", "long enough password", "--database-url", url])
+            let plain = try QuireProcess(["users", "create", "reader", "--database-url", url])
+            let createStatus = await create.waitForExit(timeout: .seconds(60))
+            let plainStatus = await plain.waitForExit(timeout: .seconds(60))
+            let grant = try QuireProcess(["users", "grant-admin", "READER", "--database-url", url])
+            let grantStatus = await grant.waitForExit(timeout: .seconds(30))
+            let missing = try QuireProcess(["users", "grant-admin", "nobody", "--database-url", url])
+            let missingStatus = await missing.waitForExit(timeout: .seconds(30))
+
+            // check
+            #expect(createStatus == 0, "\(create.standardError)")
+            #expect(plainStatus == 0, "\(plain.standardError)")
+            #expect(grantStatus == 0, "\(grant.standardError)")
+            #expect(missingStatus == 1)
+            let root = try await database.read { try await UserQueries.find(username: "root", on: $0) }
+            let reader = try await database.read { try await UserQueries.find(username: "reader", on: $0) }
+            #expect(root?.isAdmin == true)
+            #expect(reader?.isAdmin == true)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func countersCheckAndRepairFromTheCommandLine(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            let url = ServeProcessTests.text(database.url)
+            var plan = SeedPlan()
+            (plan.users, plan.authors, plan.works, plan.editions, plan.shelvings) = (5, 5, 5, 10, 20)
+            _ = try await Seeder(database: database, plan: plan).run()
+            try await database.write { try await $0.raw("UPDATE shelf_counts SET books = books + 1").run() }
+
+            let check = try QuireProcess(["counters", "check", "--database-url", url])
+            let checkStatus = await check.waitForExit(timeout: .seconds(60))
+            let repair = try QuireProcess(["counters", "repair", "--database-url", url])
+            let repairStatus = await repair.waitForExit(timeout: .seconds(60))
+            let again = try QuireProcess(["counters", "check", "--database-url", url])
+            let againStatus = await again.waitForExit(timeout: .seconds(60))
+
+            #expect(checkStatus == 1)
+            #expect(repairStatus == 0)
+            #expect(againStatus == 0)
+        }
+    }
+}
