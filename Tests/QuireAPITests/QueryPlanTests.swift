@@ -60,6 +60,7 @@ import Testing
             }
             #expect(statements.count > 40)
             for statement in statements {
+                #expect(!statement.sql.uppercased().contains("OFFSET"), "OFFSET pagination in:\n\(statement.sql)")
                 let plan = try await Self.plan(of: statement, on: database)
                 let scans = Self.fullScans(in: plan, engine: engine)
                 #expect(scans.isEmpty, "full scan of \(scans) in:\n\(statement.sql)\nplan:\n\(plan.joined(separator: "\n"))")
