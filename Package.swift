@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "QuireApp",
             dependencies: [
-                "QuireAPI", "QuireStore", "QuireCore",
+                "QuireAPI", "QuireStore", "QuireCore", "QuireJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "QuireAPI",
             dependencies: [
-                "QuireCore", "QuireStore",
+                "QuireCore", "QuireStore", "QuireJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,9 +72,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "QuireJobs",
+            dependencies: [
+                "QuireStore", "QuireCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "TestSupport",
             dependencies: [
-                "QuireApp", "QuireStore",
+                "QuireApp", "QuireStore", "QuireJobs",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -84,6 +93,10 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "QuireCoreTests", dependencies: ["QuireCore"]),
+        .testTarget(
+            name: "QuireJobsTests",
+            dependencies: ["TestSupport", "QuireJobs", "QuireStore", .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(name: "QuireAppTests", dependencies: ["TestSupport", "QuireStore"]),
         .testTarget(name: "QuireStoreTests", dependencies: ["TestSupport", "QuireStore"]),
         .testTarget(

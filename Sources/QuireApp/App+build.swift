@@ -1,10 +1,14 @@
 import Hummingbird
 import Logging
 import QuireAPI
+import QuireJobs
 import QuireStore
 
 /// The route table: every controller and the middleware in front of them.
-public func buildRouter(database: Database, configuration: QuireConfiguration) -> (Router<QuireRequestContext>, RouteTable) {
+public func buildRouter(
+    database: Database, configuration: QuireConfiguration, queue: JobQueue? = nil
+) -> (Router<QuireRequestContext>, RouteTable) {
+    let queue = queue ?? JobQueue(database: database, registry: .standard)
     let router = Router(context: QuireRequestContext.self)
     let routes = RouteTable()
     APIMiddleware.add(to: router, routes: routes, database: database, maxBodyBytes: configuration.maxBodyBytes)
@@ -17,6 +21,7 @@ public func buildRouter(database: Database, configuration: QuireConfiguration) -
     ShelvesController(database: database).addRoutes(to: router)
     SearchController(database: database).addRoutes(to: router)
     ReadthroughsController(database: database).addRoutes(to: router)
+    JobsController(queue: queue).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)
@@ -25,11 +30,15 @@ public func buildRouter(database: Database, configuration: QuireConfiguration) -
 /// The HTTP application with the database as a service started before it and stopped after it.
 /// Migrations run before the server accepts its first connection.
 public func buildApplication(database: Database, configuration: QuireConfiguration, logger: Logger) -> some ApplicationProtocol {
-    let (router, _) = buildRouter(database: database, configuration: configuration)
+    let queue = JobQueue(database: database, registry: .standard)
+    let (router, _) = buildRouter(database: database, configuration: configuration, queue: queue)
+    // Started in this order and stopped in reverse: the server stops first, then the worker
+    // finishes its jobs, and the database closes last.
+    let worker = JobWorker(queue: queue, configuration: configuration.worker, periodic: Schedule.periodicJobs, logger: logger)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "quire"),
-        services: [DatabaseService(database)],
+        services: [DatabaseService(database), worker],
         logger: logger
     )
     app.beforeServerStarts {

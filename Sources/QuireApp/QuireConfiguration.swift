@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QuireJobs
 import QuireStore
 
 /// Everything `quire` can be told, from flags first, then `QUIRE_*` environment variables, then defaults.
@@ -14,6 +15,8 @@ public struct QuireConfiguration: Sendable {
     public var maxBodyBytes = 1 << 20
     /// bcrypt work factor for new password hashes (QUIRE_BCRYPT_COST); tests lower it to stay fast.
     public var bcryptCost: UInt8 = 12
+    /// The job worker inside `quire serve` and `quire worker` (QUIRE_WORKERS sets its concurrency).
+    public var worker = WorkerConfiguration()
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -31,6 +34,7 @@ public struct QuireConfiguration: Sendable {
         public var poolSize: Int?
         public var logLevel: String?
         public var logFormat: String?
+        public var workers: Int?
         public init() {}
     }
 
@@ -76,6 +80,19 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("\(source) must be text or json, got \(text)")
             }
             configuration.logFormat = format
+        }
+        if let (text, source) = value(flags.workers.map(String.init), "QUIRE_WORKERS") {
+            guard let count = Int(text), (0...1000).contains(count) else {
+                throw ConfigurationError("\(source) must be a number from 0 (no worker) to 1000, got \(text)")
+            }
+            configuration.worker.concurrency = count
+        }
+        if let text = environment["QUIRE_JOB_RESCUE_AFTER"], !text.isEmpty {
+            guard let seconds = Double(text), seconds >= 0.5 else {
+                throw ConfigurationError("QUIRE_JOB_RESCUE_AFTER must be a number of seconds, at least 0.5, got \(text)")
+            }
+            configuration.worker.rescueAfter = .milliseconds(Int(seconds * 1000))
+            configuration.worker.heartbeatInterval = min(.seconds(1), .milliseconds(Int(seconds * 1000 / 4)))
         }
         if let text = environment["QUIRE_MAX_BODY_BYTES"], !text.isEmpty {
             guard let bytes = Int(text), bytes >= 1024 else {

@@ -29,7 +29,9 @@ public struct CounterAudit: Sendable {
     }
 
     /// Recounts everything; with `repair`, fixes what drifted. Returns the drift found.
-    public func run(repair: Bool, progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws -> [CounterDrift] {
+    /// `progress` hears each finished batch (family, rows checked so far); it may throw to stop
+    /// between batches, as a cancelled job does.
+    public func run(repair: Bool, progress: @Sendable (String, Int) async throws -> Void = { _, _ in }) async throws -> [CounterDrift] {
         var drift: [CounterDrift] = []
         for family in CounterFamily.all {
             var after: Int64 = 0
@@ -53,7 +55,7 @@ public struct CounterAudit: Sendable {
                 }
                 drift += batchDrift
                 checked += count
-                progress(family.name, checked)
+                try await progress(family.name, checked)
                 guard let last else { break }
                 after = last
             }

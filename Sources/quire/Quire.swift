@@ -8,7 +8,7 @@ struct Quire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quire",
         abstract: "A self-hostable social reading server.",
-        subcommands: [Serve.self, Migrate.self, Users.self, Counters.self, Seed.self]
+        subcommands: [Serve.self, Worker.self, Migrate.self, Users.self, Counters.self, Jobs.self, Seed.self]
     )
 }
 
@@ -22,6 +22,8 @@ struct ConfigurationOptions: ParsableArguments {
     var logLevel: String?
     @Option(help: "Log format: text or json (QUIRE_LOG_FORMAT).")
     var logFormat: String?
+    @Option(help: "Jobs run at once by this process's worker; 0 turns it off in serve (QUIRE_WORKERS, default 10).")
+    var workers: Int?
 
     var overrides: QuireConfiguration.Overrides {
         var overrides = QuireConfiguration.Overrides()
@@ -29,6 +31,7 @@ struct ConfigurationOptions: ParsableArguments {
         overrides.poolSize = poolSize
         overrides.logLevel = logLevel
         overrides.logFormat = logFormat
+        overrides.workers = workers
         return overrides
     }
 }

@@ -122,6 +122,17 @@ public final class Database: Sendable {
         }
     }
 
+    /// Calls `onNotification` for each PostgreSQL NOTIFY on `channel`, until cancelled. Holds one
+    /// pooled connection while it listens. SQLite has no notifications: it returns at once.
+    public func listen(channel: String, onNotification: @escaping @Sendable () -> Void) async throws {
+        guard case .postgres(let client) = backend else { return }
+        try await client.withConnection { connection in
+            try await connection.listen(on: channel) { notifications in
+                for try await _ in notifications { onNotification() }
+            }
+        }
+    }
+
     /// Connections in use and tasks waiting for one, for the pool metrics.
     public func poolUsage() async -> (inUse: Int, waiting: Int)? {
         switch backend {

@@ -5,5 +5,6 @@ public enum Migrations {
         m002CreateSessions,
         m003CreateCatalog,
         m004CreateShelves,
+        m005CreateJobs,
     ]
 }

@@ -45,7 +45,7 @@ public enum ShelfBookQueries {
             for row in others {
                 let otherID = try row.decode(column: "shelf_id", as: Int64.self)
                 guard let other = DefaultShelf(rawValue: try row.decode(column: "identifier", as: String.self)) else { continue }
-                try await remove(shelfID: otherID, defaultShelf: other, userID: shelf.userID, edition: edition, on: db)
+                _ = try await remove(shelfID: otherID, defaultShelf: other, userID: shelf.userID, edition: edition, on: db)
             }
         }
         let inserted = try await db.raw("""

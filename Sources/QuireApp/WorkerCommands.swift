@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import QuireJobs
+import QuireStore
+import ServiceLifecycle
+
+extension Commands {
+    /// `quire worker`: runs jobs, with no HTTP server, until SIGTERM or SIGINT; then it stops
+    /// claiming, lets its jobs finish within `shutdownGrace`, and closes the database last.
+    public static func worker(_ configuration: QuireConfiguration) async throws {
+        let logger = Logger(label: "quire")
+        let database = try await Database.open(configuration.databaseURL, poolSize: configuration.poolSize, logger: logger)
+        let queue = JobQueue(database: database, registry: .standard)
+        var worker = configuration.worker
+        if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }
+        let jobWorker = JobWorker(queue: queue, configuration: worker, periodic: Schedule.periodicJobs, logger: logger)
+        let migrate = MigrateOnStart(database: database)
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: DatabaseService(database)), .init(service: migrate), .init(service: jobWorker)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        try await ServiceGroup(configuration: group).run()
+    }
+
+    /// `quire jobs list|show|cancel|retry`.
+    public static func jobs<T: Sendable>(_ configuration: QuireConfiguration, _ body: @escaping @Sendable (JobQueue) async throws -> T) async throws -> T {
+        try await withDatabase(configuration) { database in
+            try await body(JobQueue(database: database, registry: .standard))
+        }
+    }
+}
+
+/// Applies migrations once the database service is up, then idles until shutdown, so a worker
+/// started before any server still finds its tables.
+struct MigrateOnStart: Service {
+    let database: Database
+
+    func run() async throws {
+        try await database.ping(timeout: .seconds(10))
+        _ = try await Migrator(database: database).migrate()
+        try? await gracefulShutdown()
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import QuireStore
+
+/// Enqueues jobs and wakes this process's idle workers at once; workers in other processes are
+/// woken by PostgreSQL's NOTIFY, sent in the enqueueing transaction.
+public struct JobQueue: Sendable {
+    public let database: Database
+    public let registry: JobRegistry
+    public let signal: WakeSignal
+
+    public init(database: Database, registry: JobRegistry, signal: WakeSignal = WakeSignal()) {
+        self.database = database
+        self.registry = registry
+        self.signal = signal
+    }
+
+    /// Durable once this returns: the job row is committed. A job with a unique key that matches a
+    /// queued or running job returns that job instead (`created` is false).
+    public func enqueue(_ job: NewJob) async throws -> (job: JobRecord, created: Bool) {
+        let ready = prepared(job)
+        let result = try await database.write { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
+        if result.created { signal.notify() }
+        return result
+    }
+
+    /// The job with its kind's attempt limit, unless the caller chose one.
+    func prepared(_ job: NewJob) -> NewJob {
+        var job = job
+        if let kind = registry[job.kind], job.maxAttempts == NewJob(kind: "").maxAttempts {
+            job.maxAttempts = kind.maxAttempts
+        }
+        return job
+    }
+
+    public func cancel(_ id: Int64) async throws -> JobRecord? {
+        try await database.write { try await JobQueries.cancel(id: id, now: Timestamp.microsecondsNow(), on: $0) }
+    }
+
+    public func retry(_ id: Int64) async throws -> JobRecord? {
+        let job = try await database.write { try await JobQueries.retry(id: id, now: Timestamp.microsecondsNow(), on: $0) }
+        signal.notify()
+        return job
+    }
+}
+
+/// How a worker runs.
+public struct WorkerConfiguration: Sendable {
+    /// Jobs run at once in this process; 0 turns the worker off.
+    public var concurrency = 10
+    /// How often an idle worker looks for work when nothing woke it (SQLite across processes,
+    /// scheduled retries coming due, a missed NOTIFY).
+    public var pollInterval = Duration.milliseconds(200)
+    public var heartbeatInterval = Duration.seconds(1)
+    /// A running job whose worker has not heartbeated for this long goes back to the queue.
+    public var rescueAfter = Duration.seconds(30)
+    /// Finished jobs are deleted after this long.
+    public var retention = Duration.seconds(7 * 24 * 3600)
+    /// Unique per process: it marks the jobs this process holds.
+    public var name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+
+    public init() {}
+}
+
+extension Duration {
+    var microseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}

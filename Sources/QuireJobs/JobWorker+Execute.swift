@@ -1,0 +1,143 @@
+import Foundation
+import QuireStore
+import Synchronization
+
+extension JobWorker {
+    enum Outcome: Sendable {
+        case succeeded(String?)
+        case failed(String)
+        case permanentlyFailed(String)
+        case cancelled
+        case timedOut
+        case interrupted
+    }
+
+    /// Runs one claimed job and records how it ended.
+    func execute(_ job: JobRecord, cancel: WakeSignal) async {
+        guard let kind = queue.registry[job.kind] else {
+            await record(job, .permanentlyFailed("no job kind named \(job.kind) in this worker"), kind: nil)
+            return
+        }
+        let context = JobContext(job: job, database: database, worker: configuration.name)
+        let seen = cancel.generation
+        let outcome = await withTaskGroup(of: Outcome?.self) { group -> Outcome in
+            group.addTask {
+                do {
+                    return .succeeded(try await kind.run(context))
+                } catch is CancellationError {
+                    return nil
+                } catch let error as PermanentJobError {
+                    return .permanentlyFailed(error.description)
+                } catch {
+                    return Task.isCancelled ? nil : .failed(String(describing: error))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: kind.timeLimit)
+                return Task.isCancelled ? nil : .timedOut
+            }
+            group.addTask {
+                // Ends when the heartbeat learns that cancellation was asked for.
+                await cancel.wait(after: seen, timeout: .seconds(365 * 24 * 3600))
+                return Task.isCancelled ? nil : .cancelled
+            }
+            // The first real outcome wins and stops the others; the handler sees cancellation at
+            // its next checkpoint.
+            var outcome: Outcome = .interrupted
+            while let next = await group.next() {
+                if let next {
+                    outcome = next
+                    break
+                }
+                if Task.isCancelled { break }
+            }
+            group.cancelAll()
+            return outcome
+        }
+        await record(job, outcome, kind: kind)
+    }
+
+    private func record(_ job: JobRecord, _ outcome: Outcome, kind: JobKind?) async {
+        let now = Timestamp.microsecondsNow()
+        let worker = configuration.name
+        let retryAt = kind.map { now + $0.backoff(afterAttempt: job.attempts).microseconds }
+        let (state, result, error, runAfter): (JobState, String?, String?, Int64?)
+        switch outcome {
+        case .succeeded(nil):
+            await completions.add(job.id)
+            return
+        case .succeeded(let value):
+            (state, result, error, runAfter) = (.succeeded, value, nil, nil)
+        case .failed(let message):
+            (state, result, error, runAfter) = job.attempts < job.maxAttempts ? (.failed, nil, message, retryAt) : (.discarded, nil, message, nil)
+        case .timedOut:
+            let message = "stopped after its time limit of \(kind?.timeLimit ?? .zero)"
+            (state, result, error, runAfter) = job.attempts < job.maxAttempts ? (.failed, nil, message, retryAt) : (.discarded, nil, message, nil)
+        case .permanentlyFailed(let message):
+            (state, result, error, runAfter) = (.discarded, nil, message, nil)
+        case .cancelled:
+            (state, result, error, runAfter) = (.cancelled, nil, "cancelled", nil)
+        case .interrupted:
+            // The worker is stopping: the job goes back to the queue for another worker.
+            (state, result, error, runAfter) = (.queued, nil, "the worker stopped before the job finished", now)
+        }
+        do {
+            try await database.write {
+                try await JobQueries.finish(id: job.id, worker: worker, state: state, result: result, error: error, runAfter: runAfter, now: now, on: $0)
+            }
+            if state == .failed || state == .queued { queue.signal.notify() }
+        } catch {
+            // The rescuer puts the job back once its heartbeat goes stale.
+            logger.error("recording a job's outcome failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Writes successes in batches: while one transaction commits, the next successes gather, so a
+/// busy worker pays one commit for many jobs (group commit).
+final class CompletionBatcher: Sendable {
+    let database: Database
+    let worker: String
+    private let pending = Mutex<[Int64]>([])
+    private let signal = WakeSignal()
+
+    init(database: Database, worker: String) {
+        self.database = database
+        self.worker = worker
+    }
+
+    func add(_ id: Int64) async {
+        pending.withLock { $0.append(id) }
+        signal.notify()
+    }
+
+    func run() async {
+        while !Task.isCancelled {
+            let seen = signal.generation
+            await flush()
+            await signal.wait(after: seen, timeout: .seconds(1))
+        }
+    }
+
+    /// Writes whatever is pending, then returns.
+    func flushAll() async {
+        await flush()
+    }
+
+    private func flush() async {
+        let ids = pending.withLock { ids -> [Int64] in
+            defer { ids.removeAll(keepingCapacity: true) }
+            return ids
+        }
+        guard !ids.isEmpty else { return }
+        do {
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                try await database.write { [worker] in try await JobQueries.succeed(ids: chunk, worker: worker, now: Timestamp.microsecondsNow(), on: $0) }
+            }
+        } catch {
+            // Put them back for the next flush; if this process dies first the rescuer re-runs them,
+            // which handlers are written to survive.
+            pending.withLock { $0.insert(contentsOf: ids, at: 0) }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Logging
+import PostgresNIO
+import QuireStore
+import ServiceLifecycle
+import Synchronization
+
+/// Runs jobs from the queue: claims as many ready jobs as it has free slots in one statement,
+/// runs each under its kind's time limit, records successes in batches (one transaction for many
+/// jobs), heartbeats the jobs it holds, puts back jobs of dead workers, prunes old jobs and
+/// enqueues periodic jobs. Several workers, in one process or many, share one database.
+public final class JobWorker: Service, Sendable {
+    let queue: JobQueue
+    let configuration: WorkerConfiguration
+    let periodic: [PeriodicJob]
+    let logger: Logger
+    let running = Mutex<[Int64: WakeSignal]>([:])
+    let freed = WakeSignal()
+    let completions: CompletionBatcher
+
+    public init(queue: JobQueue, configuration: WorkerConfiguration, periodic: [PeriodicJob] = [], logger: Logger) {
+        self.queue = queue
+        self.configuration = configuration
+        self.periodic = periodic
+        self.logger = logger
+        self.completions = CompletionBatcher(database: queue.database, worker: configuration.name)
+    }
+
+    var database: Database { queue.database }
+
+    public func run() async throws {
+        guard configuration.concurrency > 0 else { return }
+        logger.info("job worker started", metadata: ["worker": "\(configuration.name)", "concurrency": "\(configuration.concurrency)"])
+        await withDiscardingTaskGroup { group in
+            group.addTask { await cancelWhenGracefulShutdown { await self.every(self.configuration.heartbeatInterval) { try await self.heartbeat() } } }
+            group.addTask { await cancelWhenGracefulShutdown { await self.every(self.configuration.rescueAfter / 3) { try await self.maintain() } } }
+            group.addTask { await cancelWhenGracefulShutdown { await self.schedulePeriodic() } }
+            group.addTask { await cancelWhenGracefulShutdown { await self.completions.run() } }
+            if database.engine == .postgres {
+                group.addTask { await cancelWhenGracefulShutdown { await self.listen() } }
+            }
+            await self.claimLoop()
+            // Jobs have finished: let the batcher write the last successes, then stop the helpers.
+            await self.completions.flushAll()
+            group.cancelAll()
+        }
+        logger.info("job worker stopped", metadata: ["worker": "\(configuration.name)"])
+    }
+
+    /// Claims work while there are free slots; on graceful shutdown stops claiming and lets the
+    /// jobs it holds finish (the service group bounds how long).
+    private func claimLoop() async {
+        await withDiscardingTaskGroup { jobs in
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let seen = queue.signal.generation
+                let seenFree = freed.generation
+                let free = configuration.concurrency - running.withLock { $0.count }
+                if free <= 0 {
+                    await freed.wait(after: seenFree, timeout: configuration.pollInterval)
+                    continue
+                }
+                let claimed: [JobRecord]
+                do {
+                    claimed = try await database.write { [configuration] db in
+                        try await JobQueries.claim(worker: configuration.name, limit: free, now: Timestamp.microsecondsNow(), on: db)
+                    }
+                } catch {
+                    logger.warning("claiming jobs failed", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: configuration.pollInterval)
+                    continue
+                }
+                for job in claimed {
+                    let cancel = WakeSignal()
+                    running.withLock { $0[job.id] = cancel }
+                    jobs.addTask {
+                        await self.execute(job, cancel: cancel)
+                        self.running.withLock { _ = $0.removeValue(forKey: job.id) }
+                        self.freed.notify()
+                    }
+                }
+                if claimed.isEmpty {
+                    await waitForWork(seen: seen)
+                }
+            }
+        }
+    }
+
+    private func waitForWork(seen: UInt64) async {
+        await withGracefulShutdownHandler {
+            await queue.signal.wait(after: seen, timeout: configuration.pollInterval)
+        } onGracefulShutdown: {
+            self.queue.signal.notify()
+        }
+    }
+
+    /// Runs `body` now and then every `interval` until cancelled, logging failures.
+    func every(_ interval: Duration, _ body: () async throws -> Void) async {
+        while !Task.isCancelled {
+            do { try await body() } catch is CancellationError { return } catch {
+                logger.warning("job worker maintenance failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    private func heartbeat() async throws {
+        guard !running.withLock({ $0.isEmpty }) else { return }
+        let name = configuration.name
+        let cancelled = try await database.write { try await JobQueries.heartbeat(worker: name, now: Timestamp.microsecondsNow(), on: $0) }
+        for id in cancelled { running.withLock { $0[id] }?.notify() }
+    }
+
+    private func maintain() async throws {
+        let now = Timestamp.microsecondsNow()
+        let (staleBefore, prunedBefore) = (now - configuration.rescueAfter.microseconds, now - configuration.retention.microseconds)
+        let rescued = try await database.write { try await JobQueries.rescue(staleBefore: staleBefore, now: now, on: $0) }
+        if rescued > 0 {
+            logger.warning("put back jobs of a worker that stopped responding", metadata: ["jobs": "\(rescued)"])
+            queue.signal.notify()
+        }
+        // In small batches so pruning never holds the write lock for long.
+        while try await database.write({ try await JobQueries.prune(before: prunedBefore, limit: 1000, on: $0) }) == 1000 {}
+    }
+
+    /// On PostgreSQL, NOTIFY from any process wakes this worker at once.
+    private func listen() async {
+        while !Task.isCancelled {
+            do {
+                try await database.listen(channel: JobQueries.channel) { self.queue.signal.notify() }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("listening for jobs failed; polling until it comes back", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import SQLKit
+
+/// The queue's statements. Claims take several ready jobs in one statement (`FOR UPDATE SKIP
+/// LOCKED` on PostgreSQL, so workers in several processes never wait on each other's rows; one
+/// short write transaction on SQLite). Every worker-side write names the worker, so a job that
+/// was rescued from a dead worker and handed to another can't be finished by the first.
+public enum JobQueries {
+    /// NOTIFY channel that wakes idle PostgreSQL workers the moment a job is enqueued.
+    public static let channel = "quire_jobs"
+
+    /// Enqueues `job`, or returns the queued or running job with the same unique key instead.
+    public static func enqueue(_ job: NewJob, now: Int64, on db: any SQLDatabase) async throws -> (job: JobRecord, created: Bool) {
+        let runAfter = job.runAfter ?? now
+        let state: JobState = runAfter > now ? .scheduled : .queued
+        if let row = try await db.raw("""
+            INSERT INTO jobs (kind, args, state, priority, max_attempts, run_after, unique_key, owner_id, created_at, updated_at)
+            VALUES (\(bind: job.kind), \(bind: job.args), \(bind: state.rawValue), \(bind: job.priority), \(bind: job.maxAttempts),
+                    \(bind: runAfter), \(bind: job.uniqueKey), \(bind: job.ownerID), \(bind: now), \(bind: now))
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN \(unsafeRaw: JobState.active) DO NOTHING
+            RETURNING \(unsafeRaw: JobRecord.columns)
+            """).first() {
+            if db.isPostgres { try await db.raw("SELECT pg_notify(\(bind: channel), '')").run() }
+            return (try JobRecord(row: row), true)
+        }
+        guard let key = job.uniqueKey, let existing = try await db.raw("""
+            SELECT \(unsafeRaw: JobRecord.columns) FROM jobs WHERE unique_key = \(bind: key) AND state IN \(unsafeRaw: JobState.active)
+            """).first() else { throw DatabaseError.unavailable("enqueue returned no job") }
+        return (try JobRecord(row: existing), false)
+    }
+
+    /// Marks up to `limit` ready jobs running for `worker` and returns them, best first.
+    public static func claim(worker: String, limit: Int, now: Int64, on db: any SQLDatabase) async throws -> [JobRecord] {
+        let lock = db.isPostgres ? "FOR UPDATE SKIP LOCKED" : ""
+        return try await db.raw("""
+            UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker), heartbeat_at = \(bind: now),
+                started_at = \(bind: now), updated_at = \(bind: now)
+            WHERE id IN (
+                SELECT id FROM jobs WHERE state IN \(unsafeRaw: JobState.claimable) AND run_after <= \(bind: now)
+                ORDER BY priority DESC, run_after, id LIMIT \(bind: limit) \(unsafeRaw: lock))
+            RETURNING \(unsafeRaw: JobRecord.columns)
+            """).all().map(JobRecord.init).sorted { ($0.priority, -$0.runAfter, -$0.id) > ($1.priority, -$1.runAfter, -$1.id) }
+    }
+
+    /// Records many successes without results in one statement: the common case of a busy queue.
+    public static func succeed(ids: [Int64], worker: String, now: Int64, on db: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        try await db.raw("""
+            UPDATE jobs SET state = 'succeeded', finished_at = \(bind: now), updated_at = \(bind: now), heartbeat_at = NULL
+            WHERE id IN (\(binds: ids)) AND worker = \(bind: worker) AND state = 'running'
+            """).run()
+    }
+
+    /// Records how one attempt ended.
+    public static func finish(
+        id: Int64, worker: String, state: JobState, result: String? = nil, error: String? = nil, runAfter: Int64? = nil,
+        now: Int64, on db: any SQLDatabase
+    ) async throws {
+        try await db.raw("""
+            UPDATE jobs SET state = \(bind: state.rawValue), result = coalesce(\(bind: result), result),
+                last_error = coalesce(\(bind: error), last_error), run_after = coalesce(\(bind: runAfter), run_after),
+                finished_at = \(bind: state.isFinished ? now : nil as Int64?), updated_at = \(bind: now), heartbeat_at = NULL
+            WHERE id = \(bind: id) AND worker = \(bind: worker) AND state = 'running'
+            """).run()
+    }
+
+    public static func progress(id: Int64, worker: String, done: Int64, total: Int64?, message: String?, now: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE jobs SET progress_done = \(bind: done), progress_total = \(bind: total), progress_message = \(bind: message),
+                updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND worker = \(bind: worker) AND state = 'running'
+            """).run()
+    }
+
+    /// Keeps `worker`'s running jobs alive and returns the ids of those whose cancellation was asked for.
+    public static func heartbeat(worker: String, now: Int64, on db: any SQLDatabase) async throws -> [Int64] {
+        try await db.raw("""
+            UPDATE jobs SET heartbeat_at = \(bind: now) WHERE worker = \(bind: worker) AND state = 'running'
+            RETURNING id, cancel_requested
+            """).all().compactMap { row in
+                try row.decode(column: "cancel_requested", as: Bool.self) ? try row.decode(column: "id", as: Int64.self) : nil
+            }
+    }
+
+    /// Jobs whose worker stopped heartbeating (the process died) go back to the queue, or are
+    /// discarded when that was their last attempt. Returns how many.
+    public static func rescue(staleBefore: Int64, now: Int64, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("""
+            UPDATE jobs SET
+                state = CASE WHEN cancel_requested THEN 'cancelled' WHEN attempts >= max_attempts THEN 'discarded' ELSE 'queued' END,
+                finished_at = CASE WHEN cancel_requested OR attempts >= max_attempts THEN \(bind: now) ELSE NULL END,
+                last_error = 'the worker running it stopped responding', worker = NULL, heartbeat_at = NULL, updated_at = \(bind: now)
+            WHERE state = 'running' AND heartbeat_at < \(bind: staleBefore)
+            RETURNING id
+            """).all().count
+    }
+
+    /// Cancels a job that has not finished: at once when it waits, at its next checkpoint when it runs.
+    public static func cancel(id: Int64, now: Int64, on db: any SQLDatabase) async throws -> JobRecord? {
+        try await db.raw("""
+            UPDATE jobs SET
+                state = CASE WHEN state = 'running' THEN 'running' ELSE 'cancelled' END,
+                cancel_requested = \(bind: true),
+                finished_at = CASE WHEN state = 'running' THEN finished_at ELSE \(bind: now) END,
+                updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND state IN \(unsafeRaw: JobState.active)
+            """).run()
+        return try await find(id, on: db)
+    }
+
+    /// Puts a finished or failed job back in the queue with fresh attempts.
+    public static func retry(id: Int64, now: Int64, on db: any SQLDatabase) async throws -> JobRecord? {
+        try await db.raw("""
+            UPDATE jobs SET state = 'queued', attempts = 0, run_after = \(bind: now), cancel_requested = \(bind: false),
+                finished_at = NULL, worker = NULL, updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND state IN ('failed', 'cancelled', 'discarded')
+            """).run()
+        if db.isPostgres { try await db.raw("SELECT pg_notify(\(bind: channel), '')").run() }
+        return try await find(id, on: db)
+    }
+
+    public static func find(_ id: Int64, on db: any SQLDatabase) async throws -> JobRecord? {
+        try await db.raw("SELECT \(unsafeRaw: JobRecord.columns) FROM jobs WHERE id = \(bind: id)").first().map(JobRecord.init)
+    }
+
+    /// A page of jobs, newest first: one owner's through `jobs_owner`, or everyone's for administrators.
+    public static func list(ownerID: Int64?, state: JobState?, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [JobRecord] {
+        let query = db.select().column(SQLRaw(JobRecord.columns)).from("jobs")
+            .where("id", .lessThan, before ?? Int64.max)
+        if let ownerID { query.where("owner_id", .equal, ownerID) }
+        if let state { query.where("state", .equal, state.rawValue) }
+        return try await query.orderBy("id", .descending).limit(limit).all().map(JobRecord.init)
+    }
+
+    /// Deletes up to `limit` jobs that finished before `before`; returns how many.
+    public static func prune(before: Int64, limit: Int, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("""
+            DELETE FROM jobs WHERE id IN (
+                SELECT id FROM jobs WHERE state IN ('succeeded', 'cancelled', 'discarded') AND finished_at < \(bind: before)
+                LIMIT \(bind: limit))
+            RETURNING id
+            """).all().count
+    }
+
+    /// Claims the run of periodic job `name` for the period starting at `periodStart`; only one
+    /// process across all of them gets true.
+    public static func claimPeriod(name: String, periodStart: Int64, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("""
+            INSERT INTO periodic_runs (name, period_start) VALUES (\(bind: name), \(bind: periodStart))
+            ON CONFLICT (name, period_start) DO NOTHING RETURNING name
+            """).first() != nil
+    }
+}

@@ -1,0 +1,82 @@
+import SQLKit
+
+/// Where a job is in its life. `failed` waits for a retry at `run_after`; `discarded` has no
+/// attempts left or failed permanently.
+public enum JobState: String, Sendable, Codable, CaseIterable {
+    case queued, scheduled, running, succeeded, failed, cancelled, discarded
+
+    public var isFinished: Bool { [.succeeded, .cancelled, .discarded].contains(self) }
+    static let claimable = "('queued', 'scheduled', 'failed')"
+    static let active = "('queued', 'scheduled', 'failed', 'running')"
+}
+
+public struct JobRecord: Sendable, Equatable {
+    public let id: Int64
+    public let kind: String
+    public let args: String
+    public let state: JobState
+    public let priority: Int
+    public let attempts: Int
+    public let maxAttempts: Int
+    public let runAfter: Int64
+    public let progressDone: Int64?
+    public let progressTotal: Int64?
+    public let progressMessage: String?
+    public let result: String?
+    public let lastError: String?
+    public let uniqueKey: String?
+    public let ownerID: Int64?
+    public let worker: String?
+    public let heartbeatAt: Int64?
+    public let cancelRequested: Bool
+    public let createdAt: Int64
+    public let startedAt: Int64?
+    public let finishedAt: Int64?
+    public let updatedAt: Int64
+
+    static let columns = """
+        id, kind, args, state, priority, attempts, max_attempts, run_after, progress_done, progress_total, progress_message,
+        result, last_error, unique_key, owner_id, worker, heartbeat_at, cancel_requested, created_at, started_at, finished_at, updated_at
+        """
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: Int64.self)
+        kind = try row.decode(column: "kind", as: String.self)
+        args = try row.decode(column: "args", as: String.self)
+        state = JobState(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed
+        priority = try row.decode(column: "priority", as: Int.self)
+        attempts = try row.decode(column: "attempts", as: Int.self)
+        maxAttempts = try row.decode(column: "max_attempts", as: Int.self)
+        runAfter = try row.decode(column: "run_after", as: Int64.self)
+        progressDone = try row.decode(column: "progress_done", as: Int64?.self)
+        progressTotal = try row.decode(column: "progress_total", as: Int64?.self)
+        progressMessage = try row.decode(column: "progress_message", as: String?.self)
+        result = try row.decode(column: "result", as: String?.self)
+        lastError = try row.decode(column: "last_error", as: String?.self)
+        uniqueKey = try row.decode(column: "unique_key", as: String?.self)
+        ownerID = try row.decode(column: "owner_id", as: Int64?.self)
+        worker = try row.decode(column: "worker", as: String?.self)
+        heartbeatAt = try row.decode(column: "heartbeat_at", as: Int64?.self)
+        cancelRequested = try row.decode(column: "cancel_requested", as: Bool.self)
+        createdAt = try row.decode(column: "created_at", as: Int64.self)
+        startedAt = try row.decode(column: "started_at", as: Int64?.self)
+        finishedAt = try row.decode(column: "finished_at", as: Int64?.self)
+        updatedAt = try row.decode(column: "updated_at", as: Int64.self)
+    }
+}
+
+public struct NewJob: Sendable {
+    public var kind: String
+    public var args: String
+    public var priority = 0
+    public var maxAttempts = 5
+    /// Unix microseconds; nil runs it now.
+    public var runAfter: Int64?
+    public var uniqueKey: String?
+    public var ownerID: Int64?
+
+    public init(kind: String, args: String = "{}") {
+        self.kind = kind
+        self.args = args
+    }
+}

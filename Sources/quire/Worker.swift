@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import QuireApp
+import QuireStore
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run background jobs without the HTTP server; several may share one PostgreSQL.")
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let configuration = try startUp(options.overrides)
+        do { try await Commands.worker(configuration) } catch { fail(error) }
+    }
+}
+
+struct Jobs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Inspect and control background jobs.", subcommands: [List.self, Show.self, Cancel.self, Retry.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
+        @Option(help: "Only jobs in this state.") var state: String?
+        @Option(help: "How many (at most 1000).") var limit = 50
+        @OptionGroup var options: ConfigurationOptions
+
+        func run() async throws {
+            let configuration = try startUp(options.overrides)
+            let filter: JobState?
+            if let state {
+                guard let parsed = JobState(rawValue: state) else { fail(ValidationError("--state must be one of \(JobState.allCases.map(\.rawValue))")) }
+                filter = parsed
+            } else { filter = nil }
+            let limit = min(max(self.limit, 1), 1000)
+            do {
+                let jobs = try await Commands.jobs(configuration) { queue in
+                    try await queue.database.read { try await JobQueries.list(ownerID: nil, state: filter, before: nil, limit: limit, on: $0) }
+                }
+                for job in jobs { print(line(job)) }
+            } catch { fail(error) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one job.")
+        @Argument var id: Int64
+        @OptionGroup var options: ConfigurationOptions
+
+        func run() async throws {
+            let configuration = try startUp(options.overrides)
+            let id = self.id
+            do {
+                guard let job = try await Commands.jobs(configuration, { queue in try await queue.database.read { try await JobQueries.find(id, on: $0) } }) else {
+                    fail(ValidationError("no job \(id)"))
+                }
+                print(line(job))
+                if let done = job.progressDone { print("progress  \(done)\(job.progressTotal.map { "/\($0)" } ?? "") \(job.progressMessage ?? "")") }
+                if let result = job.result { print("result    \(result)") }
+                if let error = job.lastError { print("error     \(error)") }
+            } catch { fail(error) }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a job: at once when waiting, at its next checkpoint when running.")
+        @Argument var id: Int64
+        @OptionGroup var options: ConfigurationOptions
+
+        func run() async throws {
+            let configuration = try startUp(options.overrides)
+            let id = self.id
+            do {
+                guard let job = try await Commands.jobs(configuration, { try await $0.cancel(id) }) else { fail(ValidationError("no job \(id)")) }
+                print(line(job))
+            } catch { fail(error) }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue a failed, discarded or cancelled job again with fresh attempts.")
+        @Argument var id: Int64
+        @OptionGroup var options: ConfigurationOptions
+
+        func run() async throws {
+            let configuration = try startUp(options.overrides)
+            let id = self.id
+            do {
+                guard let job = try await Commands.jobs(configuration, { try await $0.retry(id) }) else { fail(ValidationError("no job \(id)")) }
+                print(line(job))
+            } catch { fail(error) }
+        }
+    }
+
+    static func line(_ job: JobRecord) -> String {
+        "\(job.id)  \(job.kind)  \(job.state.rawValue)  attempt \(job.attempts)/\(job.maxAttempts)"
+    }
+}
+
+private func line(_ job: JobRecord) -> String { Jobs.line(job) }

@@ -1,0 +1,187 @@
+import Foundation
+import QuireJobs
+import QuireStore
+import SQLKit
+import Synchronization
+import TestSupport
+import Testing
+
+/// Records when each attempt of a test job started.
+final class Attempts: Sendable {
+    private let times = Mutex<[ContinuousClock.Instant]>([])
+    func record() { times.withLock { $0.append(.now) } }
+    var all: [ContinuousClock.Instant] { times.withLock { $0 } }
+}
+
+@Suite struct JobQueueTests {
+    @Test(arguments: TestEngine.all)
+    func aJobRunsAndSucceedsWithItsResult(engine: TestEngine) async throws {
+        let kind = JobKind("test.double") { context in
+            struct Args: Decodable { let value: Int }
+            let value = try context.arguments(Args.self).value
+            try await context.progress(1, of: 1, "doubled")
+            return "{\"doubled\": \(value * 2)}"
+        }
+        try await withTestDatabase(engine) { database in
+            try await withWorkers(database, registry: JobRegistry([kind])) { queue in
+                let (job, created) = try await queue.enqueue(NewJob(kind: "test.double", args: #"{"value": 21}"#))
+                let done = try await waitForJob(job.id, on: database) { $0.state.isFinished }
+                #expect(created)
+                #expect(done.state == .succeeded)
+                #expect(done.result?.replacingOccurrences(of: " ", with: "") == #"{"doubled":42}"#)
+                #expect(done.attempts == 1)
+                #expect(done.progressMessage == "doubled")
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aFailingJobIsRetriedWithGrowingDelaysUntilDiscarded(engine: TestEngine) async throws {
+        let attempts = Attempts()
+        let kind = JobKind("test.flaky", maxAttempts: 4, backoffBase: .milliseconds(100)) { _ in
+            attempts.record()
+            struct Flaky: Error {}
+            throw Flaky()
+        }
+        try await withTestDatabase(engine) { database in
+            try await withWorkers(database, registry: JobRegistry([kind]), configure: { $0.pollInterval = .milliseconds(20) }) { queue in
+                let (job, _) = try await queue.enqueue(NewJob(kind: "test.flaky"))
+                let done = try await waitForJob(job.id, on: database) { $0.state.isFinished }
+                #expect(done.state == .discarded)
+                #expect(done.attempts == 4)
+                #expect(done.lastError?.contains("Flaky") == true)
+            }
+        }
+        let times = attempts.all
+        #expect(times.count == 4)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        // 100, 200, 400 ms plus jitter: each wait is longer than the one before and than its base.
+        #expect(gaps.count == 3)
+        // Each wait is at least its backoff, and the backoffs double; a loaded machine only adds to them.
+        for (gap, base) in zip(gaps, [100, 200, 400]) { #expect(gap >= .milliseconds(base), "\(gaps)") }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aPermanentErrorIsNotRetried(engine: TestEngine) async throws {
+        let kind = JobKind("test.broken", maxAttempts: 5) { _ in throw PermanentJobError("the book no longer exists") }
+        try await withTestDatabase(engine) { database in
+            try await withWorkers(database, registry: JobRegistry([kind])) { queue in
+                let (job, _) = try await queue.enqueue(NewJob(kind: "test.broken"))
+                let done = try await waitForJob(job.id, on: database) { $0.state.isFinished }
+                #expect(done.state == .discarded)
+                #expect(done.attempts == 1)
+                #expect(done.lastError == "the book no longer exists")
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aJobOverItsTimeLimitIsStopped(engine: TestEngine) async throws {
+        let kind = JobKind("test.slow", maxAttempts: 1, timeLimit: .milliseconds(300)) { context in
+            while true {
+                try context.checkpoint()
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        try await withTestDatabase(engine) { database in
+            try await withWorkers(database, registry: JobRegistry([kind])) { queue in
+                let start = ContinuousClock.now
+                let (job, _) = try await queue.enqueue(NewJob(kind: "test.slow"))
+                let done = try await waitForJob(job.id, on: database) { $0.state.isFinished }
+                #expect(done.state == .discarded)
+                #expect(done.lastError?.contains("time limit") == true)
+                #expect(ContinuousClock.now - start < .seconds(5))
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func queuedAndRunningJobsCanBeCancelled(engine: TestEngine) async throws {
+        let kind = JobKind("test.long") { context in
+            while true {
+                try context.checkpoint()
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        try await withTestDatabase(engine) { database in
+            // A queued job, with no worker running: cancelled at once.
+            let idle = JobQueue(database: database, registry: JobRegistry([kind]))
+            var later = NewJob(kind: "test.long")
+            later.runAfter = Timestamp.microsecondsNow() + 3_600_000_000
+            let (waiting, _) = try await idle.enqueue(later)
+            #expect(waiting.state == .scheduled)
+            let cancelledAtOnce = try await idle.cancel(waiting.id)
+            #expect(cancelledAtOnce?.state == .cancelled)
+
+            // A running job: cancelled at its next checkpoint.
+            try await withWorkers(database, registry: JobRegistry([kind])) { queue in
+                let (job, _) = try await queue.enqueue(NewJob(kind: "test.long"))
+                _ = try await waitForJob(job.id, on: database) { $0.state == .running }
+                _ = try await queue.cancel(job.id)
+                let done = try await waitForJob(job.id, on: database, timeout: .seconds(5)) { $0.state.isFinished }
+                #expect(done.state == .cancelled)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aUniqueKeyDeduplicatesWhileTheJobIsActive(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            let queue = JobQueue(database: database, registry: .standard)
+            var job = NewJob(kind: NoopJob.name)
+            job.uniqueKey = "nightly"
+            let (first, firstCreated) = try await queue.enqueue(job)
+            let (second, secondCreated) = try await queue.enqueue(job)
+            #expect(firstCreated && !secondCreated)
+            #expect(first.id == second.id)
+            _ = try await queue.cancel(first.id)
+            let (third, thirdCreated) = try await queue.enqueue(job)
+            #expect(thirdCreated)
+            #expect(third.id != first.id)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aPeriodicJobRunsOncePerPeriodWithTwoWorkers(engine: TestEngine) async throws {
+        let periodic = PeriodicJob(name: "every second", cron: try Cron("* * * * * *"), job: NewJob(kind: NoopJob.name))
+        try await withTestDatabase(engine) { database in
+            let start = ContinuousClock.now
+            try await withWorkers(database, registry: .standard, count: 2, periodic: [periodic]) { _ in
+                // Until three periods have come round (a loaded machine may take longer than 3 s).
+                while try await database.read({ try await $0.raw("SELECT period_start FROM periodic_runs").all().count }) < 3 {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let seconds = Double((ContinuousClock.now - start).components.seconds) + 1
+            let jobs = try await database.read { try await $0.raw("SELECT id FROM jobs WHERE kind = 'noop'").all().count }
+            let periods = try await database.read { try await $0.raw("SELECT period_start FROM periodic_runs").all().count }
+            // One job per period: two workers each enqueuing every period would make twice as many.
+            #expect(jobs == periods)
+            #expect(Double(jobs) <= seconds + 1, "\(jobs) jobs in about \(seconds) s of a once-a-second schedule")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func jobsOfAWorkerThatStoppedHeartbeatingRunElsewhere(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: a job claimed by a worker that then died (its heartbeat never moves)
+            let queue = JobQueue(database: database, registry: .standard)
+            let (job, _) = try await queue.enqueue(NewJob(kind: NoopJob.name))
+            let claimed = try await database.write { db in
+                let claimed = try await JobQueries.claim(worker: "dead-worker", limit: 1, now: Timestamp.microsecondsNow(), on: db)
+                try await db.raw("UPDATE jobs SET heartbeat_at = heartbeat_at - 10000000").run()
+                return claimed
+            }
+            #expect(claimed.map(\.id) == [job.id])
+
+            // call: a live worker with a short rescue interval
+            try await withWorkers(database, registry: .standard, configure: { $0.rescueAfter = .seconds(1) }) { _ in
+                let done = try await waitForJob(job.id, on: database) { $0.state.isFinished }
+                // check
+                #expect(done.state == .succeeded)
+                #expect(done.attempts == 2)
+                #expect(done.worker != "dead-worker")
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import QuireJobs
+import QuireStore
+
+/// Runs `body` with job workers running on `database` in this process; stops them afterwards.
+public func withWorkers<T: Sendable>(
+    _ database: Database, registry: JobRegistry, count: Int = 1, periodic: [PeriodicJob] = [],
+    configure: @Sendable (inout WorkerConfiguration) -> Void = { _ in },
+    _ body: @Sendable (JobQueue) async throws -> T
+) async throws -> T {
+    let queue = JobQueue(database: database, registry: registry)
+    var configuration = WorkerConfiguration()
+    configuration.heartbeatInterval = .milliseconds(100)
+    configuration.pollInterval = .milliseconds(100)
+    configure(&configuration)
+    let workers = (0..<count).map { index -> JobWorker in
+        var own = configuration
+        own.name = "test-worker-\(index)-\(UUID().uuidString.prefix(6))"
+        return JobWorker(queue: queue, configuration: own, periodic: periodic, logger: Logger(label: "quire-test-worker"))
+    }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in workers { group.addTask { try await worker.run() } }
+        do {
+            let result = try await body(queue)
+            group.cancelAll()
+            try? await group.waitForAll()
+            return result
+        } catch {
+            group.cancelAll()
+            try? await group.waitForAll()
+            throw error
+        }
+    }
+}
+
+/// Polls the job until `done` holds, or fails after `timeout`.
+@discardableResult
+public func waitForJob(
+    _ id: Int64, on database: Database, timeout: Duration = .seconds(20), until done: @Sendable (JobRecord) -> Bool
+) async throws -> JobRecord {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if let job = try await database.read({ try await JobQueries.find(id, on: $0) }), done(job) { return job }
+        guard ContinuousClock.now < deadline else {
+            let job = try await database.read { try await JobQueries.find(id, on: $0) }
+            throw TestSetupError("job \(id) did not get there within \(timeout); it is \(String(describing: job))")
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
