@@ -1,0 +1,87 @@
+import Foundation
+import QuireJobs
+import QuireStore
+import SQLKit
+import TestSupport
+import Testing
+
+@Suite(.serialized) struct WorkerProcessTests {
+    static let fastRescue = ["QUIRE_JOB_RESCUE_AFTER": "1", "QUIRE_WORKERS": "4"]
+
+    @Test(arguments: TestEngine.all)
+    func aJobInFlightWhenItsWorkerIsKilledFinishesInAnotherWorker(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: a worker process running a job that takes a few seconds
+            let url = ServeProcessTests.text(database.url)
+            let first = try QuireProcess(["worker", "--database-url", url], environment: Self.fastRescue)
+            let queue = JobQueue(database: database, registry: .standard)
+            let (job, _) = try await queue.enqueue(NewJob(kind: NoopJob.name, args: #"{"sleep_ms": 3000}"#))
+            let running = try await waitForJob(job.id, on: database, timeout: .seconds(30)) { $0.state == .running }
+
+            // call: kill -9 in the middle of the job, then start another worker
+            first.signal(SIGKILL)
+            _ = await first.waitForExit(timeout: .seconds(5))
+            let second = try QuireProcess(["worker", "--database-url", url], environment: Self.fastRescue)
+            let done = try await waitForJob(job.id, on: database, timeout: .seconds(60)) { $0.state.isFinished }
+            second.signal(SIGTERM)
+            let secondStatus = await second.waitForExit(timeout: .seconds(10))
+
+            // check: finished once more by the other worker; nothing lost, nothing left running
+            #expect(done.state == .succeeded)
+            #expect(done.attempts == 2)
+            #expect(done.worker != running.worker)
+            let stuck = try await database.read { try await $0.raw("SELECT id FROM jobs WHERE state = 'running'").all().count }
+            #expect(stuck == 0)
+            #expect(secondStatus == 0, "\(second.standardError)")
+        }
+    }
+
+    @Test func tenThousandJobsRunExactlyOnceAcrossTwoWorkersAndAServer() async throws {
+        guard TestEngine.all.contains(.postgres) else { return }
+        try await withTestDatabase(.postgres, poolSize: 2) { database in
+            // setup: 10,000 no-op jobs, then one server and two worker processes on one PostgreSQL
+            let url = ServeProcessTests.text(database.url)
+            let now = Timestamp.microsecondsNow()
+            try await database.write { db in
+                try await db.raw("""
+                    INSERT INTO jobs (kind, args, state, max_attempts, run_after, created_at, updated_at)
+                    SELECT 'noop', '{}', 'queued', 3, \(bind: now), \(bind: now), \(bind: now) FROM generate_series(1, 10000)
+                    """).run()
+            }
+            let port = QuireProcess.freePort()
+            let processes = [
+                try QuireProcess(["serve", "--port", "\(port)", "--database-url", url], environment: ["QUIRE_WORKERS": "8"]),
+                try QuireProcess(["worker", "--database-url", url], environment: ["QUIRE_WORKERS": "8"]),
+                try QuireProcess(["worker", "--database-url", url], environment: ["QUIRE_WORKERS": "8"]),
+            ]
+
+            // call: wait until every job has finished
+            let deadline = ContinuousClock.now + .seconds(240)
+            var finished = 0
+            while ContinuousClock.now < deadline {
+                finished = try await database.read {
+                    try await $0.raw("SELECT count(*) AS n FROM jobs WHERE state = 'succeeded'").first()?.decode(column: "n", as: Int.self) ?? 0
+                }
+                if finished == 10_000 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            for process in processes { process.signal(SIGTERM) }
+            var statuses: [Int32?] = []
+            for process in processes { statuses.append(await process.waitForExit(timeout: .seconds(15))) }
+
+            // check: every job succeeded on its first and only claim, and the work was shared
+            #expect(finished == 10_000)
+            let row = try await database.read {
+                try await $0.raw("""
+                    SELECT count(*) AS jobs, max(attempts) AS most, min(attempts) AS least, count(DISTINCT worker) AS workers
+                    FROM jobs WHERE kind = 'noop'
+                    """).first()
+            }
+            #expect(try row?.decode(column: "jobs", as: Int.self) == 10_000)
+            #expect(try row?.decode(column: "most", as: Int.self) == 1)
+            #expect(try row?.decode(column: "least", as: Int.self) == 1)
+            #expect(try (row?.decode(column: "workers", as: Int.self) ?? 0) >= 2)
+            #expect(statuses == [0, 0, 0])
+        }
+    }
+}
