@@ -31,6 +31,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "quire-bench",
+            dependencies: [
+                "QuireJobs", "QuireStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/quire-bench"
+        ),
         .target(
             name: "QuireApp",
             dependencies: [

@@ -29,7 +29,12 @@ public final class JobWorker: Service, Sendable {
     var database: Database { queue.database }
 
     public func run() async throws {
-        guard configuration.concurrency > 0 else { return }
+        guard configuration.concurrency > 0 else {
+            // Turned off, it still lives as long as its service group: returning early would read
+            // as a failure and stop the server.
+            try? await gracefulShutdown()
+            return
+        }
         logger.info("job worker started", metadata: ["worker": "\(configuration.name)", "concurrency": "\(configuration.concurrency)"])
         await withDiscardingTaskGroup { group in
             group.addTask { await cancelWhenGracefulShutdown { await self.every(self.configuration.heartbeatInterval) { try await self.heartbeat() } } }

@@ -7,12 +7,12 @@ import FoundationNetworking
 #endif
 
 @Suite(.serialized) struct ServeProcessTests {
-    @Test(arguments: TestEngine.all)
-    func serveAnswersReadyAndStopsCleanlyOnSIGTERM(engine: TestEngine) async throws {
+    @Test(arguments: TestEngine.all, ["4", "0"])
+    func serveAnswersReadyAndStopsCleanlyOnSIGTERM(engine: TestEngine, workers: String) async throws {
         try await withTestDatabase(engine, migrated: false) { database in
-            // setup
+            // setup: with the in-process job worker and with it turned off
             let port = QuireProcess.freePort()
-            let server = try QuireProcess(["serve", "--port", "\(port)", "--database-url", Self.text(database.url)])
+            let server = try QuireProcess(["serve", "--port", "\(port)", "--database-url", Self.text(database.url), "--workers", workers])
             try await server.waitUntilReady("http://127.0.0.1:\(port)/readyz")
             let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/readyz")!)
             let body = try JSONSerialization.jsonObject(with: data) as? [String: Any]
