@@ -31,6 +31,18 @@ import Testing
             }
             let found = try await database.read { try await EditionQueries.find(isbn13: isbn ?? "", on: $0) }
             #expect(found?.id == 1)
+            // Seeded editions are in the search index too (SQLite indexes them in one pass after loading).
+            let words = titles[0].lowercased().split(separator: " ").map(String.init)
+            let hits = try await database.read { try await SearchQueries.editions(terms: words, after: nil, limit: 100, on: $0) }
+            #expect(hits.contains { $0.edition.id == 1 })
+            // ...and editions added later still are, through the trigger put back after seeding.
+            _ = try await database.write { db -> EditionCreation in
+                var new = NewEdition(title: "Zyzzyva Chronicles")
+                new.authorNames = ["Q. Quux"]
+                return try await EditionQueries.create(new, on: db)
+            }
+            let later = try await database.read { try await SearchQueries.editions(terms: ["zyzzyva"], after: nil, limit: 10, on: $0) }
+            #expect(later.count == 1)
             return (rows, titles)
         }
         let secondTitles = try await withTestDatabase(engine) { database in

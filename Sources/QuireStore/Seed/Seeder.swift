@@ -158,8 +158,31 @@ public struct Seeder: Sendable {
         var random = SeedRandom(seed: plan.seed &+ 4)
         // The first editions give every work one; the rest go to random works.
         let editionWorks: [Int32] = (0..<plan.editions).map { $0 < plan.works ? Int32($0) : Int32(random.next() % UInt64(plan.works)) }
-        let (editionBase, workBase, seed, now) = (base["editions"]!, base["works"]!, plan.seed, Timestamp.microsecondsNow())
+        let (editionBase, workBase) = (base["editions"]!, base["works"]!)
         let formats = ["hardcover", "paperback", "ebook", "audiobook"]
+        let deferIndex = database.engine == .sqlite
+        if deferIndex { try await database.write { try await $0.raw("DROP TRIGGER IF EXISTS editions_fts_insert").run() } }
+        do {
+            try await insertEditions(editionWorks, workAuthors: workAuthors, base: editionBase, workBase: workBase, formats: formats, progress: progress)
+        } catch {
+            if deferIndex { try? await database.write { try await $0.raw(SQLQueryString(CatalogSearchIndex.sqliteInsertTrigger)).run() } }
+            throw error
+        }
+        if deferIndex {
+            try await database.write { db in
+                try await db.raw(CatalogSearchIndex.sqliteIndex(after: editionBase)).run()
+                try await db.raw(SQLQueryString(CatalogSearchIndex.sqliteInsertTrigger)).run()
+            }
+        }
+        rows += plan.editions
+        return editionWorks
+    }
+
+    private func insertEditions(
+        _ editionWorks: [Int32], workAuthors: [(Int32, Int32)], base editionBase: Int64, workBase: Int64, formats: [String], progress: Progress
+    ) async throws {
+        let seed = plan.seed
+        let now = Timestamp.microsecondsNow()
         try await inBatches(plan.editions, rowsPerItem: 1, { range, db in
             var editions = BulkInsert("editions", ["id", "work_id", "title", "languages", "pages", "published_date", "physical_format",
                                                    "isbn_13", "author_names", "created_at", "updated_at"])
@@ -177,7 +200,5 @@ public struct Seeder: Sendable {
             }
             try await editions.flush(on: db)
         }, progress: { progress("editions", $0, plan.editions) })
-        rows += plan.editions
-        return editionWorks
     }
 }
