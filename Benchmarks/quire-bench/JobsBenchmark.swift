@@ -12,7 +12,7 @@ struct JobsBenchmark: AsyncParsableCommand {
 
     @Option(help: "Database URL (a fresh database: the jobs table is emptied first).") var databaseURL: String
     @Option(help: "The quire binary that runs the workers.") var quire: String = ".build/release/quire"
-    @Option(help: "Worker processes.") var processes = 1
+    @Option(help: "Worker processes; 0 runs the worker inside this process, as `quire serve` does.") var processes = 1
     @Option(help: "Concurrency of each worker process.") var workers = 64
     @Option(help: "No-op jobs in the backlog drained for throughput.") var jobs = 100_000
     @Option(help: "Jobs enqueued one at a time for the latency run.") var latencyJobs = 5_000
@@ -28,9 +28,10 @@ struct JobsBenchmark: AsyncParsableCommand {
             _ = try await Migrator(database: database).migrate()
             try await database.write { try await $0.raw("DELETE FROM jobs").run() }
 
-            // Throughput: a backlog of no-op jobs, drained by the worker processes.
+            let queue = JobQueue(database: database, registry: .standard)
+            // Throughput: a backlog of no-op jobs, drained by the workers.
             try await preload(jobs, database)
-            let throughput = try await withWorkerProcesses {
+            let throughput = try await withWorkers(queue) {
                 try await waitUntilDone(jobs, database)
                 return try await drainRate(database)
             }
@@ -38,8 +39,7 @@ struct JobsBenchmark: AsyncParsableCommand {
 
             // Latency: jobs enqueued at a steady rate onto idle workers, each committed on its own
             // as an API request would; enqueue-to-start is started_at - created_at.
-            let queue = JobQueue(database: database, registry: .standard)
-            let latencies = try await withWorkerProcesses {
+            let latencies = try await withWorkers(queue) {
                 let interval = Duration.nanoseconds(1_000_000_000 / max(rate, 1))
                 var next = ContinuousClock.now
                 for _ in 0..<latencyJobs {
@@ -51,7 +51,7 @@ struct JobsBenchmark: AsyncParsableCommand {
                 return try await startLatencies(database)
             }
             let p = { (q: Double) in latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))] }
-            print("| \(url.engine) | \(processes) | \(workers) | \(jobs) | \(Int(throughput)) | \(String(format: "%.2f", p(0.5))) | \(String(format: "%.2f", p(0.99))) |")
+            print("| \(url.engine) | \(processes == 0 ? "in-process" : "\(processes)") | \(workers) | \(jobs) | \(Int(throughput)) | \(String(format: "%.2f", p(0.5))) | \(String(format: "%.2f", p(0.99))) |")
         }
     }
 
@@ -69,7 +69,17 @@ struct JobsBenchmark: AsyncParsableCommand {
         }
     }
 
-    func withWorkerProcesses<T>(_ body: () async throws -> T) async throws -> T {
+    func withWorkers<T: Sendable>(_ queue: JobQueue, _ body: @Sendable () async throws -> T) async throws -> T {
+        guard processes > 0 else {
+            var configuration = WorkerConfiguration()
+            configuration.concurrency = workers
+            let worker = JobWorker(queue: queue, configuration: configuration, logger: Logger(label: "quire-bench"))
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await worker.run(); return nil }
+                defer { group.cancelAll() }
+                return try await body()
+            }
+        }
         let children = try (0..<processes).map { _ in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: quire)

@@ -50,15 +50,20 @@ public struct WorkerConfiguration: Sendable {
     /// How often an idle worker looks for work when nothing woke it (SQLite across processes,
     /// scheduled retries coming due, a missed NOTIFY).
     public var pollInterval = Duration.milliseconds(200)
+    /// How often an idle SQLite worker peeks for jobs enqueued by another process.
+    public var peekInterval = Duration.milliseconds(5)
     public var heartbeatInterval = Duration.seconds(1)
     /// A running job whose worker has not heartbeated for this long goes back to the queue.
     public var rescueAfter = Duration.seconds(30)
     /// Finished jobs are deleted after this long.
     public var retention = Duration.seconds(7 * 24 * 3600)
     /// Unique per process: it marks the jobs this process holds.
-    public var name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    public var name = "\(Self.processTag)-\(UUID().uuidString.prefix(8))"
 
     public init() {}
+
+    // Looked up once per process: it doesn't change, and each lookup is a system call.
+    private static let processTag = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 }
 
 extension Duration {

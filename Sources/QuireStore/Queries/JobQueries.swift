@@ -41,6 +41,14 @@ public enum JobQueries {
             """).all().map(JobRecord.init).sorted { ($0.priority, -$0.runAfter, -$0.id) > ($1.priority, -$1.runAfter, -$1.id) }
     }
 
+    /// Whether any job is ready to claim: one index probe, for idle SQLite workers to peek with.
+    public static func hasReadyJobs(now: Int64, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("""
+            SELECT id FROM jobs WHERE state IN \(unsafeRaw: JobState.claimable) AND run_after <= \(bind: now)
+            ORDER BY priority DESC, run_after, id LIMIT 1
+            """).first() != nil
+    }
+
     /// Records many successes without results in one statement: the common case of a busy queue.
     public static func succeed(ids: [Int64], worker: String, now: Int64, on db: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
