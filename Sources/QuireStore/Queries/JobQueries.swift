@@ -29,14 +29,20 @@ public enum JobQueries {
     }
 
     /// Marks up to `limit` ready jobs running for `worker` and returns them, best first.
+    ///
+    /// On PostgreSQL the ids are picked in a MATERIALIZED CTE with `FOR UPDATE SKIP LOCKED`, as
+    /// graphile-worker and River do: written as `UPDATE ... WHERE id IN (SELECT ... SKIP LOCKED)`
+    /// two claimers measured spinning at full CPU for minutes, the sub-select being re-run while
+    /// rechecking concurrently locked rows.
     public static func claim(worker: String, limit: Int, now: Int64, on db: any SQLDatabase) async throws -> [JobRecord] {
         let lock = db.isPostgres ? "FOR UPDATE SKIP LOCKED" : ""
         return try await db.raw("""
-            UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker), heartbeat_at = \(bind: now),
-                started_at = \(bind: now), updated_at = \(bind: now)
-            WHERE id IN (
+            WITH picked AS MATERIALIZED (
                 SELECT id FROM jobs WHERE state IN \(unsafeRaw: JobState.claimable) AND run_after <= \(bind: now)
                 ORDER BY priority DESC, run_after, id LIMIT \(bind: limit) \(unsafeRaw: lock))
+            UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker), heartbeat_at = \(bind: now),
+                started_at = \(bind: now), updated_at = \(bind: now)
+            WHERE id IN (SELECT id FROM picked)
             RETURNING \(unsafeRaw: JobRecord.columns)
             """).all().map(JobRecord.init).sorted { ($0.priority, -$0.runAfter, -$0.id) > ($1.priority, -$1.runAfter, -$1.id) }
     }
