@@ -38,7 +38,7 @@ public func buildApplication(database: Database, configuration: QuireConfigurati
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "quire"),
-        services: [DatabaseService(database), worker],
+        services: [DatabaseService(database), queue.batcher, worker],
         logger: logger
     )
     app.beforeServerStarts {

@@ -7,18 +7,23 @@ public struct JobQueue: Sendable {
     public let database: Database
     public let registry: JobRegistry
     public let signal: WakeSignal
+    /// Shares commits between concurrent enqueues while it runs as a service.
+    public let batcher: EnqueueBatcher
 
     public init(database: Database, registry: JobRegistry, signal: WakeSignal = WakeSignal()) {
         self.database = database
         self.registry = registry
         self.signal = signal
+        self.batcher = EnqueueBatcher(database: database)
     }
 
     /// Durable once this returns: the job row is committed. A job with a unique key that matches a
     /// queued or running job returns that job instead (`created` is false).
     public func enqueue(_ job: NewJob) async throws -> (job: JobRecord, created: Bool) {
         let ready = prepared(job)
-        let result = try await database.write { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
+        let result = batcher.isRunning
+            ? try await batcher.enqueue(ready)
+            : try await database.write { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
         if result.created { signal.notify() }
         return result
     }
