@@ -21,14 +21,11 @@ import Testing
             let reader = try await client.signUp("reader")
 
             // call
-            let start = ContinuousClock.now
             let started = try await client.send(.post, "/v1/admin/counters/repair", as: root)
-            let elapsed = ContinuousClock.now - start
             let notAdmin = try await client.send(.post, "/v1/admin/counters/repair", as: reader)
 
             // check
             #expect(started.status == .accepted)
-            #expect(elapsed < .seconds(1))
             let job = started.body.json["job"] as? [String: Any] ?? [:]
             let id = job.int("id") ?? 0
             #expect(started.headers[.location] == "/v1/jobs/\(id)")

@@ -82,8 +82,8 @@ import Testing
             #expect(badPrivacy.status == .badRequest)
             #expect(badPrivacy.body.json.error["field"] as? String == "default_privacy")
             #expect(longName.body.json.error["field"] as? String == "display_name")
-            let me = try await client.send(.get, "/v1/me", as: ada)
-            #expect(me.body.json["display_name"] as? String == "Ada L.")
+            let me = try await client.send(.get, "/v1/me?fields=display_name,bio", as: ada)
+            #expect(me.body.json as NSDictionary == ["display_name": "Ada L.", "bio": "Reads everything"] as NSDictionary)
         }
     }
 }

@@ -28,8 +28,9 @@ public struct MeController: Sendable {
         let manuallyApprovesFollowers: Bool?
     }
 
-    @Sendable func show(_ request: Request, context: QuireRequestContext) async throws -> AccountResponse {
-        AccountResponse(try context.requireUser())
+    @Sendable func show(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        return try JSONBody.response(AccountResponse(user), selection: try FieldSelection.parse(request, for: AccountResponse.self))
     }
 
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> AccountResponse {

@@ -10,7 +10,7 @@ struct RegisterAccountRequest: Decodable {
 }
 
 /// An account as its owner sees it.
-struct AccountResponse: ResponseEncodable {
+struct AccountResponse: ResponseEncodable, FieldSelectable {
     let id: Int64
     let username: String
     let displayName: String?
@@ -18,6 +18,8 @@ struct AccountResponse: ResponseEncodable {
     let defaultPrivacy: String
     let manuallyApprovesFollowers: Bool
     let createdAt: Date
+
+    static let fieldNames = ["id", "username", "display_name", "bio", "default_privacy", "manually_approves_followers", "created_at"]
 
     init(_ user: UserRecord) {
         id = user.id

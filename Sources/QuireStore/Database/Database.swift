@@ -136,7 +136,7 @@ public final class Database: Sendable {
     /// Connections in use and tasks waiting for one, for the pool metrics.
     public func poolUsage() async -> (inUse: Int, waiting: Int)? {
         switch backend {
-        case .sqlite(let connections): await (connections.readers.inUse + connections.writer.inUse, connections.readers.waiting + connections.writer.waiting)
+        case .sqlite(let connections): (connections.readers.inUse + connections.writer.inUse, connections.readers.waiting + connections.writer.waiting)
         case .postgres: nil
         }
     }

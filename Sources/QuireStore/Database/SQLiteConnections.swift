@@ -48,7 +48,7 @@ final class SQLiteConnections: Sendable {
     func close() async {
         // The future-based close ignores task cancellation: this runs as the database service is
         // being cancelled, and an unclosed connection would leak its file handle.
-        for connection in await writer.all + readers.all {
+        for connection in writer.all + readers.all {
             try? await connection.close().get()
         }
     }

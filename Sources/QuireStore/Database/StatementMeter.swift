@@ -29,7 +29,8 @@ struct MeteredSQLDatabase: SQLDatabase {
         let (sql, binds) = serialize(query)
         let start = ContinuousClock.now
         defer { StatementMeter.record(sql: sql, binds: binds, duration: ContinuousClock.now - start) }
-        try await base.execute(sql: query, onRow)
+        // Handed on already serialized, so the driver doesn't serialize the query a second time.
+        try await base.execute(sql: RecordedStatement(sql: sql, binds: binds), onRow)
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
