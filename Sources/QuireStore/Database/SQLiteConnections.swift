@@ -24,6 +24,9 @@ final class SQLiteConnections: Sendable {
             let writer = try await openConnection(path: path, logger: logger)
             // WAL is a property of the file, so setting it once on the writer covers every connection.
             _ = try await writer.query("PRAGMA journal_mode = WAL")
+            // The writer's page cache holds the index pages that bulk writes (seed, imports) keep
+            // returning to; SQLite's default of 2 MB made the seed page-bound.
+            _ = try await writer.query("PRAGMA cache_size = -65536")
             var readers: [SQLiteConnection] = []
             for _ in 0..<count {
                 readers.append(try await openConnection(path: path, logger: logger))

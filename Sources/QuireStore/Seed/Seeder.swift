@@ -56,7 +56,11 @@ public struct Seeder: Sendable {
                 try await db.raw("ANALYZE").run()
             }
         } else {
-            try await database.write { try await $0.raw("ANALYZE").run() }
+            // A sampled ANALYZE: statistics good enough for the planner in a fraction of the time.
+            try await database.write { db in
+                try await db.raw("PRAGMA analysis_limit = 1000").run()
+                try await db.raw("ANALYZE").run()
+            }
         }
         return rows
     }
