@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuireApp
+import QuireJobs
 import QuireStore
 
 struct Worker: AsyncParsableCommand {
@@ -45,17 +46,10 @@ struct Jobs: AsyncParsableCommand {
         @OptionGroup var options: ConfigurationOptions
 
         func run() async throws {
-            let configuration = try startUp(options.overrides)
-            let id = self.id
-            do {
-                guard let job = try await Commands.jobs(configuration, { queue in try await queue.database.read { try await JobQueries.find(id, on: $0) } }) else {
-                    fail(ValidationError("no job \(id)"))
-                }
-                print(line(job))
-                if let done = job.progressDone { print("progress  \(done)\(job.progressTotal.map { "/\($0)" } ?? "") \(job.progressMessage ?? "")") }
-                if let result = job.result { print("result    \(result)") }
-                if let error = job.lastError { print("error     \(error)") }
-            } catch { fail(error) }
+            let job = try await onJob(id, options) { queue, id in try await queue.database.read { try await JobQueries.find(id, on: $0) } }
+            if let done = job.progressDone { print("progress  \(done)\(job.progressTotal.map { "/\($0)" } ?? "") \(job.progressMessage ?? "")") }
+            if let result = job.result { print("result    \(result)") }
+            if let error = job.lastError { print("error     \(error)") }
         }
     }
 
@@ -64,14 +58,7 @@ struct Jobs: AsyncParsableCommand {
         @Argument var id: Int64
         @OptionGroup var options: ConfigurationOptions
 
-        func run() async throws {
-            let configuration = try startUp(options.overrides)
-            let id = self.id
-            do {
-                guard let job = try await Commands.jobs(configuration, { try await $0.cancel(id) }) else { fail(ValidationError("no job \(id)")) }
-                print(line(job))
-            } catch { fail(error) }
-        }
+        func run() async throws { _ = try await onJob(id, options) { try await $0.cancel($1) } }
     }
 
     struct Retry: AsyncParsableCommand {
@@ -79,14 +66,20 @@ struct Jobs: AsyncParsableCommand {
         @Argument var id: Int64
         @OptionGroup var options: ConfigurationOptions
 
-        func run() async throws {
-            let configuration = try startUp(options.overrides)
-            let id = self.id
-            do {
-                guard let job = try await Commands.jobs(configuration, { try await $0.retry(id) }) else { fail(ValidationError("no job \(id)")) }
-                print(line(job))
-            } catch { fail(error) }
-        }
+        func run() async throws { _ = try await onJob(id, options) { try await $0.retry($1) } }
+    }
+
+    /// Runs `action` on job `id`, prints the job's line, or exits with one line when it fails
+    /// or there is no such job.
+    static func onJob(
+        _ id: Int64, _ options: ConfigurationOptions, _ action: @escaping @Sendable (JobQueue, Int64) async throws -> JobRecord?
+    ) async throws -> JobRecord {
+        let configuration = try startUp(options.overrides)
+        do {
+            guard let job = try await Commands.jobs(configuration, { try await action($0, id) }) else { fail(ValidationError("no job \(id)")) }
+            print(line(job))
+            return job
+        } catch { fail(error) }
     }
 
     static func line(_ job: JobRecord) -> String {

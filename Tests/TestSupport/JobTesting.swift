@@ -19,19 +19,7 @@ public func withWorkers<T: Sendable>(
         own.name = "test-worker-\(index)-\(UUID().uuidString.prefix(6))"
         return JobWorker(queue: queue, configuration: own, periodic: periodic, logger: Logger(label: "quire-test-worker"))
     }
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        for worker in workers { group.addTask { try await worker.run() } }
-        do {
-            let result = try await body(queue)
-            group.cancelAll()
-            try? await group.waitForAll()
-            return result
-        } catch {
-            group.cancelAll()
-            try? await group.waitForAll()
-            throw error
-        }
-    }
+    return try await withBackground(workers.map { worker in { try await worker.run() } }) { try await body(queue) }
 }
 
 /// Polls the job until `done` holds, or fails after `timeout`.

@@ -45,10 +45,17 @@ public func withOpenDatabase<T: Sendable>(
     _ url: DatabaseURL, poolSize: Int = 4, _ body: @Sendable (Database) async throws -> T
 ) async throws -> T {
     let database = try await Database.open(url, poolSize: poolSize, logger: Logger(label: "quire-test"))
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await database.run() }
+    return try await withBackground([{ try await database.run() }]) { try await body(database) }
+}
+
+/// Runs `background` tasks (services) beside `body`, then cancels them and waits for them to end.
+public func withBackground<T: Sendable>(
+    _ background: [@Sendable () async throws -> Void], _ body: () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for task in background { group.addTask { try await task() } }
         do {
-            let result = try await body(database)
+            let result = try await body()
             group.cancelAll()
             try? await group.waitForAll()
             return result
