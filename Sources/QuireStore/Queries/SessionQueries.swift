@@ -2,6 +2,9 @@ import SQLKit
 
 /// Bearer-token sessions. Tokens themselves are never stored: callers pass their SHA-256.
 public enum SessionQueries {
+    // Built once: this statement runs for every authenticated request.
+    private static let userColumns = UserQueries.columns.map { "u." + $0 }.joined(separator: ", ")
+
     public static func create(userID: Int64, tokenHash: String, expiresAt: Int64, on db: any SQLDatabase) async throws {
         try await db.insert(into: "sessions")
             .columns("user_id", "token_hash", "created_at", "expires_at")
@@ -12,7 +15,7 @@ public enum SessionQueries {
     /// The user a live token belongs to, through the unique index `sessions_token_hash`, in one statement.
     public static func user(tokenHash: String, now: Int64, on db: any SQLDatabase) async throws -> UserRecord? {
         try await db.raw("""
-            SELECT \(unsafeRaw: UserQueries.columns.map { "u." + $0 }.joined(separator: ", "))
+            SELECT \(unsafeRaw: Self.userColumns)
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(bind: tokenHash) AND s.expires_at > \(bind: now)
             """).first().map(UserQueries.decode)
