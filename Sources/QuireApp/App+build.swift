@@ -22,6 +22,8 @@ public func buildRouter(
     SearchController(database: database).addRoutes(to: router)
     ReadthroughsController(database: database).addRoutes(to: router)
     JobsController(queue: queue).addRoutes(to: router)
+    MetricsSetup.bootstrap()
+    MetricsController(registry: MetricsSetup.registry, database: database, token: configuration.metricsToken).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)

@@ -17,6 +17,8 @@ public struct QuireConfiguration: Sendable {
     public var bcryptCost: UInt8 = 12
     /// The job worker inside `quire serve` and `quire worker` (QUIRE_WORKERS sets its concurrency).
     public var worker = WorkerConfiguration()
+    /// When set (QUIRE_METRICS_TOKEN), /metrics answers only `Authorization: Bearer <token>`.
+    public var metricsToken: String?
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -93,6 +95,9 @@ public struct QuireConfiguration: Sendable {
             }
             configuration.worker.rescueAfter = .milliseconds(Int(seconds * 1000))
             configuration.worker.heartbeatInterval = min(.seconds(1), .milliseconds(Int(seconds * 1000 / 4)))
+        }
+        if let text = environment["QUIRE_METRICS_TOKEN"], !text.isEmpty {
+            configuration.metricsToken = text
         }
         if let text = environment["QUIRE_MAX_BODY_BYTES"], !text.isEmpty {
             guard let bytes = Int(text), bytes >= 1024 else {

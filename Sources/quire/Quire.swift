@@ -41,6 +41,7 @@ func startUp(_ overrides: QuireConfiguration.Overrides) throws -> QuireConfigura
     do {
         let configuration = try QuireConfiguration.resolve(overrides)
         LogSetup.bootstrap(configuration)
+        MetricsSetup.bootstrap()
         return configuration
     } catch {
         fail(error)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresKit
 import PostgresNIO
+import QuireApp
 import QuireStore
 
 /// Runs `body` on a fresh database of the given engine, migrated unless `migrated` is false, and
@@ -11,6 +12,8 @@ public func withTestDatabase<T: Sendable>(
     _ engine: TestEngine, migrated: Bool = true, poolSize: Int = 4,
     _ body: @Sendable (Database) async throws -> T
 ) async throws -> T {
+    // Before any statement: instruments made before the bootstrap would stay no-ops.
+    MetricsSetup.bootstrap()
     let url: DatabaseURL
     let cleanup: @Sendable () async throws -> Void
     switch engine {

@@ -8,6 +8,7 @@ public enum APIMiddleware {
     public static func add(to router: Router<QuireRequestContext>, routes: RouteTable, database: Database, maxBodyBytes: Int) {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes))
         router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
         router.add(middleware: AuthMiddleware(database: database))

@@ -10,7 +10,8 @@ struct AuthMiddleware: RouterMiddleware {
     let database: Database
 
     func handle(_ request: Request, context: QuireRequestContext, next: (Request, QuireRequestContext) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        // /metrics checks its own token, which is not a session.
+        guard let header = request.headers[.authorization], request.uri.path != "/metrics" else { return try await next(request, context) }
         guard header.lowercased().hasPrefix("bearer "), case let token = String(header.dropFirst("bearer ".count)), !token.isEmpty else {
             throw APIError(.unauthorized, code: "invalid_token", message: "Authorization must be: Bearer <token>")
         }
