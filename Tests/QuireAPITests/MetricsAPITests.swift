@@ -23,6 +23,12 @@ import Testing
             #expect(text.contains("quire_sql_statements_total"))
             #expect(text.contains("quire_http_request_duration_seconds_bucket"))
             #expect(text.contains("quire_process_resident_memory_bytes"))
+            // Every family has HELP before TYPE, as promtool check metrics wants.
+            let lines = text.split(separator: "\n")
+            for (index, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
+                let name = line.split(separator: " ")[2]
+                #expect(index > 0 && lines[index - 1].hasPrefix("# HELP \(name) "), "\(line)")
+            }
         }
     }
 

@@ -40,7 +40,7 @@ public struct MetricsController: Sendable {
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            body: .init(byteBuffer: ByteBuffer(string: MetricsHelp.annotate(registry.emitToString()))))
     }
 
     /// Resident set size from /proc/self/statm (Linux), in bytes.

@@ -1,0 +1,25 @@
+/// HELP lines for Quire's metrics. swift-metrics carries no help text, so they are added to the
+/// exposition at scrape time, before each family's TYPE line, as `promtool check metrics` asks.
+enum MetricsHelp {
+    static let text: [String: String] = [
+        "quire_http_requests_total": "HTTP requests by route template, method and status.",
+        "quire_http_request_duration_seconds": "HTTP request duration by route template.",
+        "quire_sql_statements_total": "SQL statements run, by kind.",
+        "quire_sql_statement_duration_seconds": "SQL statement duration by kind.",
+        "quire_db_connections_in_use": "Database connections lent out (SQLite).",
+        "quire_db_connections_waiting": "Tasks waiting for a database connection (SQLite).",
+        "quire_process_resident_memory_bytes": "Resident memory of the process.",
+    ]
+
+    static func annotate(_ exposition: String) -> String {
+        var lines: [Substring] = []
+        for line in exposition.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE ") {
+                let name = line.dropFirst("# TYPE ".count).prefix { $0 != " " }
+                lines.append("# HELP \(name) \(text[String(name)] ?? "Quire metric \(name).")")
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
