@@ -7,7 +7,7 @@ enum EditionValidation {
     static let physicalFormats = ["hardcover", "paperback", "ebook", "audiobook", "graphic_novel", "other"]
 
     /// Applies `input` to `edition`, checking each given field.
-    static func apply(_ input: EditionInput, to edition: inout EditionFields) throws {
+    static func apply(_ input: EditionInput, to edition: inout some EditableEdition) throws {
         if let title = input.title { edition.title = try text(title, "title", max: 500, required: true) ?? "" }
         if let value = input.subtitle { edition.subtitle = try text(value, "subtitle", max: 500) }
         if let value = input.description { edition.description = try text(value, "description", max: 20_000) }
@@ -35,7 +35,7 @@ enum EditionValidation {
     }
 
     /// An ISBN-10 is stored with its ISBN-13 too, so every lookup goes through one index.
-    private static func applyISBNs(_ input: EditionInput, to edition: inout EditionFields) throws {
+    private static func applyISBNs(_ input: EditionInput, to edition: inout some EditableEdition) throws {
         var from10: ISBN?
         var from13: ISBN?
         if let text = input.isbn10, !text.isEmpty {
@@ -81,68 +81,22 @@ enum EditionValidation {
     }
 }
 
-/// The editable fields of an edition, shared by creating and editing.
-struct EditionFields {
-    var title = ""
-    var subtitle: String?
-    var description: String?
-    var languages: [String] = []
-    var pages: Int?
-    var publishers: [String] = []
-    var publishedDate: String?
-    var physicalFormat: String?
-    var isbn10: String?
-    var isbn13: String?
-    var openlibraryKey: String?
-    var goodreadsKey: String?
-
-    init() {}
-
-    init(_ edition: EditionRecord) {
-        title = edition.title
-        subtitle = edition.subtitle
-        description = edition.description
-        languages = edition.languages
-        pages = edition.pages
-        publishers = edition.publishers
-        publishedDate = edition.publishedDate
-        physicalFormat = edition.physicalFormat
-        isbn10 = edition.isbn10
-        isbn13 = edition.isbn13
-        openlibraryKey = edition.openlibraryKey
-        goodreadsKey = edition.goodreadsKey
-    }
-
-    func applied(to edition: EditionRecord) -> EditionRecord {
-        var edition = edition
-        edition.title = title
-        edition.subtitle = subtitle
-        edition.description = description
-        edition.languages = languages
-        edition.pages = pages
-        edition.publishers = publishers
-        edition.publishedDate = publishedDate
-        edition.physicalFormat = physicalFormat
-        edition.isbn10 = isbn10
-        edition.isbn13 = isbn13
-        edition.openlibraryKey = openlibraryKey
-        edition.goodreadsKey = goodreadsKey
-        return edition
-    }
-
-    var newEdition: NewEdition {
-        var new = NewEdition(title: title)
-        new.subtitle = subtitle
-        new.description = description
-        new.languages = languages
-        new.pages = pages
-        new.publishers = publishers
-        new.publishedDate = publishedDate
-        new.physicalFormat = physicalFormat
-        new.isbn10 = isbn10
-        new.isbn13 = isbn13
-        new.openlibraryKey = openlibraryKey
-        new.goodreadsKey = goodreadsKey
-        return new
-    }
+/// The fields an edition's input can set: a new edition and a stored one both have them, so one
+/// validation fills either without copying fields across.
+protocol EditableEdition {
+    var title: String { get set }
+    var subtitle: String? { get set }
+    var description: String? { get set }
+    var languages: [String] { get set }
+    var pages: Int? { get set }
+    var publishers: [String] { get set }
+    var publishedDate: String? { get set }
+    var physicalFormat: String? { get set }
+    var isbn10: String? { get set }
+    var isbn13: String? { get set }
+    var openlibraryKey: String? { get set }
+    var goodreadsKey: String? { get set }
 }
+
+extension NewEdition: EditableEdition {}
+extension EditionRecord: EditableEdition {}

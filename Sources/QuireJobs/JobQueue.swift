@@ -31,9 +31,7 @@ public struct JobQueue: Sendable {
     /// The job with its kind's attempt limit, unless the caller chose one.
     func prepared(_ job: NewJob) -> NewJob {
         var job = job
-        if let kind = registry[job.kind], job.maxAttempts == NewJob(kind: "").maxAttempts {
-            job.maxAttempts = kind.maxAttempts
-        }
+        if job.maxAttempts == nil { job.maxAttempts = registry[job.kind]?.maxAttempts }
         return job
     }
 

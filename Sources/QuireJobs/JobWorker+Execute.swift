@@ -120,11 +120,7 @@ final class CompletionBatcher: Sendable {
     }
 
     /// Writes whatever is pending, then returns.
-    func flushAll() async {
-        await flush()
-    }
-
-    private func flush() async {
+    func flush() async {
         let ids = pending.withLock { ids -> [Int64] in
             defer { ids.removeAll(keepingCapacity: true) }
             return ids

@@ -46,7 +46,7 @@ public final class JobWorker: Service, Sendable {
             }
             await self.claimLoop()
             // Jobs have finished: let the batcher write the last successes, then stop the helpers.
-            await self.completions.flushAll()
+            await self.completions.flush()
             group.cancelAll()
         }
         logger.info("job worker stopped", metadata: ["worker": "\(configuration.name)"])

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+@testable import QuireAPI
 import QuireStore
 import TestSupport
 import Testing
@@ -54,7 +55,7 @@ import Testing
         try await withTestApp(engine) { client, database in
             let ada = try await client.signUp("ada")
             try await database.write {
-                try await SessionQueries.create(userID: ada.id, tokenHash: sha256Hex("expired-token"), expiresAt: Timestamp.microsecondsNow() - 1, on: $0)
+                try await SessionQueries.create(userID: ada.id, tokenHash: SessionToken.hash("expired-token"), expiresAt: Timestamp.microsecondsNow() - 1, on: $0)
             }
             for header in ["Bearer expired-token", "Bearer made-up", "Basic abc"] {
                 let response = try await client.execute(uri: "/v1/me", method: .get, headers: [.authorization: header])

@@ -27,9 +27,8 @@ public struct EditionsController: Sendable {
         let user = try context.requireUser()
         let input = try await request.decode(as: EditionInput.self, context: context)
         guard input.title != nil else { throw APIError.invalid("title", "is required") }
-        var fields = EditionFields()
-        try EditionValidation.apply(input, to: &fields)
-        var new = fields.newEdition
+        var new = NewEdition(title: "")
+        try EditionValidation.apply(input, to: &new)
         new.authorNames = try EditionValidation.list(input.authors ?? [], "authors", maxItems: Self.maxAuthors, maxLength: 200)
         new.authorIDs = input.authorIds ?? []
         guard new.authorIDs.count <= Self.maxAuthors else { throw APIError.invalid("author_ids", "may have at most \(Self.maxAuthors) entries") }
@@ -70,9 +69,9 @@ public struct EditionsController: Sendable {
             guard user.isAdmin || edition.createdBy == user.id else {
                 throw APIError(.forbidden, code: "forbidden", message: "only the user who added this edition or an administrator may edit it")
             }
-            var fields = EditionFields(edition)
-            try EditionValidation.apply(input, to: &fields)
-            guard let saved = try await EditionQueries.update(fields.applied(to: edition), on: db) else {
+            var edited = edition
+            try EditionValidation.apply(input, to: &edited)
+            guard let saved = try await EditionQueries.update(edited, on: db) else {
                 throw APIError(.conflict, code: "isbn_taken", message: "isbn_13: another edition already has this ISBN", field: "isbn_13")
             }
             return EditionResponse(saved, authors: try await AuthorQueries.byWork([saved.workID], on: db)[saved.workID] ?? [])

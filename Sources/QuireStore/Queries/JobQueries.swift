@@ -14,7 +14,7 @@ public enum JobQueries {
         let state: JobState = runAfter > now ? .scheduled : .queued
         if let row = try await db.raw("""
             INSERT INTO jobs (kind, args, state, priority, max_attempts, run_after, unique_key, owner_id, created_at, updated_at)
-            VALUES (\(bind: job.kind), \(bind: job.args), \(bind: state.rawValue), \(bind: job.priority), \(bind: job.maxAttempts),
+            VALUES (\(bind: job.kind), \(bind: job.args), \(bind: state.rawValue), \(bind: job.priority), \(bind: job.maxAttempts ?? NewJob.defaultMaxAttempts),
                     \(bind: runAfter), \(bind: job.uniqueKey), \(bind: job.ownerID), \(bind: now), \(bind: now))
             ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN \(unsafeRaw: JobState.active) DO NOTHING
             RETURNING \(unsafeRaw: JobRecord.columns)

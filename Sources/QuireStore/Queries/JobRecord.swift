@@ -69,7 +69,9 @@ public struct NewJob: Sendable {
     public var kind: String
     public var args: String
     public var priority = 0
-    public var maxAttempts = 5
+    /// nil takes the kind's limit (or `defaultMaxAttempts` for a kind the queue doesn't know).
+    public var maxAttempts: Int?
+    public static let defaultMaxAttempts = 5
     /// Unix microseconds; nil runs it now.
     public var runAfter: Int64?
     public var uniqueKey: String?
