@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -34,9 +37,23 @@ public final class QuireProcess: @unchecked Sendable {
         try process.run()
     }
 
-    /// A port nobody listens on right now.
+    /// A port nobody listens on right now: the kernel picks it for a socket bound to port 0.
+    /// (A random pick collided with a port in use once.)
     public static func freePort() -> Int {
-        Int.random(in: 20_000...60_000)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { return Int.random(in: 20_000...60_000) }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Polls `GET url` until it answers 200 or `timeout` passes.
