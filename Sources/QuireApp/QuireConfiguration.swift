@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QuireCore
 import QuireJobs
 import QuireStore
 
@@ -19,6 +20,9 @@ public struct QuireConfiguration: Sendable {
     public var worker = WorkerConfiguration()
     /// When set (QUIRE_METRICS_TOKEN), /metrics answers only `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// Authors with more followers than this are broadcasters, merged into home timelines when
+    /// read instead of copied into each follower's when posted (QUIRE_FANOUT_LIMIT).
+    public var fanoutLimit = TimelineRules.defaultFanoutLimit
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -110,6 +114,12 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("QUIRE_BCRYPT_COST must be a number from 4 to 16, got \(text)")
             }
             configuration.bcryptCost = cost
+        }
+        if let text = environment["QUIRE_FANOUT_LIMIT"], !text.isEmpty {
+            guard let limit = Int(text), limit >= 0 else {
+                throw ConfigurationError("QUIRE_FANOUT_LIMIT must be a number of followers, 0 or more, got \(text)")
+            }
+            configuration.fanoutLimit = limit
         }
         return configuration
     }
