@@ -74,6 +74,7 @@ public struct WorkRecord: Sendable, Equatable {
     public let ratingsCount: Int64
     /// In half stars.
     public let ratingSum: Int64
+    public var reviews: Int64 = 0
 }
 
 /// Short string lists (languages, publishers) stored as JSON text, the same on both engines.
