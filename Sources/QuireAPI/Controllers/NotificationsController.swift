@@ -63,7 +63,8 @@ public struct NotificationsController: Sendable {
         let user = try context.requireUser()
         var upTo: Int64?
         var request = request
-        let body = try await request.collectBody(upTo: 4096)
+        // BodyLimitMiddleware has already bounded the body by the configured limit.
+        let body = try await request.collectBody(upTo: .max)
         if body.readableBytes > 0 {
             do {
                 upTo = try JSONCoding.decoder.decode(ReadInput.self, from: Data(buffer: body)).upToId
