@@ -18,7 +18,7 @@ public func buildRouter(
     MeController(database: database).addRoutes(to: router)
     EditionsController(database: database).addRoutes(to: router)
     WorksController(database: database).addRoutes(to: router)
-    ShelvesController(database: database).addRoutes(to: router)
+    ShelvesController(database: database, fanoutLimit: configuration.fanoutLimit).addRoutes(to: router)
     SearchController(database: database).addRoutes(to: router)
     ReadthroughsController(database: database).addRoutes(to: router)
     JobsController(queue: queue).addRoutes(to: router)

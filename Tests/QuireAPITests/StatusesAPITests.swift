@@ -126,3 +126,36 @@ import Testing
         }
     }
 }
+
+@Suite struct GeneratedStatusAPITests {
+    @Test(arguments: TestEngine.all)
+    func shelvingCanPostAGeneratedStatus(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, _ in
+            // setup
+            let ada = try await client.signUp("ada")
+            let bob = try await client.signUp("bob")
+            try await client.follow("ada", as: bob)
+            let edition = try await client.addEdition("The Left Hand of Darkness", as: ada)
+            let shelves = try await client.send(.get, "/v1/users/ada/shelves", as: ada).body.json.items
+            let read = shelves.first { $0["identifier"] as? String == "read" }?.int("id") ?? 0
+            let toRead = shelves.first { $0["identifier"] as? String == "to-read" }?.int("id") ?? 0
+
+            // call
+            let quiet = try await client.send(.put, "/v1/shelves/\(toRead)/books/\(edition.int("id") ?? 0)", as: ada)
+            let posted = try await client.send(.put, "/v1/shelves/\(read)/books/\(edition.int("id") ?? 0)", as: ada,
+                                               json: ["post_status": true, "privacy": "public"])
+            let bad = try await client.send(.put, "/v1/shelves/\(read)/books/\(edition.int("id") ?? 0)", as: ada, json: ["privacy": "everyone"])
+
+            // check
+            #expect(quiet.status == .created)
+            #expect(posted.status == .created)
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.json.error["field"] as? String == "privacy")
+            let home = try await client.send(.get, "/v1/timelines/home", as: bob).body.json.items
+            #expect(home.count == 1)
+            #expect(home.first?["type"] as? String == "generated")
+            #expect(home.first?["body"] as? String == "finished reading")
+            #expect((home.first?["book"] as? [String: Any])?["title"] as? String == "The Left Hand of Darkness")
+        }
+    }
+}
