@@ -18,10 +18,25 @@ extension Seeder {
                                   workBase: base["works"]!)
         var rows = try await seedAccounts(layout, progress: progress)
         rows += try await seedFollows(layout, progress: progress)
-        rows += try await seedStatuses(layout, progress: progress)
-        rows += try await seedBoostsAndLikes(layout, progress: progress)
+        // statuses_boost stays: the boosts' ON CONFLICT needs it.
+        rows += try await withoutIndexes(SocialIndexes.statuses.filter { $0.name != "statuses_boost" }) {
+            try await seedStatuses(layout, progress: progress) + (try await seedBoostsAndLikes(layout, progress: progress))
+        }
         rows += try await deriveTimelinesAndCounters(layout, progress: progress)
         return rows
+    }
+
+    /// Runs a bulk load with `indexes` dropped, and builds them again after it, failed or not.
+    func withoutIndexes(_ indexes: [SocialIndexes.Index], _ load: () async throws -> Int) async throws -> Int {
+        try await database.write { db in
+            for index in indexes { try await db.raw("DROP INDEX IF EXISTS \(unsafeRaw: index.name)").run() }
+        }
+        let result: Result<Int, any Error>
+        do { result = .success(try await load()) } catch { result = .failure(error) }
+        try await database.write { db in
+            for index in indexes { try await db.raw("\(unsafeRaw: index.create)").run() }
+        }
+        return try result.get()
     }
 
     private func seedAccounts(_ layout: SocialLayout, progress: Progress) async throws -> Int {

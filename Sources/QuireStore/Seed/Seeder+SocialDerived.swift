@@ -17,23 +17,27 @@ extension Seeder {
         }
         let firstStatus = layout.statusID(0)
         let lastStatus = layout.statusID(plan.statuses + plan.boosts - 1)
-        try await insertRanges(from: firstStatus, through: lastStatus, rangeSize: 200_000, label: "own entries", progress: progress) { low, high in
-            """
-            INSERT INTO home_entries (user_id, status_id, author_id)
-            SELECT user_id, id, user_id FROM statuses WHERE id BETWEEN \(bind: low) AND \(bind: high) ORDER BY user_id, id
-            ON CONFLICT (user_id, status_id) DO NOTHING
-            """
-        }
-        // Followers' entries, reader by reader in primary-key order.
-        try await insertRanges(from: layout.user(0), through: layout.lastUserID, rangeSize: 2_000, label: "home entries", progress: progress) { low, high in
-            """
-            INSERT INTO home_entries (user_id, status_id, author_id)
-            SELECT f.follower_id, s.id, s.user_id FROM follows f JOIN statuses s ON s.user_id = f.followee_id
-            WHERE f.follower_id BETWEEN \(bind: low) AND \(bind: high) AND s.privacy <> \(bind: direct) AND s.deleted_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM broadcasters b WHERE b.user_id = f.followee_id)
-            ORDER BY f.follower_id, s.id
-            ON CONFLICT (user_id, status_id) DO NOTHING
-            """
+        // Each author's own entries, then followers' entries reader by reader in primary-key
+        // order, with the author index built after.
+        _ = try await withoutIndexes(SocialIndexes.homeEntries) {
+            try await insertRanges(from: firstStatus, through: lastStatus, rangeSize: 200_000, label: "own entries", progress: progress) { low, high in
+                """
+                INSERT INTO home_entries (user_id, status_id, author_id)
+                SELECT user_id, id, user_id FROM statuses WHERE id BETWEEN \(bind: low) AND \(bind: high) ORDER BY user_id, id
+                ON CONFLICT (user_id, status_id) DO NOTHING
+                """
+            }
+            try await insertRanges(from: layout.user(0), through: layout.lastUserID, rangeSize: 2_000, label: "home entries", progress: progress) { low, high in
+                """
+                INSERT INTO home_entries (user_id, status_id, author_id)
+                SELECT f.follower_id, s.id, s.user_id FROM follows f JOIN statuses s ON s.user_id = f.followee_id
+                WHERE f.follower_id BETWEEN \(bind: low) AND \(bind: high) AND s.privacy <> \(bind: direct) AND s.deleted_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM broadcasters b WHERE b.user_id = f.followee_id)
+                ORDER BY f.follower_id, s.id
+                ON CONFLICT (user_id, status_id) DO NOTHING
+                """
+            }
+            return 0
         }
         try await insertRanges(from: layout.user(0), through: layout.lastUserID, label: "user counts", progress: progress) { low, high in
             """
