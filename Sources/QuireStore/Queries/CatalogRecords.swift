@@ -89,3 +89,13 @@ enum JSONList {
         return list
     }
 }
+
+extension AuthorRecord {
+    /// An author as a page of statuses shows it: the name, not the catalog keys.
+    init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+        openlibraryKey = nil
+        goodreadsKey = nil
+    }
+}

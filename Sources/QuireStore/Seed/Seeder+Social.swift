@@ -91,8 +91,8 @@ extension Seeder {
             for index in 0..<min(10, layout.users) {
                 // Nine users and smallfan: ten, as the celebrity's users and celebfan are its followers.
                 if index < 9 { try await follows.add([layout.user(index), layout.tenFollowers, now], on: db) }
-                try await follows.add([layout.celebFan, layout.user(index + 10), now], on: db)
-                try await follows.add([layout.smallFan, layout.user(index + 10), now], on: db)
+                try await follows.add([layout.celebFan, layout.user((index + 10) % layout.users), now], on: db)
+                try await follows.add([layout.smallFan, layout.user((index + 10) % layout.users), now], on: db)
             }
             try await follows.add([layout.celebFan, layout.celebrity, now], on: db)
             try await follows.add([layout.smallFan, layout.tenFollowers, now], on: db)

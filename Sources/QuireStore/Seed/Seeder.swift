@@ -34,7 +34,7 @@ public struct Seeder: Sendable {
     }
 
     /// Password of every seeded user, for benchmarks that sign in: "password123" (bcrypt, cost 10).
-    static let passwordHash = "$2b$10$8dU/BC1nOrsGkk1a.k6.LurSNXuVhlDcCVekHJqq7O.r4Lp6xWtNy"
+    static let passwordHash = "$2b$10$OPKwnWWskNPemeVP7UuNH.FAEVFCDs1P7b4fmnxaKgz9JCB.vpV.W"
 
     public typealias Progress = @Sendable (_ table: String, _ done: Int, _ total: Int) -> Void
 
