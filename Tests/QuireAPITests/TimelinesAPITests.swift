@@ -70,6 +70,10 @@ import Testing
             #expect(first.dropFirst().first?.int("id") == bobs)
             #expect(page2.items.compactMap { $0.int("id") } == [own])
             #expect(page2["next_cursor"] is NSNull)
+            let picked = try await client.send(.get, "/v1/timelines/home?fields=id,likes_count", as: ada).body.json.items
+            #expect(picked.count == 3)
+            #expect(picked.allSatisfy { Set($0.keys) == ["id", "likes_count"] })
+            #expect(try await client.send(.get, "/v1/timelines/home?fields=nope", as: ada).body.json.error["field"] as? String == "fields")
             #expect(try await client.send(.get, "/v1/timelines/home").status == .unauthorized)
             #expect(try await client.send(.get, "/v1/timelines/home?limit=0", as: ada).body.json.error["field"] as? String == "limit")
             #expect(try await client.send(.get, "/v1/timelines/home?cursor=junk", as: ada).body.json.error["field"] as? String == "cursor")

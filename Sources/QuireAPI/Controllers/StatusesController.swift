@@ -52,7 +52,7 @@ public struct StatusesController: Sendable {
             return try await Self.render(status, viewer: user.id, on: db)
         }
         guard let response else { throw APIError.notFound("status") }
-        return try JSONBody.response(response, status: .created, headers: [.location: "/v1/statuses/\(response.id)"])
+        return response.response(selection: .all, status: .created, headers: [.location: "/v1/statuses/\(response.id)"])
     }
 
     @Sendable func show(_ request: Request, context: QuireRequestContext) async throws -> Response {
@@ -64,7 +64,7 @@ public struct StatusesController: Sendable {
             return try await Self.render(status, viewer: viewer, on: db)
         }
         guard let response else { throw APIError.notFound("status") }
-        return try JSONBody.response(response, selection: selection)
+        return response.response(selection: selection)
     }
 
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> Response {
@@ -83,7 +83,7 @@ public struct StatusesController: Sendable {
             return try await Self.render(updated, viewer: user.id, on: db)
         }
         guard let response else { throw APIError.notFound("status") }
-        return try JSONBody.response(response)
+        return response.response(selection: .all)
     }
 
     @Sendable func delete(_ request: Request, context: QuireRequestContext) async throws -> HTTPResponse.Status {
@@ -146,7 +146,7 @@ public struct StatusesController: Sendable {
             return try await Self.render(status, viewer: user.id, on: db)
         }
         guard let response else { throw APIError.notFound("status") }
-        return try JSONBody.response(response)
+        return response.response(selection: .all)
     }
 
     static func render(_ status: StatusRecord, viewer: Int64, on db: any SQLDatabase) async throws -> StatusResponse? {
@@ -164,8 +164,19 @@ extension Optional {
 /// A page of statuses as every status list answers it.
 enum StatusPageResponse {
     static func response(_ page: StatusPage, limit: Int, selection: FieldSelection) throws -> Response {
-        try JSONBody.response(
-            Page(rows: page.statuses, limit: limit, cursor: { Cursor([.int($0.id)]) }, compactItem: { StatusResponse.make($0, page: page) }),
-            selection: selection, itemsKey: "items")
+        let shown = page.statuses.prefix(limit)
+        var w = JSONWriter(capacity: 512 + 600 * shown.count, selection: selection.names, selectionDepth: 3)
+        w.beginObject()
+        w.key("items")
+        w.beginArray()
+        for status in shown {
+            StatusResponse.make(status, page: page)?.write(to: &w)
+        }
+        w.endArray()
+        w.key("next_cursor")
+        // The extra row fetched past `limit` only says whether more exist.
+        w.string(page.statuses.count > limit ? shown.last.map { Cursor([.int($0.id)]).encoded() } : nil)
+        w.endObject()
+        return JSONBody.response(buffer: w.buffer)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import QuireCore
 import QuireStore
 
@@ -141,5 +142,69 @@ final class StatusResponse: FieldSelectable {
         try c.encode(boosted, forKey: .boosted)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(editedAt, forKey: .editedAt)
+    }
+}
+
+extension StatusResponse {
+    /// The same fields as `encode(to:)`, written by hand (see `JSONWriter`).
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        if w.key("id") { w.int(id) }
+        if w.key("type") { w.string(type) }
+        if w.key("account") { Self.write(account, to: &w) }
+        if w.key("book") {
+            if let book {
+                w.beginObject()
+                w.key("id"); w.int(book.id)
+                w.key("work_id"); w.int(book.workId)
+                w.key("title"); w.string(book.title)
+                w.key("authors")
+                w.beginArray()
+                for author in book.authors {
+                    w.beginObject()
+                    w.key("id"); w.int(author.id)
+                    w.key("name"); w.string(author.name)
+                    w.endObject()
+                }
+                w.endArray()
+                w.endObject()
+            } else {
+                w.null()
+            }
+        }
+        if w.key("title") { w.string(title) }
+        if w.key("body") { w.string(body) }
+        if w.key("rating") { w.double(rating) }
+        if w.key("quote") { w.string(quote) }
+        if w.key("position") { w.string(position) }
+        if w.key("progress") { w.int(progress) }
+        if w.key("content_warning") { w.string(contentWarning) }
+        if w.key("privacy") { w.string(privacy) }
+        if w.key("in_reply_to_id") { w.int(inReplyToId) }
+        if w.key("thread_id") { w.int(threadId) }
+        if w.key("boost_of") { if let boostOf { boostOf.write(to: &w) } else { w.null() } }
+        if w.key("likes_count") { w.int(likesCount) }
+        if w.key("boosts_count") { w.int(boostsCount) }
+        if w.key("replies_count") { w.int(repliesCount) }
+        if w.key("liked") { w.bool(liked) }
+        if w.key("boosted") { w.bool(boosted) }
+        if w.key("created_at") { w.date(createdAt) }
+        if w.key("edited_at") { w.date(editedAt) }
+        w.endObject()
+    }
+
+    static func write(_ account: AccountSummary, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("id"); w.int(account.id)
+        w.key("username"); w.string(account.username)
+        w.key("display_name"); w.string(account.displayName)
+        w.endObject()
+    }
+
+    /// One status as a response, honouring `?fields=`.
+    func response(selection: FieldSelection, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var w = JSONWriter(capacity: 1024, selection: selection.names, selectionDepth: 1)
+        write(to: &w)
+        return JSONBody.response(buffer: w.buffer, status: status, headers: headers)
     }
 }
