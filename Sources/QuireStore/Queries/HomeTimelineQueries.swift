@@ -17,8 +17,11 @@ import SQLKit
 ///   (default 2,000) are broadcasters: their posts are not copied, and a reader's page merges in
 ///   the newest statuses of the few broadcasters they follow, each through `statuses_user`
 ///   (one seek a broadcaster). Who is a broadcaster is decided when a follow crosses the limit.
-/// - Visibility (deletes, blocks, privacy) is checked when read, with the one condition every
-///   timeline shares, so an entry never shows what the reader may no longer see.
+/// - What can change after an entry is made (a delete, a block, a boosted status going) is
+///   checked when read (`StatusVisibility.alive`), so an entry never shows what the reader may no
+///   longer see; privacy was checked when the entry was made and can't change after posting.
+///   A broadcaster's statuses are all for its followers but its direct ones, which reach those
+///   they mention as entries.
 public enum HomeTimelineQueries {
     /// Copies a new status (or boost) into the homes it belongs in: the author's own, and each
     /// follower's unless the author is a broadcaster; a direct status goes only to those it mentions.
@@ -90,14 +93,14 @@ public enum HomeTimelineQueries {
             """).all().map { try $0.decode(column: "user_id", as: Int64.self) }
         var parts: [SQLQueryString] = ["""
             SELECT id FROM (SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id
-                WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: cursor) AND \(StatusVisibility.condition("s", viewer: reader))
+                WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: cursor) AND \(StatusVisibility.alive("s", viewer: reader))
                 ORDER BY h.status_id DESC LIMIT \(bind: limit)) home
             """]
         for (index, author) in broadcasters.enumerated() {
             parts.append("""
                 SELECT id FROM (SELECT s.id FROM statuses s
                     WHERE s.user_id = \(bind: author) AND s.id < \(bind: cursor) AND s.privacy <> \(bind: StatusPrivacy.direct.rawValue)
-                      AND \(StatusVisibility.condition("s", viewer: reader))
+                      AND \(StatusVisibility.alive("s", viewer: reader))
                     ORDER BY s.id DESC LIMIT \(bind: limit)) b\(unsafeRaw: String(index))
                 """)
         }

@@ -13,12 +13,23 @@ enum StatusVisibility {
     static func condition(_ alias: String, viewer: Int64) -> SQLQueryString {
         let s = alias
         return """
-            \(unsafeRaw: s).deleted_at IS NULL
-            AND (\(unsafeRaw: s).privacy IN (\(bind: StatusPrivacy.public.rawValue), \(bind: StatusPrivacy.unlisted.rawValue))
+            (\(unsafeRaw: s).privacy IN (\(bind: StatusPrivacy.public.rawValue), \(bind: StatusPrivacy.unlisted.rawValue))
                  OR \(unsafeRaw: s).user_id = \(bind: viewer)
                  OR (\(unsafeRaw: s).privacy = \(bind: StatusPrivacy.followers.rawValue)
                      AND EXISTS (SELECT 1 FROM follows vf WHERE vf.follower_id = \(bind: viewer) AND vf.followee_id = \(unsafeRaw: s).user_id))
                  OR EXISTS (SELECT 1 FROM status_mentions vm WHERE vm.status_id = \(unsafeRaw: s).id AND vm.user_id = \(bind: viewer)))
+            AND \(alive(s, viewer: viewer))
+            """
+    }
+
+    /// What can change after a status reached a home timeline: it was deleted, a block came
+    /// between its author and the reader, or the status it boosts went. Privacy can't change
+    /// after posting, and an entry is only ever made for a reader the privacy allowed (and taken
+    /// out on unfollow), so a home entry needs only this part of the condition.
+    static func alive(_ alias: String, viewer: Int64) -> SQLQueryString {
+        let s = alias
+        return """
+            \(unsafeRaw: s).deleted_at IS NULL
             AND \(notBlocked("\(s).user_id", viewer: viewer))
             AND (\(unsafeRaw: s).boost_of_id IS NULL OR EXISTS (
                 SELECT 1 FROM statuses vo WHERE vo.id = \(unsafeRaw: s).boost_of_id AND vo.deleted_at IS NULL
