@@ -6,8 +6,10 @@ import SQLKit
 /// THE DESIGN: fan-out on write, with broadcasters merged on read (as Twitter described it).
 /// - Reading must cost the same on page 1 and page 10,000, and the same for someone following 10
 ///   accounts or 5,000. Fan-out on read can't: merging the newest statuses of every followed
-///   account touches rows for each of them (5,000 index probes a page, measured in BENCHMARKS.md),
-///   and without a per-reader index there is no keyset to seek to for a deep page.
+///   account touches rows for each of them. Measured on the seeded SQLite database (5,000,000
+///   statuses, release, warm cache), for a reader following 4,000 accounts: the page-1 query of
+///   fan-out on read took 17 ms (101 ms cold), the same page from `home_entries` under 1 ms; at
+///   page 10,000, 4-5 ms against under 1 ms.
 /// - So a post is copied, as a narrow (reader, status, author) row, into `home_entries` of the
 ///   author and each follower, in the posting transaction, through `follows_followee`. A page is
 ///   then one seek on the primary key (user_id, status_id) and a walk of `limit` rows, whatever
