@@ -38,11 +38,15 @@ extension Commands {
     public static func auditCounters(
         _ configuration: QuireConfiguration, repair: Bool, report: @escaping @Sendable (String) -> Void
     ) async throws -> [CounterDrift] {
-        try await withDatabase(configuration) { database in
+        let drift = try await withDatabase(configuration) { database in
             try await CounterAudit(database: database).run(repair: repair) { family, checked in
                 report("\(family): \(checked) rows checked")
             }
         }
+        // Seen by a scrape only where this runs inside a process that serves /metrics; the
+        // nightly counters.repair job is what keeps the server's gauge current.
+        CounterDriftMeter.record(drift)
+        return drift
     }
 
     static func generatedPassword() -> String {
