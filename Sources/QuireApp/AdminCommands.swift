@@ -59,7 +59,10 @@ extension Commands {
 extension Commands {
     /// `quire seed`: migrates, then fills the database; returns the rows written.
     public static func seed(_ configuration: QuireConfiguration, plan: SeedPlan, progress: @escaping Seeder.Progress) async throws -> Int {
-        try await withDatabase(configuration) { database in
+        // Bulk loads are slow statements by design: logging each would only bury the progress lines.
+        var configuration = configuration
+        configuration.slowStatementThreshold = nil
+        return try await withDatabase(configuration) { database in
             _ = try await Migrator(database: database).migrate()
             return try await Seeder(database: database, plan: plan).run(progress: progress)
         }
