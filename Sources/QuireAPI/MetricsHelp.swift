@@ -14,8 +14,8 @@ enum MetricsHelp {
         "quire_job_duration_seconds": "How long job attempts ran, by kind, whatever their outcome.",
         "quire_job_pickup_latency_seconds": "Time from a job becoming ready (enqueued or due) to a worker claiming it, by kind.",
         "quire_jobs_queue_depth": "Jobs ready to run now, sampled by the job worker's maintenance loop (counted up to 100000).",
-        "quire_counter_drift_rows": "Counter rows that differed from a recount in this process's last counter check or repair, by table.",
-        "quire_counter_drift_found_total": "Counter rows found differing from a recount by counter checks and repairs, by table.",
+        "quire_count_drift_rows": "Counter rows that differed from a recount in this process's last counter check or repair, by table.",
+        "quire_count_drift_found_total": "Counter rows found differing from a recount by counter checks and repairs, by table.",
     ]
 
     static func annotate(_ exposition: String) -> String {

@@ -19,7 +19,7 @@ import Testing
             _ = try await database.write { try await UserQueries.grantAdmin(username: "root", on: $0) }
             var configuration = QuireConfiguration()
             configuration.databaseURL = database.url
-            let before = try await MetricsScrape.scrape(client).value("quire_counter_drift_found_total", ["table": "shelf_counts"]) ?? 0
+            let before = try await MetricsScrape.scrape(client).value("quire_count_drift_found_total", ["table": "shelf_counts"]) ?? 0
 
             // call: checks (which fix nothing) until this test's result is the one the gauge shows,
             // since other tests in this process set it too; then a repair through the API.
@@ -30,7 +30,7 @@ import Testing
                 let drift = try await Commands.auditCounters(configuration, repair: false) { _ in }
                 drifted = drift.filter { $0.counter.hasPrefix("shelf_counts.") }.count
                 checks += 1
-                gauge = try await MetricsScrape.scrape(client).value("quire_counter_drift_rows", ["table": "shelf_counts"])
+                gauge = try await MetricsScrape.scrape(client).value("quire_count_drift_rows", ["table": "shelf_counts"])
             } while gauge != Double(drifted) && checks < 20
             let started = try await client.send(.post, "/v1/admin/counters/repair", as: root)
             let id = (started.body.json["job"] as? [String: Any])?.int("id") ?? 0
@@ -42,12 +42,13 @@ import Testing
             #expect(gauge == Double(drifted))
             #expect(job.state == .succeeded)
             #expect(job.result?.contains(#""shelf_counts.books":\#(drifted)"#) == true, "\(job.result ?? "no result")")
-            let found = scrape.value("quire_counter_drift_found_total", ["table": "shelf_counts"]) ?? 0
+            let found = scrape.value("quire_count_drift_found_total", ["table": "shelf_counts"]) ?? 0
             #expect(found - before >= Double(drifted * (checks + 1)))
             for table in ["shelf_counts", "user_counts", "user_work_shelvings", "work_counts"] {
-                #expect(scrape.value("quire_counter_drift_rows", ["table": table]) != nil, "no drift gauge for \(table)")
+                #expect(scrape.value("quire_count_drift_rows", ["table": table]) != nil, "no drift gauge for \(table)")
             }
-            #expect(scrape.text.contains("# HELP quire_counter_drift_rows "))
+            #expect(scrape.text.contains("# HELP quire_count_drift_rows "))
+            #expect(scrape.lintProblems == [])
         }
     }
 }

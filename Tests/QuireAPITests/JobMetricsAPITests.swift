@@ -67,6 +67,7 @@ final class Gate: Sendable {
             for family in ["quire_jobs_total", "quire_job_duration_seconds", "quire_job_pickup_latency_seconds"] {
                 #expect(scrape.text.contains("# HELP \(family) "), "\(family) has no HELP line")
             }
+            #expect(scrape.lintProblems == [])
         }
     }
 

@@ -33,6 +33,24 @@ public struct MetricsScrape: Sendable {
         samples.filter { $0.name == name || $0.name.hasPrefix(name + "_") }
     }
 
+    /// What `promtool check metrics` would object to: a family without HELP just before its TYPE,
+    /// a type's name inside a metric's name, a counter whose name doesn't end in `_total`.
+    public var lintProblems: [String] {
+        let lines = text.split(separator: "\n")
+        var problems: [String] = []
+        for (index, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 4 else { problems.append("malformed: \(line)"); continue }
+            let (name, type) = (parts[2], parts[3])
+            if index == 0 || !lines[index - 1].hasPrefix("# HELP \(name) ") { problems.append("\(name) has no HELP before its TYPE") }
+            for typeName in ["counter", "gauge", "histogram", "summary"] where name.contains("_\(typeName)_") || name.hasSuffix("_\(typeName)") {
+                problems.append("\(name) holds the type name \(typeName)")
+            }
+            if type == "counter", !name.hasSuffix("_total") { problems.append("counter \(name) does not end in _total") }
+        }
+        return problems
+    }
+
     /// Parses `name{a="x",b="y"} value` (label values here never hold quotes or commas).
     private static func sample(_ line: Substring) -> Sample? {
         guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { return nil }
