@@ -41,6 +41,13 @@ struct FieldSelection: Sendable {
 
 /// Encodes responses as snake_case JSON, honouring the field selection.
 enum JSONBody {
+    /// A response of JSON already written (by `JSONWriter`).
+    static func response(buffer: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+    }
+
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, selection: FieldSelection = .all,
                                        itemsKey: String? = nil, headers: HTTPFields = [:]) throws -> Response {
         var data = try JSONCoding.encoder.encode(value)

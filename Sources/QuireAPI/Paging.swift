@@ -23,6 +23,13 @@ struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
         items = try shown.map(item)
         nextCursor = rows.count > limit ? shown.last.map { cursor($0).encoded() } : nil
     }
+
+    /// As above, leaving out rows `item` has nothing to show for; the cursor still follows the rows.
+    init<Row>(rows: [Row], limit: Int, cursor: (Row) -> Cursor, compactItem: (Row) throws -> Item?) rethrows {
+        let shown = Array(rows.prefix(limit))
+        items = try shown.compactMap(compactItem)
+        nextCursor = rows.count > limit ? shown.last.map { cursor($0).encoded() } : nil
+    }
 }
 
 extension Request {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QuireCore
 import QuireJobs
 import QuireStore
 
@@ -22,6 +23,9 @@ public struct QuireConfiguration: Sendable {
     /// SQL statements slower than this are logged with their SQL text (QUIRE_SLOW_STATEMENT_MS,
     /// 0 turns it off); nil logs none.
     public var slowStatementThreshold: Duration? = .milliseconds(200)
+    /// Authors with more followers than this are broadcasters, merged into home timelines when
+    /// read instead of copied into each follower's when posted (QUIRE_FANOUT_LIMIT).
+    public var fanoutLimit = TimelineRules.defaultFanoutLimit
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -120,6 +124,12 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("QUIRE_BCRYPT_COST must be a number from 4 to 16, got \(text)")
             }
             configuration.bcryptCost = cost
+        }
+        if let text = environment["QUIRE_FANOUT_LIMIT"], !text.isEmpty {
+            guard let limit = Int(text), limit >= 0 else {
+                throw ConfigurationError("QUIRE_FANOUT_LIMIT must be a number of followers, 0 or more, got \(text)")
+            }
+            configuration.fanoutLimit = limit
         }
         return configuration
     }

@@ -20,6 +20,12 @@ public struct JobQueue: Sendable {
     /// Durable once this returns: the job row is committed. A job with a unique key that matches a
     /// queued or running job returns that job instead (`created` is false).
     public func enqueue(_ job: NewJob) async throws -> (job: JobRecord, created: Bool) {
+        // A job already holding the unique key is found on a reader, without queueing for the
+        // writer: a repeated "start the nightly repair" answers as fast as a read. If it ends
+        // between this read and the answer, the caller sees it as it was, as with the write path.
+        if let key = job.uniqueKey, let active = try await database.read({ try await JobQueries.active(uniqueKey: key, on: $0) }) {
+            return (active, false)
+        }
         let ready = prepared(job)
         let result = batcher.isRunning
             ? try await batcher.enqueue(ready)

@@ -73,7 +73,7 @@ struct CounterFamily: Sendable {
     let actual: @Sendable ([Int64], any SQLDatabase) async throws -> [[Int64]: Int64]
     let repair: @Sendable (CounterDrift, any SQLDatabase) async throws -> Void
 
-    static let all = [shelfBooks] + DefaultShelf.allCases.map(userBooks) + [userWorkShelvings, workShelvedUsers]
+    static let all = [shelfBooks] + DefaultShelf.allCases.map(userBooks) + [userWorkShelvings, workShelvedUsers] + social
 
     static func rows(_ db: any SQLDatabase, _ query: SQLQueryString, keys: [String]) async throws -> [[Int64]: Int64] {
         var result: [[Int64]: Int64] = [:]

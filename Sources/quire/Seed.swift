@@ -11,6 +11,12 @@ struct Seed: AsyncParsableCommand {
     @Option(help: "Works (one or two authors each).") var works = 0
     @Option(help: "Editions (the first one per work, the rest on random works).") var editions = 0
     @Option(help: "Shelvings, spread evenly over the users.") var shelvings = 0
+    @Option(help: "Statuses, spread over the users; the celebrity and tenfollowers accounts post a share.") var statuses = 0
+    @Option(help: "Boosts of random public statuses.") var boosts = 0
+    @Option(help: "Likes, a fifth of them on the celebrity's statuses.") var likes = 0
+    @Option(help: "Other users each user follows.") var followsPerUser = 0
+    @Option(help: "Followers of the celebrity account: the users, then follower-only accounts up to this number.") var celebrityFollowers = 0
+    @Option(help: "Users the deepreader account follows, for a deep home timeline.") var deepFollows = 0
     @Option(help: "Random seed: the same seed makes the same data.") var seed: UInt64 = 1
     @OptionGroup var options: ConfigurationOptions
 
@@ -18,6 +24,8 @@ struct Seed: AsyncParsableCommand {
         let configuration = try startUp(options.overrides)
         var plan = SeedPlan()
         (plan.users, plan.authors, plan.works, plan.editions, plan.shelvings, plan.seed) = (users, authors, works, editions, shelvings, seed)
+        (plan.statuses, plan.boosts, plan.likes, plan.followsPerUser) = (statuses, boosts, likes, followsPerUser)
+        (plan.celebrityFollowers, plan.deepFollows, plan.fanoutLimit) = (celebrityFollowers, deepFollows, configuration.fanoutLimit)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
         do {
             let start = ContinuousClock.now

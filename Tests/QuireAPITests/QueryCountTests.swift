@@ -46,4 +46,67 @@ import Testing
             }
         }
     }
+
+    /// DEVELOPERS.md lesson 4: a home page of 15 statuses with their like, boost and reply counts
+    /// and the viewer's own like and boost flags costs what a page of 1 does, with no COUNT.
+    @Test(arguments: TestEngine.all)
+    func aHomePageOfFifteenCostsWhatAPageOfOneDoes(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, _ in
+            // setup: ada follows bob and cyd; bob reviews 20 books, cyd boosts and replies, ada likes
+            let ada = try await client.signUp("ada")
+            let bob = try await client.signUp("bob")
+            let cyd = try await client.signUp("cyd")
+            try await client.follow("bob", as: ada)
+            try await client.follow("cyd", as: ada)
+            var reviews: [Int64] = []
+            for index in 0..<20 {
+                let edition = try await client.addEdition("Book \(index)", authors: ["Author \(index)"], as: bob)
+                reviews.append(try await client.post(["type": "review", "edition_id": edition.int("id") ?? 0, "body": "review \(index)",
+                                                      "rating": 4], as: bob).int("id") ?? 0)
+            }
+            for id in reviews.prefix(6) {
+                _ = try await client.send(.post, "/v1/statuses/\(id)/boost", as: cyd)
+                _ = try await client.send(.post, "/v1/statuses/\(id)/like", as: ada)
+                _ = try await client.post(["type": "comment", "edition_id": 1, "body": "agreed", "in_reply_to_id": id], as: cyd)
+            }
+            _ = try await client.send(.post, "/v1/statuses/\(reviews[7])/boost", as: ada)
+
+            var counts: [Int] = []
+            for limit in [1, 15] {
+                // call
+                let (response, sql) = try await statements(client, "/v1/timelines/home?limit=\(limit)", as: ada)
+
+                // check
+                #expect(response.status == .ok)
+                let items = response.body.json.items
+                #expect(items.count == limit)
+                #expect(items.allSatisfy { $0["likes_count"] != nil && $0["boosts_count"] != nil && $0["replies_count"] != nil })
+                #expect(!sql.contains { $0.uppercased().contains("COUNT(") }, "home counts rows on a read path:\n\(sql.joined(separator: "\n"))")
+                counts.append(sql.count)
+            }
+            let page = try await client.send(.get, "/v1/timelines/home?limit=15", as: ada).body.json.items
+            #expect(page.contains { $0["liked"] as? Bool == true && $0.int("likes_count") == 1 && $0.int("replies_count") == 1 })
+            #expect(page.contains { $0["type"] as? String == "boost" })
+            #expect(counts[0] == counts[1], "statements for a home page of 1 and of 15: \(counts)")
+            #expect(counts[1] <= 7, "\(counts[1]) statements for a home page")
+
+            // every other social read path: the same statements for 1 item or 15, and no COUNT
+            for path in ["/v1/users/bob/statuses", "/v1/works/1/reviews", "/v1/notifications", "/v1/statuses/\(reviews[0])/thread"] {
+                var pathCounts: [Int] = []
+                for limit in [1, 2] {
+                    let (response, sql) = try await statements(client, path + "?limit=\(limit)", as: path.contains("notifications") ? bob : ada)
+                    #expect(response.status == .ok, "\(path)")
+                    #expect(!sql.contains { $0.uppercased().contains("COUNT(") }, "\(path) counts rows on a read path")
+                    pathCounts.append(sql.count)
+                }
+                #expect(Set(pathCounts).count == 1, "\(path): \(pathCounts)")
+            }
+            for username in ["bob", "ada"] {
+                let (response, sql) = try await statements(client, "/v1/users/\(username)", as: cyd)
+                #expect(response.status == .ok)
+                #expect(!sql.contains { $0.uppercased().contains("COUNT(") })
+                #expect(sql.count <= 4, "profile: \(sql.count) statements")
+            }
+        }
+    }
 }

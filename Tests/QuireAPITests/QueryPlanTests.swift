@@ -11,7 +11,9 @@ import Testing
 /// On PostgreSQL sequential scans are switched off for the EXPLAIN, so a Seq Scan in the plan
 /// means no index could serve the query at all, whatever the table's size.
 @Suite struct QueryPlanTests {
-    static let bigTables = ["users", "editions", "works", "authors", "shelf_books", "shelves", "sessions", "readthroughs", "work_authors"]
+    static let bigTables = ["users", "editions", "works", "authors", "shelf_books", "shelves", "sessions", "readthroughs", "work_authors",
+                            "statuses", "follows", "follow_requests", "blocks", "likes", "notifications", "home_entries", "status_mentions",
+                            "status_counts", "user_shard_counts", "user_counts"]
 
     @Test(arguments: TestEngine.all)
     func noEndpointQueryScansABigTable(engine: TestEngine) async throws {
@@ -54,18 +56,77 @@ import Testing
             }
 
             // check
+            try await Self.expectNoFullScans(recorder, database: database, engine: engine, atLeast: 40)
+        }
+    }
+
+    /// Every timeline, profile, notification and social write query.
+    @Test(arguments: TestEngine.all)
+    func noSocialQueryScansABigTable(engine: TestEngine) async throws {
+        try await withTestApp(engine, configure: { $0.fanoutLimit = 2 }) { client, database in
+            // setup, outside the recording: enough people for a broadcaster
+            let star = try await client.signUp("star")
+            for index in 0..<3 {
+                let fan = try await client.signUp("fan\(index)")
+                try await client.follow("star", as: fan)
+            }
+            let filler = try await client.signUp("filler")
+            for index in 0..<20 { _ = try await client.note("filler \(index)", as: filler) }
+
+            // call
+            let (_, recorder) = try await StatementRecorder.recording {
+                let ada = try await client.signUp("ada")
+                let bob = try await client.signUp("bob")
+                let edition = try await client.addEdition("The Telling", as: ada)
+                let review = try await client.post(["type": "review", "edition_id": edition.int("id") ?? 0, "body": "good", "rating": 4,
+                                                    "privacy": "followers"], as: ada).int("id") ?? 0
+                _ = try await client.send(.post, "/v1/users/ada/follow", as: bob)
+                _ = try await client.send(.post, "/v1/users/star/follow", as: bob)
+                let starNote = try await client.note("hello fans @bob", as: star).int("id") ?? 0
+                let reply = try await client.note("hi @ada", as: bob, replyTo: review).int("id") ?? 0
+                _ = try await client.send(.post, "/v1/statuses/\(review)/like", as: bob)
+                _ = try await client.send(.delete, "/v1/statuses/\(review)/like", as: bob)
+                _ = try await client.send(.post, "/v1/statuses/\(starNote)/boost", as: ada)
+                _ = try await client.send(.delete, "/v1/statuses/\(starNote)/boost", as: ada)
+                _ = try await client.send(.post, "/v1/statuses/\(starNote)/boost", as: ada)
+                _ = try await client.send(.patch, "/v1/statuses/\(review)", as: ada, json: ["rating": 5])
+                _ = try await client.send(.get, "/v1/statuses/\(review)", as: bob)
+                _ = try await client.send(.get, "/v1/statuses/\(reply)/thread", as: bob)
+                _ = try await client.send(.get, "/v1/timelines/home?limit=5", as: bob)
+                _ = try await client.send(.get, "/v1/timelines/home?limit=5", as: ada)
+                _ = try await client.send(.get, "/v1/users/ada", as: bob)
+                _ = try await client.send(.get, "/v1/users/star")
+                _ = try await client.send(.get, "/v1/users/ada/statuses", as: bob)
+                _ = try await client.send(.get, "/v1/works/\(edition.int("work_id") ?? 0)/reviews", as: bob)
+                _ = try await client.send(.get, "/v1/notifications", as: ada)
+                _ = try await client.send(.post, "/v1/notifications/read", as: ada)
+                _ = try await client.send(.patch, "/v1/me", as: ada, json: ["manually_approves_followers": true])
+                _ = try await client.send(.post, "/v1/users/ada/follow", as: star)
+                _ = try await client.send(.get, "/v1/follow_requests", as: ada)
+                _ = try await client.send(.post, "/v1/follow_requests/star/approve", as: ada)
+                _ = try await client.send(.delete, "/v1/users/ada/follow", as: bob)
+                _ = try await client.send(.post, "/v1/users/bob/block", as: ada)
+                _ = try await client.send(.delete, "/v1/users/bob/block", as: ada)
+                _ = try await client.send(.delete, "/v1/statuses/\(reply)", as: bob)
+            }
+
+            // check
+            try await Self.expectNoFullScans(recorder, database: database, engine: engine, atLeast: 60)
+        }
+    }
+
+    static func expectNoFullScans(_ recorder: StatementRecorder, database: Database, engine: TestEngine, atLeast: Int) async throws {
             let statements = recorder.recorded.filter { statement in
                 let head = statement.sql.prefix(8).uppercased()
                 return !head.hasPrefix("BEGIN") && !head.hasPrefix("COMMIT") && !head.hasPrefix("ROLLBACK")
             }
-            #expect(statements.count > 40)
+            #expect(statements.count > atLeast)
             for statement in statements {
                 #expect(!statement.sql.uppercased().contains("OFFSET"), "OFFSET pagination in:\n\(statement.sql)")
                 let plan = try await Self.plan(of: statement, on: database)
                 let scans = Self.fullScans(in: plan, engine: engine)
                 #expect(scans.isEmpty, "full scan of \(scans) in:\n\(statement.sql)\nplan:\n\(plan.joined(separator: "\n"))")
             }
-        }
     }
 
     static func plan(of statement: RecordedStatement, on database: Database) async throws -> [String] {

@@ -88,3 +88,24 @@ import Testing
         }
     }
 }
+
+@Suite struct SeededAccountsAPITests {
+    /// Benchmarks sign in as seeded users with the password the seed documents.
+    @Test(arguments: TestEngine.all)
+    func seededUsersSignInWithTheDocumentedPassword(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup
+            var plan = SeedPlan()
+            (plan.users, plan.statuses, plan.followsPerUser) = (3, 10, 1)
+            _ = try await Seeder(database: database, plan: plan).run()
+
+            // call
+            let reader = try await client.send(.post, "/v1/sessions", json: ["username": "reader1", "password": "password123"])
+            let special = try await client.send(.post, "/v1/sessions", json: ["username": "celebfan", "password": "password123"])
+
+            // check
+            #expect(reader.status == .created)
+            #expect(special.status == .created)
+        }
+    }
+}

@@ -60,3 +60,46 @@ import Testing
         #expect(firstTitles == secondTitles)
     }
 }
+
+@Suite struct SocialSeederTests {
+    @Test(arguments: TestEngine.all)
+    func theSocialSeedBuildsWhatTheApplicationWouldHave(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup
+            var plan = SeederTests.plan
+            (plan.statuses, plan.boosts, plan.likes, plan.followsPerUser) = (25_000, 300, 2_000, 4)
+            (plan.celebrityFollowers, plan.deepFollows, plan.fanoutLimit) = (60, 25, 20)
+
+            // call
+            _ = try await Seeder(database: database, plan: plan).run()
+
+            // check: exact counters, the named accounts as promised, and homes as fan-out makes them
+            let drift = try await CounterAudit(database: database).run(repair: false)
+            #expect(drift.isEmpty, "\(drift.prefix(10))")
+            let ids = try await database.read { db in
+                var ids: [String: Int64] = [:]
+                for name in ["celebrity", "tenfollowers", "celebfan", "smallfan", "deepreader"] {
+                    ids[name] = try await UserQueries.find(username: name, on: db)?.id
+                }
+                return ids
+            }
+            let counts = try await database.read { db in
+                (celebrity: try await ProfileQueries.counts(userID: ids["celebrity"] ?? 0, on: db),
+                 ten: try await ProfileQueries.counts(userID: ids["tenfollowers"] ?? 0, on: db),
+                 deep: try await ProfileQueries.counts(userID: ids["deepreader"] ?? 0, on: db))
+            }
+            #expect(counts.celebrity.followers == 60)
+            #expect(counts.celebrity.statuses == 5)
+            #expect(counts.ten.followers == 10)
+            #expect(counts.deep.following == 25)
+            let fanHome = try await database.read { try await HomeTimelineQueries.page(reader: ids["celebfan"] ?? 0, before: nil, limit: 400, on: $0) }
+            #expect(fanHome.contains { $0.userID == ids["celebrity"] })
+            let smallHome = try await database.read { try await HomeTimelineQueries.page(reader: ids["smallfan"] ?? 0, before: nil, limit: 10_000, on: $0) }
+            #expect(smallHome.contains { $0.userID == ids["tenfollowers"] })
+            #expect(!smallHome.contains { $0.userID == ids["celebrity"] })
+            let deep = try await database.read { try await HomeTimelineQueries.page(reader: ids["deepreader"] ?? 0, before: nil, limit: 100, on: $0) }
+            #expect(deep.count == 100)
+            #expect(deep.map(\.id) == deep.map(\.id).sorted(by: >))
+        }
+    }
+}

@@ -11,12 +11,23 @@ import SQLKit
 ///     PATCH  /v1/shelves/{id}                         rename it or change its privacy
 ///     DELETE /v1/shelves/{id}                         delete a custom shelf
 ///     GET    /v1/shelves/{id}/books                   its books, newest first
-///     PUT    /v1/shelves/{id}/books/{edition_id}      shelve an edition
+///     PUT    /v1/shelves/{id}/books/{edition_id}      shelve an edition; with {"post_status": true} on a
+///                                                     default shelf, also post "finished reading" and the like
 ///     DELETE /v1/shelves/{id}/books/{edition_id}      unshelve it
 public struct ShelvesController: Sendable {
     let database: Database
+    let fanoutLimit: Int
 
-    public init(database: Database) { self.database = database }
+    public init(database: Database, fanoutLimit: Int = TimelineRules.defaultFanoutLimit) {
+        self.database = database
+        self.fanoutLimit = fanoutLimit
+    }
+
+    /// The optional body of a shelving: whether to post the generated status, and to whom.
+    struct ShelvingInput: Decodable {
+        let postStatus: Bool?
+        let privacy: String?
+    }
 
     public func addRoutes(to router: Router<QuireRequestContext>) {
         router.get("/v1/users/{username}/shelves", use: list)
@@ -119,10 +130,29 @@ public struct ShelvesController: Sendable {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "shelf")
         let editionID = try request.id("edition_id", context: context, what: "edition")
+        var request = request
+        let body = try await request.collectBody(upTo: .max)
+        var input = ShelvingInput(postStatus: nil, privacy: nil)
+        if body.readableBytes > 0 {
+            do { input = try JSONCoding.decoder.decode(ShelvingInput.self, from: Data(buffer: body)) } catch {
+                throw APIError.invalid("post_status", "the body, when given, is {\"post_status\": true, \"privacy\": \"public\"}")
+            }
+        }
+        let statusPrivacy = try input.privacy.map { text in
+            guard let privacy = StatusPrivacy(rawValue: text) else { throw APIError.invalid("privacy", "must be one of public, unlisted, followers, direct") }
+            return privacy
+        } ?? StatusPrivacy(accountDefault: user.defaultPrivacy)
+        let (post, fanoutLimit) = (input.postStatus == true, fanoutLimit)
         let (result, shelf) = try await database.write { db -> (ShelvingResult, ShelfRecord) in
             let shelf = try await Self.ownShelf(id, user: user, on: db)
             guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
             let result = try await ShelfBookQueries.shelve(shelf, edition: edition, on: db)
+            // The generated status, as BookWyrm posts it, only when the book newly lands on a default shelf.
+            if post, result == .shelved, let defaultShelf = shelf.defaultShelf {
+                _ = try await StatusQueries.create(
+                    NewStatus(userID: user.id, kind: .generated, edition: edition, body: defaultShelf.generatedStatusText, privacy: statusPrivacy),
+                    fanoutLimit: fanoutLimit, on: db)
+            }
             return (result, try await ShelfQueries.find(id, on: db) ?? shelf)
         }
         return try JSONBody.response(ShelfResponse(shelf), status: result == .shelved ? .created : .ok)

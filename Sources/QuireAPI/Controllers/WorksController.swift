@@ -24,9 +24,10 @@ public struct WorksController: Sendable {
         let shelvedUsersCount: Int64
         let ratingsCount: Int64
         let averageRating: Double?
+        let reviewsCount: Int64
         let editions: Page<EditionResponse>
 
-        static let fieldNames = ["id", "title", "authors", "shelved_users_count", "ratings_count", "average_rating", "editions"]
+        static let fieldNames = ["id", "title", "authors", "shelved_users_count", "ratings_count", "average_rating", "reviews_count", "editions"]
     }
 
     struct WorkSummary: Encodable, Sendable {
@@ -58,6 +59,7 @@ public struct WorksController: Sendable {
                 shelvedUsersCount: work.shelvedUsers, ratingsCount: work.ratingsCount,
                 // rating_sum is kept in half stars.
                 averageRating: work.ratingsCount > 0 ? Double(work.ratingSum) / 2 / Double(work.ratingsCount) : nil,
+                reviewsCount: work.reviews,
                 editions: Page(rows: editions, limit: page.limit, cursor: { Cursor([.int($0.id)]) },
                                item: { EditionResponse($0, authors: authors) }))
         }

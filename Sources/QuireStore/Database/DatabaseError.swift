@@ -6,10 +6,12 @@ public enum DatabaseError: Error, Sendable, Equatable, CustomStringConvertible {
     case unavailable(String)
     /// A migration failed; the message names it.
     case migrationFailed(String)
+    /// The database answered in a way the code doesn't expect: a bug.
+    case unexpected(String)
 
     public var description: String {
         switch self {
-        case .badConfiguration(let message), .unavailable(let message), .migrationFailed(let message): message
+        case .badConfiguration(let message), .unavailable(let message), .migrationFailed(let message), .unexpected(let message): message
         }
     }
 }

@@ -42,7 +42,11 @@ final class SQLiteConnections: Sendable {
         // busy_timeout replaces SQLiteNIO's default busy handler, which retries in a tight loop.
         // synchronous=NORMAL is durable across process crashes in WAL mode; only a power loss can
         // lose the last commits.
-        for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"] {
+        // mmap_size lets reads of a file bigger than the page cache come from the OS page cache
+        // without a pread system call a page: measured on a 2.5 GB seeded database, the kernel's
+        // page copies were a fifth of a home timeline request's time.
+        for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+                       "PRAGMA mmap_size = 17179869184", "PRAGMA cache_size = -16384"] {
             _ = try await connection.query(pragma)
         }
         return connection

@@ -6,5 +6,6 @@ public enum Migrations {
         m003CreateCatalog,
         m004CreateShelves,
         m005CreateJobs,
+        m006CreateSocial,
     ]
 }

@@ -74,6 +74,7 @@ public struct WorkRecord: Sendable, Equatable {
     public let ratingsCount: Int64
     /// In half stars.
     public let ratingSum: Int64
+    public var reviews: Int64 = 0
 }
 
 /// Short string lists (languages, publishers) stored as JSON text, the same on both engines.
@@ -86,5 +87,15 @@ enum JSONList {
     static func decode(_ text: String?) -> [String] {
         guard let text, let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
         return list
+    }
+}
+
+extension AuthorRecord {
+    /// An author as a page of statuses shows it: the name, not the catalog keys.
+    init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+        openlibraryKey = nil
+        goodreadsKey = nil
     }
 }

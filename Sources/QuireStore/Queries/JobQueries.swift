@@ -28,6 +28,14 @@ public enum JobQueries {
         return (try JobRecord(row: existing), false)
     }
 
+    /// The queued, scheduled or running job holding `uniqueKey`, through the partial unique index
+    /// the enqueue's ON CONFLICT relies on.
+    public static func active(uniqueKey: String, on db: any SQLDatabase) async throws -> JobRecord? {
+        try await db.raw("""
+            SELECT \(unsafeRaw: JobRecord.columns) FROM jobs WHERE unique_key = \(bind: uniqueKey) AND state IN \(unsafeRaw: JobState.active)
+            """).first().map(JobRecord.init)
+    }
+
     /// Marks up to `limit` ready jobs running for `worker` and returns them, best first.
     ///
     /// On PostgreSQL the ids are picked in a MATERIALIZED CTE with `FOR UPDATE SKIP LOCKED`, as

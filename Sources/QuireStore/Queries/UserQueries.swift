@@ -65,6 +65,13 @@ public enum UserQueries {
             .first().map(decode)
     }
 
+    /// Users by id, for a page that names them, in one statement.
+    public static func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: UserRecord] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.select().columns(columns.map { SQLColumn($0) }).from("users").where("id", .in, ids).all()
+        return Dictionary(uniqueKeysWithValues: try rows.map { let user = try decode($0); return (user.id, user) })
+    }
+
     /// Applies `changes` and returns the account as it now is.
     public static func update(_ id: Int64, _ changes: UserChanges, on db: any SQLDatabase) async throws -> UserRecord? {
         let update = db.update("users").where("id", .equal, id)

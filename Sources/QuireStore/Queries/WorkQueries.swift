@@ -24,7 +24,8 @@ public enum WorkQueries {
     public static func find(_ id: Int64, on db: any SQLDatabase) async throws -> WorkRecord? {
         guard let row = try await db.raw("""
             SELECT w.id, w.title, coalesce(c.shelved_users, 0) AS shelved_users,
-                   coalesce(c.ratings_count, 0) AS ratings_count, coalesce(c.rating_sum, 0) AS rating_sum
+                   coalesce(c.ratings_count, 0) AS ratings_count, coalesce(c.rating_sum, 0) AS rating_sum,
+                   coalesce(c.reviews, 0) AS reviews
             FROM works w LEFT JOIN work_counts c ON c.work_id = w.id
             WHERE w.id = \(bind: id)
             """).first() else { return nil }
@@ -32,7 +33,8 @@ public enum WorkQueries {
             id: try row.decode(column: "id", as: Int64.self), title: try row.decode(column: "title", as: String.self),
             shelvedUsers: try row.decode(column: "shelved_users", as: Int64.self),
             ratingsCount: try row.decode(column: "ratings_count", as: Int64.self),
-            ratingSum: try row.decode(column: "rating_sum", as: Int64.self))
+            ratingSum: try row.decode(column: "rating_sum", as: Int64.self),
+            reviews: try row.decode(column: "reviews", as: Int64.self))
     }
 
     /// A page of an author's works in id order, through `work_authors_author`.

@@ -6,12 +6,15 @@ struct BulkInsert {
     let table: String
     let columns: [String]
     let rowsPerStatement: Int
+    /// Appended to each statement, such as `ON CONFLICT DO NOTHING` for randomly drawn pairs.
+    let suffix: String
     private var values: [any Encodable & Sendable] = []
     private(set) var inserted = 0
 
-    init(_ table: String, _ columns: [String], rowsPerStatement: Int = 500) {
+    init(_ table: String, _ columns: [String], rowsPerStatement: Int = 500, suffix: String = "") {
         self.table = table
         self.columns = columns
+        self.suffix = suffix
         // Keeps every statement under SQLite's 32,766 and PostgreSQL's 65,535 bound values.
         self.rowsPerStatement = min(rowsPerStatement, 30_000 / columns.count)
         values.reserveCapacity(self.rowsPerStatement * columns.count)
@@ -39,6 +42,7 @@ struct BulkInsert {
             }
             sql += ")"
         }
+        if !suffix.isEmpty { sql += " " + suffix }
         try await db.execute(sql: RecordedStatement(sql: sql, binds: values)) { _ in }
         inserted += rows
         values.removeAll(keepingCapacity: true)

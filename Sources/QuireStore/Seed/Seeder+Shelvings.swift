@@ -8,7 +8,7 @@ extension Seeder {
         guard plan.shelvings == 0 || (plan.users > 0 && plan.editions > 0) else {
             throw DatabaseError.badConfiguration("--shelvings needs --users and --editions")
         }
-        guard plan.users == 0 || plan.shelvings / plan.users < plan.editions else {
+        guard plan.users == 0 || plan.shelvings == 0 || plan.shelvings / plan.users < plan.editions else {
             throw DatabaseError.badConfiguration("--shelvings per user must be fewer than --editions")
         }
         let (userBase, shelfBase, workBase, editionBase) = (base["users"]!, base["shelves"]!, base["works"]!, base["editions"]!)

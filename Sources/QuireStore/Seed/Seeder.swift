@@ -4,6 +4,14 @@ import SQLKit
 /// How much `quire seed` makes.
 public struct SeedPlan: Sendable {
     public var users = 0, authors = 0, works = 0, editions = 0, shelvings = 0
+    /// The social layer (Seeder+Social): statuses spread over the users (with the celebrity and
+    /// `tenfollowers` accounts posting a share), boosts and likes; each user follows
+    /// `followsPerUser` others; the `celebrity` account gets `celebrityFollowers` followers (the
+    /// users, then follower-only accounts made up to that number); `deepreader` follows the first
+    /// `deepFollows` users, for a deep home timeline.
+    public var statuses = 0, boosts = 0, likes = 0, followsPerUser = 0, celebrityFollowers = 0, deepFollows = 0
+    /// The fan-out limit the seeded home timelines follow (QUIRE_FANOUT_LIMIT).
+    public var fanoutLimit = TimelineRules.defaultFanoutLimit
     public var seed: UInt64 = 1
     public init() {}
 }
@@ -26,7 +34,7 @@ public struct Seeder: Sendable {
     }
 
     /// Password of every seeded user, for benchmarks that sign in: "password123" (bcrypt, cost 10).
-    static let passwordHash = "$2b$10$8dU/BC1nOrsGkk1a.k6.LurSNXuVhlDcCVekHJqq7O.r4Lp6xWtNy"
+    static let passwordHash = "$2b$10$OPKwnWWskNPemeVP7UuNH.FAEVFCDs1P7b4fmnxaKgz9JCB.vpV.W"
 
     public typealias Progress = @Sendable (_ table: String, _ done: Int, _ total: Int) -> Void
 
@@ -34,7 +42,7 @@ public struct Seeder: Sendable {
     public func run(progress: Progress = { _, _, _ in }) async throws -> Int {
         let base = try await database.read { db in
             var ids: [String: Int64] = [:]
-            for table in ["users", "shelves", "authors", "works", "editions", "shelf_books"] {
+            for table in ["users", "shelves", "authors", "works", "editions", "shelf_books", "statuses"] {
                 ids[table] = try await db.raw("SELECT coalesce(max(id), 0) AS m FROM \(unsafeRaw: table)").first()?.decode(column: "m", as: Int64.self) ?? 0
             }
             return ids
@@ -45,9 +53,10 @@ public struct Seeder: Sendable {
         let workAuthors = try await seedWorks(base: base, progress: progress, rows: &rows)
         let editionWorks = try await seedEditions(base: base, workAuthors: workAuthors, progress: progress, rows: &rows)
         rows += try await seedShelvings(base: base, editionWorks: editionWorks, progress: progress)
+        rows += try await seedSocial(base: base, editionWorks: editionWorks, progress: progress)
         if database.engine == .postgres {
             try await database.write { db in
-                for table in ["users", "shelves", "authors", "works", "editions", "shelf_books"] {
+                for table in ["users", "shelves", "authors", "works", "editions", "shelf_books", "statuses"] {
                     // Explicit ids don't move PostgreSQL's identity sequences; later inserts must not collide.
                     try await db.raw("""
                         SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'), (SELECT coalesce(max(id), 1) FROM \(unsafeRaw: table)))

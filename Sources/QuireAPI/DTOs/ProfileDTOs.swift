@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import QuireCore
+import QuireStore
+
+/// `GET /v1/users/{username}`: the account, every count it shows, and how the viewer stands with it.
+struct ProfileResponse: FieldSelectable {
+    let id: Int64
+    let username: String
+    let displayName: String?
+    let bio: String?
+    let manuallyApprovesFollowers: Bool
+    let createdAt: Date
+    let followersCount: Int64
+    let followingCount: Int64
+    let statusesCount: Int64
+    let toReadCount: Int64
+    let readingCount: Int64
+    let readCount: Int64
+    let stoppedReadingCount: Int64
+    let following: Bool
+    let requested: Bool
+    let followedBy: Bool
+    let blocking: Bool
+
+    static let fieldNames = [
+        "id", "username", "display_name", "bio", "manually_approves_followers", "created_at", "followers_count", "following_count",
+        "statuses_count", "to_read_count", "reading_count", "read_count", "stopped_reading_count", "following", "requested",
+        "followed_by", "blocking",
+    ]
+
+    init(_ user: UserRecord, counts: ProfileCounts, relationship: Relationship) {
+        id = user.id
+        username = user.username
+        displayName = user.displayName
+        bio = user.bio
+        manuallyApprovesFollowers = user.manuallyApprovesFollowers
+        createdAt = Timestamp.date(microseconds: user.createdAt)
+        followersCount = counts.followers
+        followingCount = counts.following
+        statusesCount = counts.statuses
+        toReadCount = counts.books[.toRead] ?? 0
+        readingCount = counts.books[.reading] ?? 0
+        readCount = counts.books[.read] ?? 0
+        stoppedReadingCount = counts.books[.stoppedReading] ?? 0
+        following = relationship.following
+        requested = relationship.requested
+        followedBy = relationship.followedBy
+        blocking = relationship.blocking
+    }
+}
+
+/// The answer to follow, unfollow, block and unblock: how the viewer now stands with the user.
+struct RelationshipResponse: ResponseEncodable, Sendable {
+    let username: String
+    let following: Bool
+    let requested: Bool
+    let followedBy: Bool
+    let blocking: Bool
+
+    init(_ username: String, _ relationship: Relationship) {
+        self.username = username
+        following = relationship.following
+        requested = relationship.requested
+        followedBy = relationship.followedBy
+        blocking = relationship.blocking
+    }
+}
+
+/// A follow request as its target sees it.
+struct FollowRequestResponse: FieldSelectable {
+    let id: Int64
+    let account: AccountSummary
+    let createdAt: Date
+
+    static let fieldNames = ["id", "account", "created_at"]
+}
+
+/// A notification: what happened, who did it, and the status it was about.
+struct NotificationResponse: FieldSelectable {
+    let id: Int64
+    let type: String
+    let account: AccountSummary?
+    let statusId: Int64?
+    let read: Bool
+    let createdAt: Date
+
+    static let fieldNames = ["id", "type", "account", "status_id", "read", "created_at"]
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Hummingbird
+import QuireCore
+import QuireStore
+
+/// `POST /v1/statuses` and `PATCH /v1/statuses/{id}`: every field optional at decoding so the
+/// validation can name what is missing or wrong.
+struct StatusInput: Decodable {
+    var type: String?
+    var editionId: Int64?
+    var body: String?
+    var title: String?
+    var rating: Double?
+    var quote: String?
+    var position: String?
+    var progress: Int?
+    var contentWarning: String?
+    var privacy: String?
+    var inReplyToId: Int64?
+}
+
+/// Who posted or did something, as lists show them.
+struct AccountSummary: Encodable, Sendable {
+    let id: Int64
+    let username: String
+    let displayName: String?
+
+    init(_ user: UserRecord) {
+        id = user.id
+        username = user.username
+        displayName = user.displayName
+    }
+}
+
+/// The book a status is about.
+struct BookSummary: Encodable, Sendable {
+    let id: Int64
+    let workId: Int64
+    let title: String
+    let authors: [AuthorSummary]
+}
+
+/// A status as every endpoint shows it. A boost carries the boosted status in `boost_of`, and its
+/// own counts and flags are the boosted status's, since those are what a reader acts on.
+final class StatusResponse: FieldSelectable {
+    let id: Int64
+    let type: String
+    let account: AccountSummary
+    let book: BookSummary?
+    let title: String?
+    let body: String
+    let rating: Double?
+    let quote: String?
+    let position: String?
+    let progress: Int?
+    let contentWarning: String?
+    let privacy: String
+    let inReplyToId: Int64?
+    let threadId: Int64?
+    let boostOf: StatusResponse?
+    let likesCount: Int64
+    let boostsCount: Int64
+    let repliesCount: Int64
+    let liked: Bool
+    let boosted: Bool
+    let createdAt: Date
+    let editedAt: Date?
+
+    static let fieldNames = [
+        "id", "type", "account", "book", "title", "body", "rating", "quote", "position", "progress", "content_warning", "privacy",
+        "in_reply_to_id", "thread_id", "boost_of", "likes_count", "boosts_count", "replies_count", "liked", "boosted", "created_at", "edited_at",
+    ]
+
+    /// The response for one row of a loaded page, or nil when what it refers to is gone.
+    static func make(_ status: StatusRecord, page: StatusPage) -> StatusResponse? {
+        guard let user = page.users[status.userID] else { return nil }
+        var boostOf: StatusResponse?
+        if status.boostOfID != nil {
+            guard let original = page.shown(status), let response = make(original, page: page) else { return nil }
+            boostOf = response
+        }
+        return StatusResponse(status, user: user, page: page, boostOf: boostOf)
+    }
+
+    private init(_ status: StatusRecord, user: UserRecord, page: StatusPage, boostOf: StatusResponse?) {
+        let counted = status.boostOfID ?? status.id
+        let counts = page.counts[counted] ?? StatusCounts()
+        id = status.id
+        type = status.kind
+        account = AccountSummary(user)
+        book = status.editionID.flatMap { page.editions[$0] }.map { edition in
+            BookSummary(id: edition.id, workId: edition.workID, title: edition.title,
+                        authors: (page.authors[edition.workID] ?? []).map { AuthorSummary(id: $0.id, name: $0.name) })
+        }
+        title = status.title
+        body = status.body
+        rating = status.rating.map { Double($0) / 2 }
+        quote = status.quote
+        position = status.position
+        progress = status.progress
+        contentWarning = status.contentWarning
+        privacy = status.privacy
+        inReplyToId = status.inReplyToID
+        threadId = status.threadID
+        self.boostOf = boostOf
+        likesCount = counts.likes
+        boostsCount = counts.boosts
+        repliesCount = counts.replies
+        liked = page.liked.contains(counted)
+        boosted = page.boosted.contains(counted)
+        createdAt = Timestamp.date(microseconds: status.createdAt)
+        editedAt = status.editedAt.map { Timestamp.date(microseconds: $0) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, account, book, title, body, rating, quote, position, progress, contentWarning, privacy, inReplyToId, threadId
+        case boostOf, likesCount, boostsCount, repliesCount, liked, boosted, createdAt, editedAt
+    }
+
+    /// Every field is written, null when empty, so clients see one shape for every type.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(account, forKey: .account)
+        try c.encode(book, forKey: .book)
+        try c.encode(title, forKey: .title)
+        try c.encode(body, forKey: .body)
+        try c.encode(rating, forKey: .rating)
+        try c.encode(quote, forKey: .quote)
+        try c.encode(position, forKey: .position)
+        try c.encode(progress, forKey: .progress)
+        try c.encode(contentWarning, forKey: .contentWarning)
+        try c.encode(privacy, forKey: .privacy)
+        try c.encode(inReplyToId, forKey: .inReplyToId)
+        try c.encode(threadId, forKey: .threadId)
+        try c.encode(boostOf, forKey: .boostOf)
+        try c.encode(likesCount, forKey: .likesCount)
+        try c.encode(boostsCount, forKey: .boostsCount)
+        try c.encode(repliesCount, forKey: .repliesCount)
+        try c.encode(liked, forKey: .liked)
+        try c.encode(boosted, forKey: .boosted)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(editedAt, forKey: .editedAt)
+    }
+}
+
+extension StatusResponse {
+    /// The same fields as `encode(to:)`, written by hand (see `JSONWriter`).
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        if w.key("id") { w.int(id) }
+        if w.key("type") { w.string(type) }
+        if w.key("account") { Self.write(account, to: &w) }
+        if w.key("book") {
+            if let book {
+                w.beginObject()
+                w.key("id"); w.int(book.id)
+                w.key("work_id"); w.int(book.workId)
+                w.key("title"); w.string(book.title)
+                w.key("authors")
+                w.beginArray()
+                for author in book.authors {
+                    w.beginObject()
+                    w.key("id"); w.int(author.id)
+                    w.key("name"); w.string(author.name)
+                    w.endObject()
+                }
+                w.endArray()
+                w.endObject()
+            } else {
+                w.null()
+            }
+        }
+        if w.key("title") { w.string(title) }
+        if w.key("body") { w.string(body) }
+        if w.key("rating") { w.double(rating) }
+        if w.key("quote") { w.string(quote) }
+        if w.key("position") { w.string(position) }
+        if w.key("progress") { w.int(progress) }
+        if w.key("content_warning") { w.string(contentWarning) }
+        if w.key("privacy") { w.string(privacy) }
+        if w.key("in_reply_to_id") { w.int(inReplyToId) }
+        if w.key("thread_id") { w.int(threadId) }
+        if w.key("boost_of") { if let boostOf { boostOf.write(to: &w) } else { w.null() } }
+        if w.key("likes_count") { w.int(likesCount) }
+        if w.key("boosts_count") { w.int(boostsCount) }
+        if w.key("replies_count") { w.int(repliesCount) }
+        if w.key("liked") { w.bool(liked) }
+        if w.key("boosted") { w.bool(boosted) }
+        if w.key("created_at") { w.date(createdAt) }
+        if w.key("edited_at") { w.date(editedAt) }
+        w.endObject()
+    }
+
+    static func write(_ account: AccountSummary, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("id"); w.int(account.id)
+        w.key("username"); w.string(account.username)
+        w.key("display_name"); w.string(account.displayName)
+        w.endObject()
+    }
+
+    /// One status as a response, honouring `?fields=`.
+    func response(selection: FieldSelection, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var w = JSONWriter(capacity: 1024, selection: selection.names, selectionDepth: 1)
+        write(to: &w)
+        return JSONBody.response(buffer: w.buffer, status: status, headers: headers)
+    }
+}

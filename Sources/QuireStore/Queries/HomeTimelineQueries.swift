@@ -1,0 +1,117 @@
+import QuireCore
+import SQLKit
+
+/// Home timelines: a reader's own statuses and those (and boosts) of the accounts they follow.
+///
+/// THE DESIGN: fan-out on write, with broadcasters merged on read (as Twitter described it).
+/// - Reading must cost the same on page 1 and page 10,000, and the same for someone following 10
+///   accounts or 5,000. Fan-out on read can't: merging the newest statuses of every followed
+///   account touches rows for each of them (5,000 index probes a page, measured in BENCHMARKS.md),
+///   and without a per-reader index there is no keyset to seek to for a deep page.
+/// - So a post is copied, as a narrow (reader, status, author) row, into `home_entries` of the
+///   author and each follower, in the posting transaction, through `follows_followee`. A page is
+///   then one seek on the primary key (user_id, status_id) and a walk of `limit` rows, whatever
+///   the depth or the number of accounts followed.
+/// - Copying a celebrity's post to 3,000,000 followers would hold the write for seconds and grow
+///   the table by millions of rows a post. Accounts with more followers than the fan-out limit
+///   (default 2,000) are broadcasters: their posts are not copied, and a reader's page merges in
+///   the newest statuses of the few broadcasters they follow, each through `statuses_user`
+///   (one seek a broadcaster). Who is a broadcaster is decided when a follow crosses the limit.
+/// - What can change after an entry is made (a delete, a block, a boosted status going) is
+///   checked when read (`StatusVisibility.alive`), so an entry never shows what the reader may no
+///   longer see; privacy was checked when the entry was made and can't change after posting.
+///   A broadcaster's statuses are all for its followers but its direct ones, which reach those
+///   they mention as entries.
+public enum HomeTimelineQueries {
+    /// Copies a new status (or boost) into the homes it belongs in: the author's own, and each
+    /// follower's unless the author is a broadcaster; a direct status goes only to those it mentions.
+    static func fanOut(_ status: StatusRecord, mentioned: [Int64], on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO home_entries (user_id, status_id, author_id) VALUES (\(bind: status.userID), \(bind: status.id), \(bind: status.userID))
+            ON CONFLICT (user_id, status_id) DO NOTHING
+            """).run()
+        if status.privacy == StatusPrivacy.direct.rawValue {
+            for userID in mentioned where userID != status.userID {
+                try await db.raw("""
+                    INSERT INTO home_entries (user_id, status_id, author_id) VALUES (\(bind: userID), \(bind: status.id), \(bind: status.userID))
+                    ON CONFLICT (user_id, status_id) DO NOTHING
+                    """).run()
+            }
+            return
+        }
+        // Through follows_followee; a broadcaster's followers read its statuses instead.
+        try await db.raw("""
+            INSERT INTO home_entries (user_id, status_id, author_id)
+            SELECT f.follower_id, \(bind: status.id), \(bind: status.userID) FROM follows f
+            WHERE f.followee_id = \(bind: status.userID)
+              AND NOT EXISTS (SELECT 1 FROM broadcasters b WHERE b.user_id = \(bind: status.userID))
+            ON CONFLICT (user_id, status_id) DO NOTHING
+            """).run()
+    }
+
+    /// A new follower's home gets the followee's latest statuses (a broadcaster's are merged on read).
+    static func backfill(reader: Int64, author: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO home_entries (user_id, status_id, author_id)
+            SELECT \(bind: reader), s.id, s.user_id FROM statuses s
+            WHERE s.id IN (SELECT id FROM statuses WHERE user_id = \(bind: author) AND deleted_at IS NULL
+                             AND privacy <> \(bind: StatusPrivacy.direct.rawValue)
+                           ORDER BY id DESC LIMIT \(bind: TimelineRules.backfillOnFollow))
+              AND NOT EXISTS (SELECT 1 FROM broadcasters b WHERE b.user_id = \(bind: author))
+            ON CONFLICT (user_id, status_id) DO NOTHING
+            """).run()
+    }
+
+    /// Takes an author's entries out of a reader's home (unfollow, block), through `home_entries_author`.
+    static func remove(reader: Int64, author: Int64, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM home_entries WHERE user_id = \(bind: reader) AND author_id = \(bind: author)").run()
+    }
+
+    /// Makes `userID` a broadcaster once their followers pass the fan-out limit. Reading the sum
+    /// here decides a flag, not a count: the counter itself only ever moves by deltas.
+    static func noteFollowers(of userID: Int64, fanoutLimit: Int, on db: any SQLDatabase) async throws {
+        let followers = try await db.raw("""
+            SELECT CAST(COALESCE(SUM(followers), 0) AS BIGINT) AS n FROM user_shard_counts WHERE user_id = \(bind: userID)
+            """).first()?.decode(column: "n", as: Int64.self) ?? 0
+        guard followers > fanoutLimit else { return }
+        try await db.raw("""
+            INSERT INTO broadcasters (user_id, since) VALUES (\(bind: userID), \(bind: Timestamp.microsecondsNow()))
+            ON CONFLICT (user_id) DO NOTHING
+            """).run()
+    }
+
+    /// A page of the reader's home timeline, newest first, before `before`: the reader's entries
+    /// merged with the newest statuses of the broadcasters they follow. Two statements: the
+    /// broadcasters followed (one primary-key probe of follows per broadcaster, and there are few),
+    /// then one query whose parts each seek an index and stop after `limit` visible rows.
+    public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [StatusRecord] {
+        let cursor = before ?? Int64.max
+        let broadcasters = try await db.raw("""
+            SELECT b.user_id FROM broadcasters b
+            WHERE EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = \(bind: reader) AND f.followee_id = b.user_id)
+            ORDER BY b.user_id
+            """).all().map { try $0.decode(column: "user_id", as: Int64.self) }
+        var parts: [SQLQueryString] = ["""
+            SELECT id FROM (SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id
+                WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: cursor) AND \(StatusVisibility.alive("s", viewer: reader))
+                ORDER BY h.status_id DESC LIMIT \(bind: limit)) home
+            """]
+        for (index, author) in broadcasters.enumerated() {
+            parts.append("""
+                SELECT id FROM (SELECT s.id FROM statuses s
+                    WHERE s.user_id = \(bind: author) AND s.id < \(bind: cursor) AND s.privacy <> \(bind: StatusPrivacy.direct.rawValue)
+                      AND \(StatusVisibility.alive("s", viewer: reader))
+                    ORDER BY s.id DESC LIMIT \(bind: limit)) b\(unsafeRaw: String(index))
+                """)
+        }
+        var union = SQLQueryString("")
+        for (index, part) in parts.enumerated() {
+            if index > 0 { union.appendLiteral(" UNION ") }
+            union.appendInterpolation(part)
+        }
+        return try await db.raw("""
+            SELECT \(unsafeRaw: StatusRecord.columns("t")) FROM statuses t WHERE t.id IN (\(union))
+            ORDER BY t.id DESC LIMIT \(bind: limit)
+            """).all().map(StatusRecord.init)
+    }
+}

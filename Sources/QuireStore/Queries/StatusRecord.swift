@@ -1,0 +1,79 @@
+import QuireCore
+import SQLKit
+
+/// A status as stored. A boost is a row of its own pointing at the status it boosts.
+public struct StatusRecord: Sendable, Equatable {
+    public let id: Int64
+    public let userID: Int64
+    public let kind: String
+    public let editionID: Int64?
+    public let workID: Int64?
+    public var title: String?
+    public var body: String
+    public var rating: Int?
+    public var quote: String?
+    public var position: String?
+    public var progress: Int?
+    public var contentWarning: String?
+    public let privacy: String
+    public let inReplyToID: Int64?
+    public let threadID: Int64?
+    public let boostOfID: Int64?
+    public let createdAt: Int64
+    public var editedAt: Int64?
+    public let deletedAt: Int64?
+
+    static let columns = ["id", "user_id", "kind", "edition_id", "work_id", "title", "body", "rating", "quote", "position", "progress",
+                          "content_warning", "privacy", "in_reply_to_id", "thread_id", "boost_of_id", "created_at", "edited_at", "deleted_at"]
+
+    static func columns(_ alias: String) -> String { columns.map { "\(alias).\($0)" }.joined(separator: ", ") }
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: Int64.self)
+        userID = try row.decode(column: "user_id", as: Int64.self)
+        kind = try row.decode(column: "kind", as: String.self)
+        editionID = try row.decode(column: "edition_id", as: Int64?.self)
+        workID = try row.decode(column: "work_id", as: Int64?.self)
+        title = try row.decode(column: "title", as: String?.self)
+        body = try row.decode(column: "body", as: String.self)
+        rating = try row.decode(column: "rating", as: Int?.self)
+        quote = try row.decode(column: "quote", as: String?.self)
+        position = try row.decode(column: "position", as: String?.self)
+        progress = try row.decode(column: "progress", as: Int?.self)
+        contentWarning = try row.decode(column: "content_warning", as: String?.self)
+        privacy = try row.decode(column: "privacy", as: String.self)
+        inReplyToID = try row.decode(column: "in_reply_to_id", as: Int64?.self)
+        threadID = try row.decode(column: "thread_id", as: Int64?.self)
+        boostOfID = try row.decode(column: "boost_of_id", as: Int64?.self)
+        createdAt = try row.decode(column: "created_at", as: Int64.self)
+        editedAt = try row.decode(column: "edited_at", as: Int64?.self)
+        deletedAt = try row.decode(column: "deleted_at", as: Int64?.self)
+    }
+
+    /// The review's rating counted into its work's ratings, if it is a review with one.
+    var countedRating: Int? { kind == StatusKind.review.rawValue ? rating : nil }
+}
+
+/// A status to post; the store fills in the thread, mentions, counters and timelines.
+public struct NewStatus: Sendable {
+    public var userID: Int64
+    public var kind: StatusKind
+    public var edition: EditionRecord?
+    public var title: String?
+    public var body: String
+    public var rating: Int?
+    public var quote: String?
+    public var position: String?
+    public var progress: Int?
+    public var contentWarning: String?
+    public var privacy: StatusPrivacy
+    public var inReplyToID: Int64?
+
+    public init(userID: Int64, kind: StatusKind, edition: EditionRecord?, body: String, privacy: StatusPrivacy) {
+        self.userID = userID
+        self.kind = kind
+        self.edition = edition
+        self.body = body
+        self.privacy = privacy
+    }
+}

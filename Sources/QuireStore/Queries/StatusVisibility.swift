@@ -1,0 +1,47 @@
+import QuireCore
+import SQLKit
+
+/// Who may see a status, as one SQL condition every status read path shares, so a timeline, a
+/// thread and a single status can't disagree. For the status aliased `alias` and the viewer
+/// (0 for nobody signed in): not deleted; public or unlisted, or the viewer's own, or
+/// followers-only and the viewer follows the author, or the viewer is mentioned (which is the
+/// only way to see a direct status); no block either way between viewer and author; and for a
+/// boost, the boosted status is still there and its author and the viewer don't block each other.
+/// Every branch is a primary-key probe (follows, status_mentions, blocks, statuses), so a page
+/// costs a few probes per row, never a scan.
+enum StatusVisibility {
+    static func condition(_ alias: String, viewer: Int64) -> SQLQueryString {
+        let s = alias
+        return """
+            (\(unsafeRaw: s).privacy IN (\(bind: StatusPrivacy.public.rawValue), \(bind: StatusPrivacy.unlisted.rawValue))
+                 OR \(unsafeRaw: s).user_id = \(bind: viewer)
+                 OR (\(unsafeRaw: s).privacy = \(bind: StatusPrivacy.followers.rawValue)
+                     AND EXISTS (SELECT 1 FROM follows vf WHERE vf.follower_id = \(bind: viewer) AND vf.followee_id = \(unsafeRaw: s).user_id))
+                 OR EXISTS (SELECT 1 FROM status_mentions vm WHERE vm.status_id = \(unsafeRaw: s).id AND vm.user_id = \(bind: viewer)))
+            AND \(alive(s, viewer: viewer))
+            """
+    }
+
+    /// What can change after a status reached a home timeline: it was deleted, a block came
+    /// between its author and the reader, or the status it boosts went. Privacy can't change
+    /// after posting, and an entry is only ever made for a reader the privacy allowed (and taken
+    /// out on unfollow), so a home entry needs only this part of the condition.
+    static func alive(_ alias: String, viewer: Int64) -> SQLQueryString {
+        let s = alias
+        return """
+            \(unsafeRaw: s).deleted_at IS NULL
+            AND \(notBlocked("\(s).user_id", viewer: viewer))
+            AND (\(unsafeRaw: s).boost_of_id IS NULL OR EXISTS (
+                SELECT 1 FROM statuses vo WHERE vo.id = \(unsafeRaw: s).boost_of_id AND vo.deleted_at IS NULL
+                AND \(notBlocked("vo.user_id", viewer: viewer))))
+            """
+    }
+
+    /// Neither the viewer nor the user in `column` blocks the other.
+    static func notBlocked(_ column: String, viewer: Int64) -> SQLQueryString {
+        """
+        NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.blocker_id = \(bind: viewer) AND vb.blocked_id = \(unsafeRaw: column))
+        AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.blocker_id = \(unsafeRaw: column) AND vb.blocked_id = \(bind: viewer))
+        """
+    }
+}
