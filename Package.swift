@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "quire", targets: ["quire"]),
+        // For Benchmarks/Micro, a separate package that depends on this one by path.
+        .library(name: "QuireCore", targets: ["QuireCore"]),
+        .library(name: "QuireStore", targets: ["QuireStore"]),
+        .library(name: "QuireAPI", targets: ["QuireAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -89,6 +93,7 @@ let package = Package(
             dependencies: [
                 "QuireStore", "QuireCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -16,7 +16,12 @@ struct FieldSelection: Sendable {
 
     /// Parses `?fields=` against `type`'s fields; an unknown name is a 400 naming it.
     static func parse<T: FieldSelectable>(_ request: Request, for type: T.Type) throws -> FieldSelection {
-        guard let text = request.uri.queryParameters.get("fields"), !text.isEmpty else { return .all }
+        try parse(request.uri.queryParameters.get("fields"), for: type)
+    }
+
+    /// Parses the text of `?fields=`; nil or empty selects every field.
+    static func parse<T: FieldSelectable>(_ text: String?, for type: T.Type) throws -> FieldSelection {
+        guard let text, !text.isEmpty else { return .all }
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let known = Set(T.fieldNames)
         if let unknown = names.first(where: { !known.contains($0) }) {

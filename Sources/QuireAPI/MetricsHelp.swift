@@ -4,11 +4,18 @@ enum MetricsHelp {
     static let text: [String: String] = [
         "quire_http_requests_total": "HTTP requests by route template, method and status.",
         "quire_http_request_duration_seconds": "HTTP request duration by route template.",
+        "quire_http_request_statements": "SQL statements run by each request (its own, not batched work it hands on), by route template and method.",
         "quire_sql_statements_total": "SQL statements run, by kind.",
         "quire_sql_statement_duration_seconds": "SQL statement duration by kind.",
         "quire_db_connections_in_use": "Database connections lent out (SQLite).",
         "quire_db_connections_waiting": "Tasks waiting for a database connection (SQLite).",
         "quire_process_resident_memory_bytes": "Resident memory of the process.",
+        "quire_jobs_total": "Job state changes made by this process, by kind and the state entered (failed: a retry is scheduled).",
+        "quire_job_duration_seconds": "How long job attempts ran, by kind, whatever their outcome.",
+        "quire_job_pickup_latency_seconds": "Time from a job becoming ready (enqueued or due) to a worker claiming it, by kind.",
+        "quire_jobs_queue_depth": "Jobs ready to run now, sampled by the job worker's maintenance loop (counted up to 100000).",
+        "quire_count_drift_rows": "Counter rows that differed from a recount in this process's last counter check or repair, by table.",
+        "quire_count_drift_found_total": "Counter rows found differing from a recount by counter checks and repairs, by table.",
     ]
 
     static func annotate(_ exposition: String) -> String {

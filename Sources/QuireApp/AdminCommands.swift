@@ -38,11 +38,15 @@ extension Commands {
     public static func auditCounters(
         _ configuration: QuireConfiguration, repair: Bool, report: @escaping @Sendable (String) -> Void
     ) async throws -> [CounterDrift] {
-        try await withDatabase(configuration) { database in
+        let drift = try await withDatabase(configuration) { database in
             try await CounterAudit(database: database).run(repair: repair) { family, checked in
                 report("\(family): \(checked) rows checked")
             }
         }
+        // Seen by a scrape only where this runs inside a process that serves /metrics; the
+        // nightly counters.repair job is what keeps the server's gauge current.
+        CounterDriftMeter.record(drift)
+        return drift
     }
 
     static func generatedPassword() -> String {
@@ -55,7 +59,10 @@ extension Commands {
 extension Commands {
     /// `quire seed`: migrates, then fills the database; returns the rows written.
     public static func seed(_ configuration: QuireConfiguration, plan: SeedPlan, progress: @escaping Seeder.Progress) async throws -> Int {
-        try await withDatabase(configuration) { database in
+        // Bulk loads are slow statements by design: logging each would only bury the progress lines.
+        var configuration = configuration
+        configuration.slowStatementThreshold = nil
+        return try await withDatabase(configuration) { database in
             _ = try await Migrator(database: database).migrate()
             return try await Seeder(database: database, plan: plan).run(progress: progress)
         }

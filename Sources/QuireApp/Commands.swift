@@ -11,7 +11,8 @@ public enum Commands {
     /// finish within `shutdownGrace`, and closes the database last.
     public static func serve(_ configuration: QuireConfiguration) async throws {
         let logger = Logger(label: "quire")
-        let database = try await Database.open(configuration.databaseURL, poolSize: configuration.poolSize, logger: logger)
+        let database = try await Database.open(
+            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold, logger: logger)
         let app = buildApplication(database: database, configuration: configuration, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -33,7 +34,8 @@ public enum Commands {
         _ configuration: QuireConfiguration, _ body: @escaping @Sendable (Database) async throws -> T
     ) async throws -> T {
         let logger = Logger(label: "quire")
-        let database = try await Database.open(configuration.databaseURL, poolSize: configuration.poolSize, logger: logger)
+        let database = try await Database.open(
+            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await database.run()

@@ -13,6 +13,17 @@ public enum MetricsSetup {
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
         ]
+        // A job runs from a millisecond (a no-op) to an hour (a full counter repair); an idle
+        // worker picks one up within milliseconds, a busy queue within seconds or more.
+        factory.durationHistogramBuckets["quire_job_duration_seconds"] = [
+            .milliseconds(1), .milliseconds(10), .milliseconds(100), .seconds(1), .seconds(10), .seconds(60),
+            .seconds(300), .seconds(900), .seconds(3600),
+        ]
+        factory.durationHistogramBuckets["quire_job_pickup_latency_seconds"] = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30), .seconds(300),
+        ]
+        factory.valueHistogramBuckets["quire_http_request_statements"] = [0, 1, 2, 3, 4, 6, 10, 20, 50, 100]
         MetricsSystem.bootstrap(factory)
         return registry
     }()

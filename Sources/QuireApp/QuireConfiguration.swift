@@ -20,6 +20,9 @@ public struct QuireConfiguration: Sendable {
     public var worker = WorkerConfiguration()
     /// When set (QUIRE_METRICS_TOKEN), /metrics answers only `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// SQL statements slower than this are logged with their SQL text (QUIRE_SLOW_STATEMENT_MS,
+    /// 0 turns it off); nil logs none.
+    public var slowStatementThreshold: Duration? = .milliseconds(200)
     /// Authors with more followers than this are broadcasters, merged into home timelines when
     /// read instead of copied into each follower's when posted (QUIRE_FANOUT_LIMIT).
     public var fanoutLimit = TimelineRules.defaultFanoutLimit
@@ -41,6 +44,7 @@ public struct QuireConfiguration: Sendable {
         public var logLevel: String?
         public var logFormat: String?
         public var workers: Int?
+        public var slowStatementMS: Double?
         public init() {}
     }
 
@@ -92,6 +96,12 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("\(source) must be a number from 0 (no worker) to 1000, got \(text)")
             }
             configuration.worker.concurrency = count
+        }
+        if let (text, source) = value(flags.slowStatementMS.map { "\($0)" }, "QUIRE_SLOW_STATEMENT_MS") {
+            guard let milliseconds = Double(text), milliseconds >= 0, milliseconds.isFinite else {
+                throw ConfigurationError("\(source) must be a number of milliseconds, 0 to log no statement, got \(text)")
+            }
+            configuration.slowStatementThreshold = milliseconds == 0 ? nil : .microseconds(Int64(milliseconds * 1000))
         }
         if let text = environment["QUIRE_JOB_RESCUE_AFTER"], !text.isEmpty {
             guard let seconds = Double(text), seconds >= 0.5 else {

@@ -9,7 +9,8 @@ extension Commands {
     /// claiming, lets its jobs finish within `shutdownGrace`, and closes the database last.
     public static func worker(_ configuration: QuireConfiguration) async throws {
         let logger = Logger(label: "quire")
-        let database = try await Database.open(configuration.databaseURL, poolSize: configuration.poolSize, logger: logger)
+        let database = try await Database.open(
+            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold, logger: logger)
         let queue = JobQueue(database: database, registry: .standard)
         var worker = configuration.worker
         if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }

@@ -30,7 +30,10 @@ public struct JobQueue: Sendable {
         let result = batcher.isRunning
             ? try await batcher.enqueue(ready)
             : try await database.write { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
-        if result.created { signal.notify() }
+        if result.created {
+            signal.notify()
+            JobMetrics.changed(kind: result.job.kind, to: result.job.state)
+        }
         return result
     }
 
@@ -42,13 +45,17 @@ public struct JobQueue: Sendable {
     }
 
     public func cancel(_ id: Int64) async throws -> JobRecord? {
-        try await database.write { try await JobQueries.cancel(id: id, now: Timestamp.microsecondsNow(), on: $0) }
+        let cancelled = try await database.write { try await JobQueries.cancel(id: id, now: Timestamp.microsecondsNow(), on: $0) }
+        // A running job is counted when its worker stops it.
+        if let cancelled, cancelled.cancelledNow { JobMetrics.changed(kind: cancelled.job.kind, to: .cancelled) }
+        return cancelled?.job
     }
 
     public func retry(_ id: Int64) async throws -> JobRecord? {
-        let job = try await database.write { try await JobQueries.retry(id: id, now: Timestamp.microsecondsNow(), on: $0) }
+        let retried = try await database.write { try await JobQueries.retry(id: id, now: Timestamp.microsecondsNow(), on: $0) }
         signal.notify()
-        return job
+        if let retried, retried.requeued { JobMetrics.changed(kind: retried.job.kind, to: .queued) }
+        return retried?.job
     }
 }
 

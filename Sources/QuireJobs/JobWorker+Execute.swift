@@ -20,6 +20,7 @@ extension JobWorker {
         }
         let context = JobContext(job: job, database: database, worker: configuration.name)
         let seen = cancel.generation
+        let started = ContinuousClock.now
         let outcome = await withTaskGroup(of: Outcome?.self) { group -> Outcome in
             group.addTask {
                 do {
@@ -54,6 +55,7 @@ extension JobWorker {
             group.cancelAll()
             return outcome
         }
+        JobMetrics.ran(kind: job.kind, for: ContinuousClock.now - started)
         await record(job, outcome, kind: kind)
     }
 
@@ -82,9 +84,10 @@ extension JobWorker {
             (state, result, error, runAfter) = (.queued, nil, "the worker stopped before the job finished", now)
         }
         do {
-            try await database.write {
+            let finished = try await database.write {
                 try await JobQueries.finish(id: job.id, worker: worker, state: state, result: result, error: error, runAfter: runAfter, now: now, on: $0)
             }
+            if finished { JobMetrics.changed(kind: job.kind, to: state) }
             if state == .failed || state == .queued { queue.signal.notify() }
         } catch {
             // The rescuer puts the job back once its heartbeat goes stale.
@@ -128,7 +131,12 @@ final class CompletionBatcher: Sendable {
         guard !ids.isEmpty else { return }
         do {
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-                try await database.write { [worker] in try await JobQueries.succeed(ids: chunk, worker: worker, now: Timestamp.microsecondsNow(), on: $0) }
+                let kinds = try await database.write { [worker] in
+                    try await JobQueries.succeed(ids: chunk, worker: worker, now: Timestamp.microsecondsNow(), on: $0)
+                }
+                for (kind, count) in Dictionary(kinds.map { ($0, 1) }, uniquingKeysWith: +) {
+                    JobMetrics.changed(kind: kind, to: .succeeded, count: count)
+                }
             }
         } catch {
             // Put them back for the next flush; if this process dies first the rescuer re-runs them,

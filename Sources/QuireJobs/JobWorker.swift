@@ -76,6 +76,10 @@ public final class JobWorker: Service, Sendable {
                     claimed = try await database.write { [configuration] db in
                         try await JobQueries.claim(worker: configuration.name, limit: free, now: Timestamp.microsecondsNow(), on: db)
                     }
+                    for job in claimed {
+                        JobMetrics.changed(kind: job.kind, to: .running)
+                        JobMetrics.pickedUp(job, claimedAt: job.startedAt ?? Timestamp.microsecondsNow())
+                    }
                 } catch {
                     logger.warning("claiming jobs failed", metadata: ["error": "\(error)"])
                     try? await Task.sleep(for: configuration.pollInterval)
@@ -140,13 +144,21 @@ public final class JobWorker: Service, Sendable {
         let now = Timestamp.microsecondsNow()
         let (staleBefore, prunedBefore) = (now - configuration.rescueAfter.microseconds, now - configuration.retention.microseconds)
         let rescued = try await database.write { try await JobQueries.rescue(staleBefore: staleBefore, now: now, on: $0) }
-        if rescued > 0 {
-            logger.warning("put back jobs of a worker that stopped responding", metadata: ["jobs": "\(rescued)"])
+        if !rescued.isEmpty {
+            logger.warning("put back jobs of a worker that stopped responding", metadata: ["jobs": "\(rescued.count)"])
             queue.signal.notify()
+            for job in rescued { JobMetrics.changed(kind: job.kind, to: job.state) }
         }
         // In small batches so pruning never holds the write lock for long.
         while try await database.write({ try await JobQueries.prune(before: prunedBefore, limit: 1000, on: $0) }) == 1000 {}
+        // Sampled here rather than when scraped: the scrape then costs no query, and every
+        // process running a worker keeps it fresh.
+        let ready = try await database.read { try await JobQueries.readyCount(now: Timestamp.microsecondsNow(), limit: Self.depthLimit, on: $0) }
+        JobMetrics.queueDepth(ready)
     }
+
+    /// The queue depth gauge stops counting here, so sampling a huge backlog stays cheap.
+    static let depthLimit = 100_000
 
     /// On PostgreSQL, NOTIFY from any process wakes this worker at once.
     private func listen() async {

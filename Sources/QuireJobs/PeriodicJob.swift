@@ -33,12 +33,14 @@ extension JobWorker {
                     // Claiming the period and enqueueing its job commit together, so a crash between
                     // them can't leave a period claimed with no job.
                     let job = queue.prepared(item.job)
-                    let enqueued = try await database.write { db -> Bool in
-                        guard try await JobQueries.claimPeriod(name: item.name, periodStart: start, on: db) else { return false }
-                        _ = try await JobQueries.enqueue(job, now: Timestamp.microsecondsNow(), on: db)
-                        return true
+                    let enqueued = try await database.write { db -> (job: JobRecord, created: Bool)? in
+                        guard try await JobQueries.claimPeriod(name: item.name, periodStart: start, on: db) else { return nil }
+                        return try await JobQueries.enqueue(job, now: Timestamp.microsecondsNow(), on: db)
                     }
-                    if enqueued { queue.signal.notify() }
+                    if let enqueued {
+                        queue.signal.notify()
+                        if enqueued.created { JobMetrics.changed(kind: enqueued.job.kind, to: enqueued.job.state) }
+                    }
                 } catch {
                     logger.warning("enqueueing periodic job failed", metadata: ["name": "\(item.name)", "error": "\(error)"])
                 }

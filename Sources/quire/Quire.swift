@@ -24,6 +24,8 @@ struct ConfigurationOptions: ParsableArguments {
     var logFormat: String?
     @Option(help: "Jobs run at once by this process's worker; 0 turns it off in serve (QUIRE_WORKERS, default 10).")
     var workers: Int?
+    @Option(help: "Log SQL statements slower than this many milliseconds; 0 logs none (QUIRE_SLOW_STATEMENT_MS, default 200).")
+    var slowStatementMs: Double?
 
     var overrides: QuireConfiguration.Overrides {
         var overrides = QuireConfiguration.Overrides()
@@ -32,6 +34,7 @@ struct ConfigurationOptions: ParsableArguments {
         overrides.logLevel = logLevel
         overrides.logFormat = logFormat
         overrides.workers = workers
+        overrides.slowStatementMS = slowStatementMs
         return overrides
     }
 }

@@ -23,12 +23,11 @@ import Testing
             #expect(text.contains("quire_sql_statements_total"))
             #expect(text.contains("quire_http_request_duration_seconds_bucket"))
             #expect(text.contains("quire_process_resident_memory_bytes"))
-            // Every family has HELP before TYPE, as promtool check metrics wants.
-            let lines = text.split(separator: "\n")
-            for (index, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
-                let name = line.split(separator: " ")[2]
-                #expect(index > 0 && lines[index - 1].hasPrefix("# HELP \(name) "), "\(line)")
-            }
+            // The 404 ran one statement (the edition lookup); /healthz ran none.
+            let scrape = MetricsScrape(text: text)
+            #expect((scrape.value("quire_http_request_statements_sum", ["route": "/v1/editions/{id}", "method": "GET"]) ?? 0) >= 1)
+            #expect(scrape.value("quire_http_request_statements_count", ["route": "/healthz", "method": "GET"]) != nil)
+            #expect(scrape.lintProblems == [])
         }
     }
 

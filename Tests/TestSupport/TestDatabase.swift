@@ -10,6 +10,7 @@ import QuireStore
 /// process (`CREATE DATABASE ... TEMPLATE`), which takes milliseconds instead of a migration run.
 public func withTestDatabase<T: Sendable>(
     _ engine: TestEngine, migrated: Bool = true, poolSize: Int = 4,
+    logger: Logger = Logger(label: "quire-test"), slowStatementThreshold: Duration? = nil,
     _ body: @Sendable (Database) async throws -> T
 ) async throws -> T {
     // Before any statement: instruments made before the bootstrap would stay no-ops.
@@ -30,7 +31,7 @@ public func withTestDatabase<T: Sendable>(
         cleanup = { try await PostgresAdmin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
     }
     do {
-        let result = try await withOpenDatabase(url, poolSize: poolSize) { database in
+        let result = try await withOpenDatabase(url, poolSize: poolSize, logger: logger, slowStatementThreshold: slowStatementThreshold) { database in
             if migrated, engine == .sqlite { try await Migrator(database: database).migrate() }
             return try await body(database)
         }
@@ -45,9 +46,10 @@ public func withTestDatabase<T: Sendable>(
 
 /// Opens `url`, runs the database's background work beside `body`, and closes it when `body` ends.
 public func withOpenDatabase<T: Sendable>(
-    _ url: DatabaseURL, poolSize: Int = 4, _ body: @Sendable (Database) async throws -> T
+    _ url: DatabaseURL, poolSize: Int = 4, logger: Logger = Logger(label: "quire-test"), slowStatementThreshold: Duration? = nil,
+    _ body: @Sendable (Database) async throws -> T
 ) async throws -> T {
-    let database = try await Database.open(url, poolSize: poolSize, logger: Logger(label: "quire-test"))
+    let database = try await Database.open(url, poolSize: poolSize, slowStatementThreshold: slowStatementThreshold, logger: logger)
     return try await withBackground([{ try await database.run() }]) { try await body(database) }
 }
 

@@ -90,12 +90,13 @@ start_postgres() {
 
     # The port is free when chosen but another process could grab it before
     # postgres binds, so retry a few times with a fresh port.
-    # pg_extra_options: the caller's settings (tests turn fsync off; benchmarks keep it on).
+    # pg_extra_options: the caller's settings (tests turn fsync off; benchmarks keep it on), after
+    # the defaults here so that they win.
     local attempt
     for attempt in 1 2 3; do
         pg_port="$(free_port)" || break
         if as_pg "$pg_bin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/log" \
-                -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_tmp ${pg_extra_options:-} -c max_connections=200" \
+                -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_tmp -c max_connections=200 ${pg_extra_options:-}" \
                 -w start >/dev/null; then
             pg_started=true
             return 0

@@ -123,12 +123,7 @@ public struct ShelvesController: Sendable {
             return (books, authors)
         }
         guard let (rows, authors) = books else { throw APIError.notFound("shelf") }
-        return try JSONBody.response(
-            Page(rows: rows, limit: page.limit, cursor: { Cursor([.int($0.shelvingID)]) }, item: {
-                ShelvedBookResponse(edition: EditionResponse($0.edition, authors: authors[$0.edition.workID] ?? []),
-                                    shelvedAt: Timestamp.date(microseconds: $0.shelvedAt))
-            }),
-            selection: selection, itemsKey: "items")
+        return try JSONBody.response(ShelvedBookResponse.page(rows, authors: authors, limit: page.limit), selection: selection, itemsKey: "items")
     }
 
     @Sendable func shelve(_ request: Request, context: QuireRequestContext) async throws -> Response {

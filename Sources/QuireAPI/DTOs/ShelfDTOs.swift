@@ -1,4 +1,5 @@
 import Foundation
+import QuireCore
 import QuireStore
 
 struct ShelfResponse: FieldSelectable {
@@ -37,6 +38,14 @@ struct ShelvedBookResponse: FieldSelectable {
         try edition.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(shelvedAt, forKey: .shelvedAt)
+    }
+
+    /// A page of a shelf's books from `limit + 1` fetched rows and their works' authors.
+    static func page(_ rows: [ShelvedBook], authors: [Int64: [AuthorRecord]], limit: Int) -> Page<ShelvedBookResponse> {
+        Page(rows: rows, limit: limit, cursor: { Cursor([.int($0.shelvingID)]) }, item: {
+            ShelvedBookResponse(edition: EditionResponse($0.edition, authors: authors[$0.edition.workID] ?? []),
+                                shelvedAt: Timestamp.date(microseconds: $0.shelvedAt))
+        })
     }
 }
 

@@ -1,9 +1,11 @@
 import Hummingbird
 import Metrics
+import QuireStore
 
 /// Counts requests by route template, method and status, and times them by route. Labels use
 /// the route template (`/v1/shelves/{id}/books`), never the raw path, so ids can't multiply the
-/// series.
+/// series. Also records how many SQL statements each request ran, by route and method: an N+1
+/// shows as a route whose statements grow with the page.
 struct MetricsMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: QuireRequestContext, next: (Request, QuireRequestContext) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -14,6 +16,11 @@ struct MetricsMiddleware: RouterMiddleware {
         ]).increment()
         Metrics.Timer(label: "quire_http_request_duration_seconds", dimensions: [("route", route)])
             .recordInterval(since: start)
+        // The access log's recorder, which wraps this middleware (see APIMiddleware's order).
+        if let statements = StatementRecorder.current?.count {
+            Recorder(label: "quire_http_request_statements", dimensions: [("route", route), ("method", request.method.rawValue)])
+                .record(statements)
+        }
         return response
     }
 }

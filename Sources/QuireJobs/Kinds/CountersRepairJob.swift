@@ -23,6 +23,7 @@ public enum CountersRepairJob {
             try context.checkpoint()
             try await context.progress(Int64(checked), of: nil, "recounting \(family)")
         }
+        CounterDriftMeter.record(drift)
         let result = Result(repaired: drift.count, counters: Dictionary(grouping: drift, by: \.counter).mapValues(\.count))
         return String(decoding: try JSONEncoder.snakeCase.encode(result), as: UTF8.self)
     }

@@ -13,6 +13,8 @@ public final class Database: Sendable {
     public let engine: DatabaseEngine
     public let url: DatabaseURL
     let logger: Logger
+    /// Statements slower than its threshold are logged; nil logs none.
+    let slowStatements: SlowStatementLog?
     private let backend: Backend
     private let running = Mutex(false)
 
@@ -21,25 +23,27 @@ public final class Database: Sendable {
         case postgres(PostgresClient)
     }
 
-    private init(url: DatabaseURL, backend: Backend, logger: Logger) {
+    private init(url: DatabaseURL, backend: Backend, logger: Logger, slowStatementThreshold: Duration?) {
         self.url = url
         self.engine = url.engine
         self.backend = backend
         self.logger = logger
+        self.slowStatements = slowStatementThreshold.map { SlowStatementLog(threshold: $0, logger: logger) }
     }
 
     /// Opens the database. SQLite files are created on first open; PostgreSQL connections are made
-    /// lazily by the pool once `run()` is running.
-    public static func open(_ url: DatabaseURL, poolSize: Int, logger: Logger) async throws -> Database {
+    /// lazily by the pool once `run()` is running. Statements slower than `slowStatementThreshold`
+    /// are logged to `logger` with their SQL (never their bound values).
+    public static func open(_ url: DatabaseURL, poolSize: Int, slowStatementThreshold: Duration? = nil, logger: Logger) async throws -> Database {
         switch url {
         case .sqlite(let path):
             let connections = try await SQLiteConnections.open(path: path, readers: max(1, poolSize), logger: logger)
-            return Database(url: url, backend: .sqlite(connections), logger: logger)
+            return Database(url: url, backend: .sqlite(connections), logger: logger, slowStatementThreshold: slowStatementThreshold)
         case .postgres(let text):
             let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize)
             try await preflight(text, logger: logger)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            return Database(url: url, backend: .postgres(client), logger: logger)
+            return Database(url: url, backend: .postgres(client), logger: logger, slowStatementThreshold: slowStatementThreshold)
         }
     }
 
@@ -79,9 +83,9 @@ public final class Database: Sendable {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil))) }
+            try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
         case .postgres(let client):
-            try await client.withConnection { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil))) }
+            try await client.withConnection { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
         }
     }
 
@@ -92,11 +96,11 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let connections):
             try await connections.writer.with { connection in
-                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil)), begin: "BEGIN IMMEDIATE", body)
+                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: "BEGIN IMMEDIATE", body)
             }
         case .postgres(let client):
             try await client.withConnection { connection in
-                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil)), begin: "BEGIN", body)
+                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: "BEGIN", body)
             }
         }
     }

@@ -10,6 +10,7 @@ import Synchronization
 /// request can report its statement count and a test can assert query counts.
 struct MeteredSQLDatabase: SQLDatabase {
     let base: any SQLDatabase
+    let slow: SlowStatementLog?
 
     var logger: Logger { base.logger }
     var eventLoop: any EventLoop { base.eventLoop }
@@ -21,20 +22,20 @@ struct MeteredSQLDatabase: SQLDatabase {
         let sql = serialize(query).sql
         let start = ContinuousClock.now
         return base.execute(sql: query, onRow).always { _ in
-            StatementMeter.record(sql: sql, duration: ContinuousClock.now - start)
+            StatementMeter.record(sql: sql, duration: ContinuousClock.now - start, slow: slow)
         }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
         let start = ContinuousClock.now
-        defer { StatementMeter.record(sql: sql, binds: binds, duration: ContinuousClock.now - start) }
+        defer { StatementMeter.record(sql: sql, binds: binds, duration: ContinuousClock.now - start, slow: slow) }
         // Handed on already serialized, so the driver doesn't serialize the query a second time.
         try await base.execute(sql: RecordedStatement(sql: sql, binds: binds), onRow)
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await base.withSession { try await closure(MeteredSQLDatabase(base: $0)) }
+        try await base.withSession { [slow] in try await closure(MeteredSQLDatabase(base: $0, slow: slow)) }
     }
 }
 
@@ -73,13 +74,36 @@ enum StatementMeter {
         }
     )
 
-    static func record(sql: String, binds: [any Encodable & Sendable] = [], duration: Duration) {
+    static func record(sql: String, binds: [any Encodable & Sendable] = [], duration: Duration, slow: SlowStatementLog? = nil) {
         let kind = StatementKind(sql: sql)
         if let instruments = instruments[kind] {
             instruments.counter.increment()
             instruments.timer.recordNanoseconds(duration.nanoseconds)
         }
         StatementRecorder.current?.record(sql: sql, binds: binds, duration: duration)
+        if let slow, duration >= slow.threshold { slow.log(sql: sql, kind: kind, duration: duration) }
+    }
+}
+
+/// Logs each statement that runs longer than `threshold`, at warning, with its SQL text, kind and
+/// duration. The text is the statement as sent, with placeholders (`$1`, `?`) where the values
+/// go: bound values (passwords, tokens, e-mail addresses) never reach the log.
+public struct SlowStatementLog: Sendable {
+    public let threshold: Duration
+    let logger: Logger
+
+    public init(threshold: Duration, logger: Logger) {
+        self.threshold = threshold
+        self.logger = logger
+    }
+
+    func log(sql: String, kind: StatementKind, duration: Duration) {
+        logger.warning("slow statement", metadata: [
+            "sql": "\(sql)",
+            "kind": "\(kind.rawValue)",
+            "duration_ms": "\(Double(duration.nanoseconds / 1000) / 1000)",
+            "threshold_ms": "\(Double(threshold.nanoseconds / 1000) / 1000)",
+        ])
     }
 }
 

@@ -64,25 +64,30 @@ public enum JobQueries {
     }
 
     /// Records many successes without results in one statement: the common case of a busy queue.
-    public static func succeed(ids: [Int64], worker: String, now: Int64, on db: any SQLDatabase) async throws {
-        guard !ids.isEmpty else { return }
-        try await db.raw("""
+    /// Returns the kinds of the jobs it marked, one per job (for the metrics).
+    @discardableResult
+    public static func succeed(ids: [Int64], worker: String, now: Int64, on db: any SQLDatabase) async throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.raw("""
             UPDATE jobs SET state = 'succeeded', finished_at = \(bind: now), updated_at = \(bind: now), heartbeat_at = NULL
             WHERE id IN (\(binds: ids)) AND worker = \(bind: worker) AND state = 'running'
-            """).run()
+            RETURNING kind
+            """).all().map { try $0.decode(column: "kind", as: String.self) }
     }
 
-    /// Records how one attempt ended.
+    /// Records how one attempt ended; false when the job was no longer this worker's to finish.
+    @discardableResult
     public static func finish(
         id: Int64, worker: String, state: JobState, result: String? = nil, error: String? = nil, runAfter: Int64? = nil,
         now: Int64, on db: any SQLDatabase
-    ) async throws {
+    ) async throws -> Bool {
         try await db.raw("""
             UPDATE jobs SET state = \(bind: state.rawValue), result = coalesce(\(bind: result), result),
                 last_error = coalesce(\(bind: error), last_error), run_after = coalesce(\(bind: runAfter), run_after),
                 finished_at = \(bind: state.isFinished ? now : nil as Int64?), updated_at = \(bind: now), heartbeat_at = NULL
             WHERE id = \(bind: id) AND worker = \(bind: worker) AND state = 'running'
-            """).run()
+            RETURNING id
+            """).first() != nil
     }
 
     public static func progress(id: Int64, worker: String, done: Int64, total: Int64?, message: String?, now: Int64, on db: any SQLDatabase) async throws {
@@ -104,40 +109,61 @@ public enum JobQueries {
     }
 
     /// Jobs whose worker stopped heartbeating (the process died) go back to the queue, or are
-    /// discarded when that was their last attempt. Returns how many.
-    public static func rescue(staleBefore: Int64, now: Int64, on db: any SQLDatabase) async throws -> Int {
+    /// discarded when that was their last attempt. Returns each one's kind and new state.
+    public static func rescue(staleBefore: Int64, now: Int64, on db: any SQLDatabase) async throws -> [(kind: String, state: JobState)] {
         try await db.raw("""
             UPDATE jobs SET
                 state = CASE WHEN cancel_requested THEN 'cancelled' WHEN attempts >= max_attempts THEN 'discarded' ELSE 'queued' END,
                 finished_at = CASE WHEN cancel_requested OR attempts >= max_attempts THEN \(bind: now) ELSE NULL END,
                 last_error = 'the worker running it stopped responding', worker = NULL, heartbeat_at = NULL, updated_at = \(bind: now)
             WHERE state = 'running' AND heartbeat_at < \(bind: staleBefore)
-            RETURNING id
-            """).all().count
+            RETURNING kind, state
+            """).all().map { row in
+                (try row.decode(column: "kind", as: String.self), JobState(rawValue: try row.decode(column: "state", as: String.self)) ?? .queued)
+            }
     }
 
     /// Cancels a job that has not finished: at once when it waits, at its next checkpoint when it runs.
-    public static func cancel(id: Int64, now: Int64, on db: any SQLDatabase) async throws -> JobRecord? {
-        try await db.raw("""
+    /// Returns the job and whether this call cancelled it (a waiting job); nil when there is none.
+    public static func cancel(id: Int64, now: Int64, on db: any SQLDatabase) async throws -> (job: JobRecord, cancelledNow: Bool)? {
+        if let row = try await db.raw("""
             UPDATE jobs SET
                 state = CASE WHEN state = 'running' THEN 'running' ELSE 'cancelled' END,
                 cancel_requested = \(bind: true),
                 finished_at = CASE WHEN state = 'running' THEN finished_at ELSE \(bind: now) END,
                 updated_at = \(bind: now)
             WHERE id = \(bind: id) AND state IN \(unsafeRaw: JobState.active)
-            """).run()
-        return try await find(id, on: db)
+            RETURNING \(unsafeRaw: JobRecord.columns)
+            """).first() {
+            let job = try JobRecord(row: row)
+            return (job, job.state == .cancelled)
+        }
+        return try await find(id, on: db).map { ($0, false) }
     }
 
-    /// Puts a finished or failed job back in the queue with fresh attempts.
-    public static func retry(id: Int64, now: Int64, on db: any SQLDatabase) async throws -> JobRecord? {
-        try await db.raw("""
+    /// Puts a finished or failed job back in the queue with fresh attempts. Returns the job and
+    /// whether this call queued it again; nil when there is none.
+    public static func retry(id: Int64, now: Int64, on db: any SQLDatabase) async throws -> (job: JobRecord, requeued: Bool)? {
+        let requeued = try await db.raw("""
             UPDATE jobs SET state = 'queued', attempts = 0, run_after = \(bind: now), cancel_requested = \(bind: false),
                 finished_at = NULL, worker = NULL, updated_at = \(bind: now)
             WHERE id = \(bind: id) AND state IN ('failed', 'cancelled', 'discarded')
-            """).run()
+            RETURNING id
+            """).first() != nil
         if db.isPostgres { try await db.raw("SELECT pg_notify(\(bind: channel), '')").run() }
-        return try await find(id, on: db)
+        return try await find(id, on: db).map { ($0, requeued) }
+    }
+
+    /// Jobs ready to run now (waiting and due), for the queue depth gauge. It reads only waiting
+    /// jobs' index entries (an index-only scan of `jobs_ready` on PostgreSQL; SQLite's planner
+    /// takes `jobs_state` and looks up `run_after`), and stops at `limit`, so a huge backlog
+    /// still costs a bounded read.
+    public static func readyCount(now: Int64, limit: Int, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("""
+            SELECT count(*) AS n FROM (
+                SELECT id FROM jobs WHERE state IN \(unsafeRaw: JobState.claimable) AND run_after <= \(bind: now) LIMIT \(bind: limit)
+            ) ready
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     public static func find(_ id: Int64, on db: any SQLDatabase) async throws -> JobRecord? {
