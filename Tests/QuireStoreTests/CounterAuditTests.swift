@@ -103,3 +103,42 @@ import Testing
         }
     }
 }
+
+@Suite struct SocialCounterAuditTests {
+    /// Sharded and plain social counters that drifted are found and repaired, and stay exact for
+    /// deltas that land afterwards.
+    @Test(arguments: TestEngine.all)
+    func socialCounterDriftIsFoundAndRepaired(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: a small social seed, then three counters knocked off
+            var plan = SeedPlan()
+            (plan.users, plan.statuses, plan.likes, plan.followsPerUser, plan.celebrityFollowers) = (20, 200, 300, 3, 30)
+            _ = try await Seeder(database: database, plan: plan).run()
+            let liked = try await database.read { db in
+                try await db.raw("SELECT status_id FROM likes ORDER BY status_id LIMIT 1").first()?.decode(column: "status_id", as: Int64.self) ?? 0
+            }
+            try await database.write { db in
+                try await db.raw("INSERT INTO status_counts (status_id, shard, likes) VALUES (\(bind: liked), 3, 5) ON CONFLICT (status_id, shard) DO UPDATE SET likes = 5").run()
+                try await db.raw("UPDATE user_shard_counts SET followers = followers + 2 WHERE user_id = 1").run()
+                try await db.raw("UPDATE user_counts SET statuses = statuses + 1 WHERE user_id = 2").run()
+            }
+
+            // call
+            let found = try await CounterAudit(database: database).run(repair: true)
+            let after = try await CounterAudit(database: database).run(repair: false)
+
+            // check
+            #expect(Set(found.map(\.counter)) == ["status_counts.likes", "user_shard_counts.followers", "user_counts.statuses"])
+            #expect(after.isEmpty, "\(after)")
+            // a like landing on another shard after the repair keeps the sum exact
+            let liker = try await database.write { db -> Int64 in
+                let user = try await UserQueries.create(NewUser(username: "latecomer", email: nil, passwordHash: nil), on: db)
+                let status = try await StatusQueries.find(liked, viewer: user?.id ?? 0, on: db)
+                if let status, let user { try await LikeQueries.like(status, by: user.id, on: db) }
+                return user?.id ?? 0
+            }
+            #expect(liker != 0)
+            #expect(try await CounterAudit(database: database).run(repair: false).isEmpty)
+        }
+    }
+}
