@@ -23,7 +23,8 @@ import Testing
             let failures = try await withThrowingTaskGroup(of: [String].self) { group in
                 for task in 0..<48 {
                     group.addTask {
-                        var random = SplitMix(seed: UInt64(task + 1))
+                        // The seed's deterministic generator, so a failure can be replayed.
+                        var random = SeedRandom(seed: UInt64(task + 1))
                         var failures: [String] = []
                         for _ in 0..<50 {
                             let me = everyone[Int(random.next() % UInt64(everyone.count))]
@@ -55,18 +56,5 @@ import Testing
             #expect((shown.int("likes_count") ?? 0) > 0)
             #expect((shown.int("replies_count") ?? 0) > 0)
         }
-    }
-}
-
-/// A small deterministic generator, so a failure can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,11 +1,11 @@
 /// SplitMix64: a small, fast, deterministic generator, so `quire seed --seed S` makes the same
 /// database every time on every machine.
-struct SeedRandom: RandomNumberGenerator {
+public struct SeedRandom: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
