@@ -34,7 +34,7 @@ struct HotRowBenchmark: AsyncParsableCommand {
                     }
                 }
                 let status = try await StatusQueries.create(
-                    NewStatus(userID: ids[0], kind: .note, edition: nil, body: "hot", privacy: .public), fanoutLimit: 0, on: db)
+                    NewStatus(userID: ids[0], kind: .note, edition: nil, body: "hot", privacy: .public), on: db)
                 let shard = ids[0] % Counters.shardCount
                 return (status, Array((oneShard ? ids.filter { $0 % Counters.shardCount == shard } : ids).prefix(clients)))
             }

@@ -16,12 +16,8 @@ import SQLKit
 ///     DELETE /v1/shelves/{id}/books/{edition_id}      unshelve it
 public struct ShelvesController: Sendable {
     let database: Database
-    let fanoutLimit: Int
 
-    public init(database: Database, fanoutLimit: Int = TimelineRules.defaultFanoutLimit) {
-        self.database = database
-        self.fanoutLimit = fanoutLimit
-    }
+    public init(database: Database) { self.database = database }
 
     /// The optional body of a shelving: whether to post the generated status, and to whom.
     struct ShelvingInput: Decodable {
@@ -142,7 +138,7 @@ public struct ShelvesController: Sendable {
             guard let privacy = StatusPrivacy(rawValue: text) else { throw APIError.invalid("privacy", "must be one of public, unlisted, followers, direct") }
             return privacy
         } ?? StatusPrivacy(accountDefault: user.defaultPrivacy)
-        let (post, fanoutLimit) = (input.postStatus == true, fanoutLimit)
+        let post = input.postStatus == true
         let (result, shelf) = try await database.write { db -> (ShelvingResult, ShelfRecord) in
             let shelf = try await Self.ownShelf(id, user: user, on: db)
             guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
@@ -151,7 +147,7 @@ public struct ShelvesController: Sendable {
             if post, result == .shelved, let defaultShelf = shelf.defaultShelf {
                 _ = try await StatusQueries.create(
                     NewStatus(userID: user.id, kind: .generated, edition: edition, body: defaultShelf.generatedStatusText, privacy: statusPrivacy),
-                    fanoutLimit: fanoutLimit, on: db)
+                    on: db)
             }
             return (result, try await ShelfQueries.find(id, on: db) ?? shelf)
         }

@@ -17,12 +17,8 @@ import SQLKit
 ///     DELETE /v1/statuses/{id}/boost      unboost
 public struct StatusesController: Sendable {
     let database: Database
-    let fanoutLimit: Int
 
-    public init(database: Database, fanoutLimit: Int) {
-        self.database = database
-        self.fanoutLimit = fanoutLimit
-    }
+    public init(database: Database) { self.database = database }
 
     public func addRoutes(to router: Router<QuireRequestContext>) {
         router.post("/v1/statuses", use: create)
@@ -39,13 +35,13 @@ public struct StatusesController: Sendable {
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let input = try await request.decode(as: StatusInput.self, context: context)
-        let fanoutLimit = fanoutLimit
         let response = try await database.write { db -> StatusResponse? in
-            let edition = try await input.editionId.asyncMap { try await EditionQueries.find($0, on: db) }
+            var edition: EditionRecord?
+            if let editionID = input.editionId { edition = try await EditionQueries.find(editionID, on: db) }
             let new = try StatusValidation.newStatus(input, user: user, edition: edition)
             let status: StatusRecord
             do {
-                status = try await StatusQueries.create(new, fanoutLimit: fanoutLimit, on: db)
+                status = try await StatusQueries.create(new, on: db)
             } catch StatusWriteError.replyTargetNotFound {
                 throw APIError.invalid("in_reply_to_id", "no status with this id that you can reply to")
             }
@@ -151,13 +147,6 @@ public struct StatusesController: Sendable {
 
     static func render(_ status: StatusRecord, viewer: Int64, on db: any SQLDatabase) async throws -> StatusResponse? {
         StatusResponse.make(status, page: try await StatusPageLoader.load([status], viewer: viewer, on: db))
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
 

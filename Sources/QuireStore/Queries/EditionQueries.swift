@@ -100,18 +100,6 @@ public enum EditionQueries {
         return try await query.orderBy("id").limit(limit).all().map(EditionRecord.init)
     }
 
-    /// Just the titles of editions, for a page of statuses: three columns, none of the JSON lists
-    /// a whole edition decodes, in one statement.
-    public static func titles(ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: EditionTitle] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await db.select().columns("id", "work_id", "title").from("editions").where("id", .in, ids).all()
-        return Dictionary(uniqueKeysWithValues: try rows.map { row in
-            let title = EditionTitle(id: try row.decode(column: "id", as: Int64.self), workID: try row.decode(column: "work_id", as: Int64.self),
-                                     title: try row.decode(column: "title", as: String.self))
-            return (title.id, title)
-        })
-    }
-
     /// Editions by id, for a page of shelved books, in one statement.
     public static func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: EditionRecord] {
         guard !ids.isEmpty else { return [:] }

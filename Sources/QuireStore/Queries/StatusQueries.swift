@@ -24,7 +24,7 @@ public struct StatusChanges: Sendable {
 public enum StatusQueries {
     /// Posts a status: the row, its mentions, its place in home timelines, notifications for the
     /// replied-to author and those mentioned, and every counter it moves, in one transaction.
-    public static func create(_ new: NewStatus, fanoutLimit: Int, on db: any SQLDatabase) async throws -> StatusRecord {
+    public static func create(_ new: NewStatus, on db: any SQLDatabase) async throws -> StatusRecord {
         var changes = CounterChanges()
         var threadID: Int64?
         var parentAuthor: Int64?
@@ -82,16 +82,6 @@ public enum StatusQueries {
         try await db.raw("""
             SELECT \(unsafeRaw: StatusRecord.columns("s")) FROM statuses s WHERE s.id = \(bind: id) AND \(StatusVisibility.condition("s", viewer: viewer))
             """).first().map(StatusRecord.init)
-    }
-
-    /// The statuses with these ids (boosted originals of a page), visible or not: the page's
-    /// condition already checked what it shows.
-    static func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: StatusRecord] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await db.raw("""
-            SELECT \(unsafeRaw: StatusRecord.columns.joined(separator: ", ")) FROM statuses WHERE id IN (\(binds: ids))
-            """).all().map(StatusRecord.init)
-        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Edits the author's own status, keeping the edit time. Privacy can't change: the status has

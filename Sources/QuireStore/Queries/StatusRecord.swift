@@ -49,9 +49,6 @@ public struct StatusRecord: Sendable, Equatable {
         editedAt = try row.decode(column: "edited_at", as: Int64?.self)
         deletedAt = try row.decode(column: "deleted_at", as: Int64?.self)
     }
-
-    /// The review's rating counted into its work's ratings, if it is a review with one.
-    var countedRating: Int? { kind == StatusKind.review.rawValue ? rating : nil }
 }
 
 /// A status to post; the store fills in the thread, mentions, counters and timelines.
