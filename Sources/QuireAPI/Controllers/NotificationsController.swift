@@ -61,21 +61,12 @@ public struct NotificationsController: Sendable {
 
     @Sendable func markRead(_ request: Request, context: QuireRequestContext) async throws -> UnreadResponse {
         let user = try context.requireUser()
-        var upTo: Int64?
-        var request = request
-        // BodyLimitMiddleware has already bounded the body by the configured limit.
-        let body = try await request.collectBody(upTo: .max)
-        if body.readableBytes > 0 {
-            do {
-                upTo = try JSONCoding.decoder.decode(ReadInput.self, from: Data(buffer: body)).upToId
-            } catch {
-                throw APIError.invalid("up_to_id", "must be a notification id, in a JSON object such as {\"up_to_id\": 42}")
-            }
-        }
+        let upTo = try await request.optionalBody(
+            as: ReadInput.self, field: "up_to_id", message: "must be a notification id, in a JSON object such as {\"up_to_id\": 42}"
+        )?.upToId
         if let upTo, upTo <= 0 { throw APIError.invalid("up_to_id", "must be a notification id") }
-        let limit = upTo
         let unread = try await database.write { db in
-            try await NotificationQueries.markRead(userID: user.id, upTo: limit, on: db)
+            try await NotificationQueries.markRead(userID: user.id, upTo: upTo, on: db)
             return try await NotificationQueries.unreadCount(userID: user.id, on: db)
         }
         return UnreadResponse(unreadCount: unread)

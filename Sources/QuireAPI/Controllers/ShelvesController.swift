@@ -126,14 +126,9 @@ public struct ShelvesController: Sendable {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "shelf")
         let editionID = try request.id("edition_id", context: context, what: "edition")
-        var request = request
-        let body = try await request.collectBody(upTo: .max)
-        var input = ShelvingInput(postStatus: nil, privacy: nil)
-        if body.readableBytes > 0 {
-            do { input = try JSONCoding.decoder.decode(ShelvingInput.self, from: Data(buffer: body)) } catch {
-                throw APIError.invalid("post_status", "the body, when given, is {\"post_status\": true, \"privacy\": \"public\"}")
-            }
-        }
+        let input = try await request.optionalBody(
+            as: ShelvingInput.self, field: "post_status", message: "the body, when given, is {\"post_status\": true, \"privacy\": \"public\"}"
+        ) ?? ShelvingInput(postStatus: nil, privacy: nil)
         let statusPrivacy = try input.privacy.map { text in
             guard let privacy = StatusPrivacy(rawValue: text) else { throw APIError.invalid("privacy", "must be one of public, unlisted, followers, direct") }
             return privacy
