@@ -42,6 +42,20 @@ public enum Counters {
             """).run()
     }
 
+    /// The sharded `user_shard_counts` columns.
+    enum UserShardColumn: String {
+        case followers
+        case unreadNotifications = "unread_notifications"
+    }
+
+    /// A user's sharded count: the sum of at most `shardCount` rows through the primary key,
+    /// never a COUNT.
+    static func userShardTotal(_ column: UserShardColumn, of userID: Int64, on db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("""
+            SELECT CAST(COALESCE(SUM(\(unsafeRaw: column.rawValue)), 0) AS BIGINT) AS n FROM user_shard_counts WHERE user_id = \(bind: userID)
+            """).first()?.decode(column: "n", as: Int64.self) ?? 0
+    }
+
     /// Step 2: moves a user's follower and unread-notification counts, on the acting user's shard.
     static func addUserShard(_ userID: Int64, shard: Int64, followers: Int64, unread: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("""

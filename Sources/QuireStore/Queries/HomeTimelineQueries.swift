@@ -72,9 +72,7 @@ public enum HomeTimelineQueries {
     /// Makes `userID` a broadcaster once their followers pass the fan-out limit. Reading the sum
     /// here decides a flag, not a count: the counter itself only ever moves by deltas.
     static func noteFollowers(of userID: Int64, fanoutLimit: Int, on db: any SQLDatabase) async throws {
-        let followers = try await db.raw("""
-            SELECT CAST(COALESCE(SUM(followers), 0) AS BIGINT) AS n FROM user_shard_counts WHERE user_id = \(bind: userID)
-            """).first()?.decode(column: "n", as: Int64.self) ?? 0
+        let followers = try await Counters.userShardTotal(.followers, of: userID, on: db)
         guard followers > fanoutLimit else { return }
         try await db.raw("""
             INSERT INTO broadcasters (user_id, since) VALUES (\(bind: userID), \(bind: Timestamp.microsecondsNow()))

@@ -67,8 +67,6 @@ public enum NotificationQueries {
 
     /// The user's unread count: the sum of at most `Counters.shardCount` rows, never a COUNT.
     public static func unreadCount(userID: Int64, on db: any SQLDatabase) async throws -> Int64 {
-        try await db.raw("""
-            SELECT CAST(COALESCE(SUM(unread_notifications), 0) AS BIGINT) AS n FROM user_shard_counts WHERE user_id = \(bind: userID)
-            """).first()?.decode(column: "n", as: Int64.self) ?? 0
+        try await Counters.userShardTotal(.unreadNotifications, of: userID, on: db)
     }
 }
