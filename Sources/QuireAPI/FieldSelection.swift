@@ -3,10 +3,13 @@ import Hummingbird
 import QuireCore
 
 /// A response type whose top-level fields a client may pick with `?fields=a,b,c`.
-protocol FieldSelectable: Encodable, Sendable {
+protocol FieldNamed: Sendable {
     /// Every field the type can carry, as named on the wire.
     static var fieldNames: [String] { get }
 }
+
+/// A field-selectable response written by `JSONEncoder` (a status is written by `JSONWriter`).
+protocol FieldSelectable: FieldNamed, Encodable {}
 
 /// The fields a request asked for; nil means all of them.
 struct FieldSelection: Sendable {
@@ -15,12 +18,12 @@ struct FieldSelection: Sendable {
     static let all = FieldSelection(names: nil)
 
     /// Parses `?fields=` against `type`'s fields; an unknown name is a 400 naming it.
-    static func parse<T: FieldSelectable>(_ request: Request, for type: T.Type) throws -> FieldSelection {
+    static func parse<T: FieldNamed>(_ request: Request, for type: T.Type) throws -> FieldSelection {
         try parse(request.uri.queryParameters.get("fields"), for: type)
     }
 
     /// Parses the text of `?fields=`; nil or empty selects every field.
-    static func parse<T: FieldSelectable>(_ text: String?, for type: T.Type) throws -> FieldSelection {
+    static func parse<T: FieldNamed>(_ text: String?, for type: T.Type) throws -> FieldSelection {
         guard let text, !text.isEmpty else { return .all }
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let known = Set(T.fieldNames)

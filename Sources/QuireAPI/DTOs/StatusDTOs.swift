@@ -33,16 +33,17 @@ struct AccountSummary: Encodable, Sendable {
 }
 
 /// The book a status is about.
-struct BookSummary: Encodable, Sendable {
+struct BookSummary: Sendable {
     let id: Int64
     let workId: Int64
     let title: String
     let authors: [AuthorSummary]
 }
 
-/// A status as every endpoint shows it. A boost carries the boosted status in `boost_of`, and its
-/// own counts and flags are the boosted status's, since those are what a reader acts on.
-final class StatusResponse: FieldSelectable {
+/// A status as every endpoint shows it, written by `write(to:)`: every field, null when empty,
+/// so clients see one shape for every type. A boost carries the boosted status in `boost_of`, and
+/// its own counts and flags are the boosted status's, since those are what a reader acts on.
+final class StatusResponse: FieldNamed {
     let id: Int64
     let type: String
     let account: AccountSummary
@@ -111,42 +112,10 @@ final class StatusResponse: FieldSelectable {
         createdAt = Timestamp.date(microseconds: status.createdAt)
         editedAt = status.editedAt.map { Timestamp.date(microseconds: $0) }
     }
-
-    enum CodingKeys: String, CodingKey {
-        case id, type, account, book, title, body, rating, quote, position, progress, contentWarning, privacy, inReplyToId, threadId
-        case boostOf, likesCount, boostsCount, repliesCount, liked, boosted, createdAt, editedAt
-    }
-
-    /// Every field is written, null when empty, so clients see one shape for every type.
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(type, forKey: .type)
-        try c.encode(account, forKey: .account)
-        try c.encode(book, forKey: .book)
-        try c.encode(title, forKey: .title)
-        try c.encode(body, forKey: .body)
-        try c.encode(rating, forKey: .rating)
-        try c.encode(quote, forKey: .quote)
-        try c.encode(position, forKey: .position)
-        try c.encode(progress, forKey: .progress)
-        try c.encode(contentWarning, forKey: .contentWarning)
-        try c.encode(privacy, forKey: .privacy)
-        try c.encode(inReplyToId, forKey: .inReplyToId)
-        try c.encode(threadId, forKey: .threadId)
-        try c.encode(boostOf, forKey: .boostOf)
-        try c.encode(likesCount, forKey: .likesCount)
-        try c.encode(boostsCount, forKey: .boostsCount)
-        try c.encode(repliesCount, forKey: .repliesCount)
-        try c.encode(liked, forKey: .liked)
-        try c.encode(boosted, forKey: .boosted)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(editedAt, forKey: .editedAt)
-    }
 }
 
 extension StatusResponse {
-    /// The same fields as `encode(to:)`, written by hand (see `JSONWriter`).
+    /// Writes the status by hand (see `JSONWriter` for why not JSONEncoder).
     func write(to w: inout JSONWriter) {
         w.beginObject()
         if w.key("id") { w.int(id) }
