@@ -49,7 +49,7 @@ struct JSONWriter {
             while index != utf8.endIndex {
                 let byte = utf8[index]
                 if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    writer.buffer.writeString(String(text[start..<index]))
+                    writer.buffer.writeBytes(utf8[start..<index])
                     switch byte {
                     case UInt8(ascii: "\""): writer.buffer.writeStaticString("\\\"")
                     case UInt8(ascii: "\\"): writer.buffer.writeStaticString("\\\\")
@@ -66,7 +66,7 @@ struct JSONWriter {
                 }
                 index = utf8.index(after: index)
             }
-            writer.buffer.writeString(String(text[start..<utf8.endIndex]))
+            writer.buffer.writeBytes(utf8[start..<utf8.endIndex])
             writer.buffer.writeInteger(UInt8(ascii: "\""))
         }
     }
