@@ -15,6 +15,8 @@ enum MetricsHelp {
         "quire_job_pickup_latency_seconds": "Time from a job becoming ready (enqueued or due) to a worker claiming it, by kind.",
         "quire_jobs_queue_depth": "Jobs ready to run now, sampled by the job worker's maintenance loop (counted up to 100000).",
         "quire_count_drift_rows": "Counter rows that differed from a recount in this process's last counter check or repair, by table.",
+        "quire_cache_hits_total": "Lookups answered from an in-process cache, by cache (sessions: bearer tokens).",
+        "quire_cache_misses_total": "Lookups an in-process cache could not answer, which went to the database, by cache.",
         "quire_count_drift_found_total": "Counter rows found differing from a recount by counter checks and repairs, by table.",
     ]
 

@@ -26,6 +26,10 @@ public struct QuireConfiguration: Sendable {
     /// Authors with more followers than this are broadcasters, merged into home timelines when
     /// read instead of copied into each follower's when posted (QUIRE_FANOUT_LIMIT).
     public var fanoutLimit = TimelineRules.defaultFanoutLimit
+    /// How long a signed-in session read from the database is trusted in this process
+    /// (QUIRE_SESSION_CACHE_SECONDS, 0 turns the cache off): the longest a sign-out made through
+    /// another process goes unseen here (SessionCache).
+    public var sessionCacheTTL = Duration.seconds(5)
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -130,6 +134,12 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("QUIRE_FANOUT_LIMIT must be a number of followers, 0 or more, got \(text)")
             }
             configuration.fanoutLimit = limit
+        }
+        if let text = environment["QUIRE_SESSION_CACHE_SECONDS"], !text.isEmpty {
+            guard let seconds = Double(text), (0...300).contains(seconds) else {
+                throw ConfigurationError("QUIRE_SESSION_CACHE_SECONDS must be a number of seconds from 0 (no cache) to 300, got \(text)")
+            }
+            configuration.sessionCacheTTL = .microseconds(Int64(seconds * 1_000_000))
         }
         return configuration
     }

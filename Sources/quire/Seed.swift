@@ -40,18 +40,26 @@ struct Seed: AsyncParsableCommand {
     }
 }
 
-/// A one-line progress bar on standard error, drawn only in a terminal.
+/// Progress on standard error: a one-line bar in a terminal; otherwise a line when a phase ends,
+/// with the seconds since the seed began, so a benchmark's log shows where a long seed spent them.
 final class ProgressBar: @unchecked Sendable {
     let enabled: Bool
     private let lock = NSLock()
     private var lastTable = ""
+    private let start = ContinuousClock.now
 
     init(enabled: Bool) { self.enabled = enabled }
 
     func show(_ table: String, _ done: Int, _ total: Int) {
-        guard enabled, total > 0 else { return }
+        guard total > 0 else { return }
         lock.lock()
         defer { lock.unlock() }
+        guard enabled else {
+            let elapsed = start.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            if done >= total { FileHandle.standardError.write(Data("seed: \(table) \(total) done at \(String(format: "%.1f", seconds)) s\n".utf8)) }
+            return
+        }
         if table != lastTable, !lastTable.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
         lastTable = table
         let width = 30

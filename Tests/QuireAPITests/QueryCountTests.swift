@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import QuireApp
 import QuireStore
 import TestSupport
 import Testing
@@ -8,6 +9,10 @@ import Testing
 /// Lesson 5: a list costs the same number of SQL statements for 1 item or 100 (no N+1), and
 /// nothing on a read path counts rows with COUNT.
 @Suite struct QueryCountTests {
+    /// Sessions are read from the database on every request here (no SessionCache), so each
+    /// count includes signing in: the worst case, and the same however slowly the test runs.
+    static let noSessionCache: @Sendable (inout QuireConfiguration) -> Void = { $0.sessionCacheTTL = .zero }
+
     /// The statements one request ran, as seen by the store's statement meter.
     func statements(_ client: any TestClientProtocol, _ uri: String, as user: APIUser? = nil) async throws -> (TestResponse, [String]) {
         let (response, recorder) = try await StatementRecorder.recording { try await client.send(.get, uri, as: user) }
@@ -16,7 +21,7 @@ import Testing
 
     @Test(arguments: TestEngine.all)
     func listsCostTheSameStatementsForOneTwentyOrAHundredItems(engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, database in
+        try await withTestApp(engine, configure: Self.noSessionCache) { client, database in
             // setup: 100 books on one shelf (each with its own work and author), 100 shelves, all matching "book"
             let ada = try await client.signUp("ada")
             let shelves = try await client.send(.get, "/v1/users/ada/shelves", as: ada).body.json.items
@@ -51,7 +56,7 @@ import Testing
     /// and the viewer's own like and boost flags costs what a page of 1 does, with no COUNT.
     @Test(arguments: TestEngine.all)
     func aHomePageOfFifteenCostsWhatAPageOfOneDoes(engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, _ in
+        try await withTestApp(engine, configure: Self.noSessionCache) { client, _ in
             // setup: ada follows bob and cyd; bob reviews 20 books, cyd boosts and replies, ada likes
             let ada = try await client.signUp("ada")
             let bob = try await client.signUp("bob")

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import QuireApp
 import QuireStore
 import SQLKit
 import TestSupport
@@ -17,7 +18,7 @@ import Testing
 
     @Test(arguments: TestEngine.all)
     func noEndpointQueryScansABigTable(engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, database in
+        try await withTestApp(engine, configure: { $0.sessionCacheTTL = .zero }) { client, database in
             // setup: a small catalog and some shelving, outside the recording
             let bob = try await client.signUp("bob")
             for index in 0..<30 { try await client.addEdition("Filler \(index)", authors: ["Filler Author \(index)"], as: bob) }
@@ -63,7 +64,7 @@ import Testing
     /// Every timeline, profile, notification and social write query.
     @Test(arguments: TestEngine.all)
     func noSocialQueryScansABigTable(engine: TestEngine) async throws {
-        try await withTestApp(engine, configure: { $0.fanoutLimit = 2 }) { client, database in
+        try await withTestApp(engine, configure: { $0.fanoutLimit = 2; $0.sessionCacheTTL = .zero }) { client, database in
             // setup, outside the recording: enough people for a broadcaster
             let star = try await client.signUp("star")
             for index in 0..<3 {

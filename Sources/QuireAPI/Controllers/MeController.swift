@@ -9,8 +9,12 @@ import QuireStore
 ///     PATCH /v1/me   change display_name, bio, default_privacy, manually_approves_followers
 public struct MeController: Sendable {
     let database: Database
+    let sessions: SessionCache
 
-    public init(database: Database) { self.database = database }
+    public init(database: Database, sessions: SessionCache) {
+        self.database = database
+        self.sessions = sessions
+    }
 
     public func addRoutes(to router: Router<QuireRequestContext>) {
         router.get("/v1/me", use: show)
@@ -51,6 +55,7 @@ public struct MeController: Sendable {
             defaultPrivacy: input.defaultPrivacy,
             manuallyApprovesFollowers: input.manuallyApprovesFollowers)
         let updated = try await database.write { try await UserQueries.update(user.id, changes, on: $0) }
+        sessions.remove(userID: user.id)
         guard let updated else { throw APIError.notFound("account") }
         return AccountResponse(updated)
     }

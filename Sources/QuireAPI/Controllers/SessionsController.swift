@@ -10,10 +10,12 @@ import QuireStore
 ///     DELETE /v1/sessions/current   revoke the token used for this request
 public struct SessionsController: Sendable {
     let database: Database
+    let sessions: SessionCache
     let throttle: LoginThrottle
 
-    public init(database: Database, throttle: LoginThrottle = LoginThrottle()) {
+    public init(database: Database, sessions: SessionCache, throttle: LoginThrottle = LoginThrottle()) {
         self.database = database
+        self.sessions = sessions
         self.throttle = throttle
     }
 
@@ -69,6 +71,7 @@ public struct SessionsController: Sendable {
         _ = try context.requireUser()
         guard let hash = context.tokenHash else { throw APIError.unauthorized }
         _ = try await database.write { try await SessionQueries.delete(tokenHash: hash, on: $0) }
+        sessions.remove(tokenHash: hash)
         return .noContent
     }
 }

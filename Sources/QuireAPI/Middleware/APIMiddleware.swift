@@ -5,13 +5,13 @@ import QuireStore
 /// error responses carry it; the access log sees the final status; errors become JSON; then the
 /// body limit, then the bearer token.
 public enum APIMiddleware {
-    public static func add(to router: Router<QuireRequestContext>, routes: RouteTable, database: Database, maxBodyBytes: Int) {
+    public static func add(to router: Router<QuireRequestContext>, routes: RouteTable, database: Database, sessions: SessionCache, maxBodyBytes: Int) {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes))
         router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
-        router.add(middleware: AuthMiddleware(database: database))
+        router.add(middleware: AuthMiddleware(database: database, sessions: sessions))
     }
 
     /// Records the router's routes once they are all added, for 405 detection.

@@ -5,9 +5,11 @@ import QuireStore
 
 /// Resolves `Authorization: Bearer <token>` to the signed-in user for every route. A request
 /// without a token goes on anonymous; one with a token that is unknown, revoked or expired is a
-/// 401, so a client never mistakes a dead session for being signed out.
+/// 401, so a client never mistakes a dead session for being signed out. Sessions are looked up in
+/// `sessions` first (SessionCache says for how long a lookup is trusted).
 struct AuthMiddleware: RouterMiddleware {
     let database: Database
+    let sessions: SessionCache
 
     func handle(_ request: Request, context: QuireRequestContext, next: (Request, QuireRequestContext) async throws -> Response) async throws -> Response {
         // /metrics checks its own token, which is not a session.
@@ -16,7 +18,13 @@ struct AuthMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, code: "invalid_token", message: "Authorization must be: Bearer <token>")
         }
         let hash = SessionToken.hash(token)
-        let user = try await database.read { try await SessionQueries.user(tokenHash: hash, now: Timestamp.microsecondsNow(), on: $0) }
+        let now = Timestamp.microsecondsNow()
+        var user = sessions.user(tokenHash: hash, now: now)
+        if user == nil, case let removals = sessions.removals,
+           let session = try await database.read({ try await SessionQueries.live(tokenHash: hash, now: now, on: $0) }) {
+            sessions.store(tokenHash: hash, session: session, now: now, removals: removals)
+            user = session.user
+        }
         guard let user else {
             throw APIError(.unauthorized, code: "invalid_token", message: "the token is unknown, revoked or expired")
         }

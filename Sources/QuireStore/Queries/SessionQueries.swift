@@ -12,13 +12,21 @@ public enum SessionQueries {
             .run()
     }
 
-    /// The user a live token belongs to, through the unique index `sessions_token_hash`, in one statement.
-    public static func user(tokenHash: String, now: Int64, on db: any SQLDatabase) async throws -> UserRecord? {
+    /// A live session: its user, and when it expires (microseconds), which bounds how long it may be cached.
+    public struct LiveSession: Sendable {
+        public let user: UserRecord
+        public let expiresAt: Int64
+    }
+
+    /// The session of a live token, through the unique index `sessions_token_hash`, in one statement.
+    public static func live(tokenHash: String, now: Int64, on db: any SQLDatabase) async throws -> LiveSession? {
         try await db.raw("""
-            SELECT \(unsafeRaw: Self.userColumns)
+            SELECT \(unsafeRaw: Self.userColumns), s.expires_at AS session_expires_at
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(bind: tokenHash) AND s.expires_at > \(bind: now)
-            """).first().map(UserQueries.decode)
+            """).first().map { row in
+                LiveSession(user: try UserQueries.decode(row), expiresAt: try row.decode(column: "session_expires_at", as: Int64.self))
+            }
     }
 
     /// Revokes one token; returns whether it existed.

@@ -1,0 +1,89 @@
+import Metrics
+import QuireStore
+import Synchronization
+
+/// Live sessions held in this process for a few seconds, so an authenticated request does not
+/// read `sessions` and `users` every time. The read was one of the two statements of starting a
+/// job and most of the difference between `GET /v1/me` and the framework floor under load.
+///
+/// What may be stale, and for how long:
+/// - Signing out and changing the account (`PATCH /v1/me`) in this process take effect at once:
+///   they remove the entries they make wrong.
+/// - Signing out, or the account changing, through another process (another `quire serve`, the
+///   `quire users` command) is seen here within `ttl`, the same bound a shared cache would need.
+/// - A session past its own expiry is never served, whatever `ttl` says.
+///
+/// Bounded: at `capacity` entries the expired ones go, and if none have, all of them (the next
+/// requests read their sessions again), so memory stays flat whatever the number of tokens.
+public final class SessionCache: Sendable {
+    struct Entry {
+        let user: UserRecord
+        /// The session's own expiry and the end of this entry's life, both in microseconds.
+        let sessionExpiresAt: Int64
+        let cachedUntil: Int64
+    }
+
+    /// 0 turns the cache off: every request reads its session.
+    public let ttlMicroseconds: Int64
+    let capacity: Int
+    /// The entries, and how many removals there have been: a lookup that read the database before
+    /// a removal must not store what it read after it (`store` checks).
+    private let state = Mutex<(entries: [String: Entry], removals: UInt64)>(([:], 0))
+    private static let hits = Counter(label: "quire_cache_hits_total", dimensions: [("cache", "sessions")])
+    private static let misses = Counter(label: "quire_cache_misses_total", dimensions: [("cache", "sessions")])
+
+    public init(ttl: Duration, capacity: Int = 10_000) {
+        let (seconds, attoseconds) = ttl.components
+        self.ttlMicroseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        self.capacity = capacity
+    }
+
+    /// The user of a live cached session, counting the hit or the miss.
+    func user(tokenHash: String, now: Int64) -> UserRecord? {
+        guard ttlMicroseconds > 0 else { return nil }
+        let user = state.withLock { state -> UserRecord? in
+            guard let entry = state.entries[tokenHash] else { return nil }
+            guard entry.cachedUntil > now, entry.sessionExpiresAt > now else {
+                state.entries[tokenHash] = nil
+                return nil
+            }
+            return entry.user
+        }
+        (user == nil ? Self.misses : Self.hits).increment()
+        return user
+    }
+
+    /// Taken before reading a session from the database, and given back to `store`.
+    var removals: UInt64 { state.withLock { $0.removals } }
+
+    /// Keeps a session read from the database, unless something was removed since `removals`
+    /// was taken: the read may predate a sign-out or an account change.
+    func store(tokenHash: String, session: SessionQueries.LiveSession, now: Int64, removals: UInt64) {
+        guard ttlMicroseconds > 0 else { return }
+        let entry = Entry(user: session.user, sessionExpiresAt: session.expiresAt, cachedUntil: now + ttlMicroseconds)
+        state.withLock { state in
+            guard state.removals == removals else { return }
+            if state.entries.count >= capacity, state.entries[tokenHash] == nil {
+                state.entries = state.entries.filter { $0.value.cachedUntil > now && $0.value.sessionExpiresAt > now }
+                if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            }
+            state.entries[tokenHash] = entry
+        }
+    }
+
+    /// After signing out: this token is dead now.
+    func remove(tokenHash: String) {
+        state.withLock { state in
+            state.entries[tokenHash] = nil
+            state.removals &+= 1
+        }
+    }
+
+    /// After the account changed: every session of it carries the old record.
+    func remove(userID: Int64) {
+        state.withLock { state in
+            state.entries = state.entries.filter { $0.value.user.id != userID }
+            state.removals &+= 1
+        }
+    }
+}
