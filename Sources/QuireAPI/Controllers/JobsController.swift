@@ -39,7 +39,7 @@ public struct JobsController: Sendable {
         // One repair at a time: asking again while one waits or runs returns that one.
         job.uniqueKey = CountersRepairJob.name
         let (record, _) = try await queue.enqueue(job)
-        return try JSONBody.response(JobEnvelope(job: JobResponse(record)), status: .accepted, headers: [.location: "/v1/jobs/\(record.id)"])
+        return JobResponse(record).envelope(status: .accepted, headers: [.location: "/v1/jobs/\(record.id)"])
     }
 
     @Sendable func list(_ request: Request, context: QuireRequestContext) async throws -> Response {
@@ -58,14 +58,13 @@ public struct JobsController: Sendable {
         let jobs = try await database.read {
             try await JobQueries.list(ownerID: user.isAdmin ? nil : user.id, state: filter, before: before, limit: page.limit + 1, on: $0)
         }
-        return try JSONBody.response(Page(rows: jobs, limit: page.limit, cursor: { Cursor([.int($0.id)]) }, item: JobResponse.init),
-                                     selection: selection, itemsKey: "items")
+        return JobResponse.page(jobs, limit: page.limit, selection: selection)
     }
 
     @Sendable func show(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let selection = try FieldSelection.parse(request, for: JobResponse.self)
         let job = try await visibleJob(request, context: context)
-        return try JSONBody.response(JobResponse(job), selection: selection)
+        return JobResponse(job).response(selection: selection)
     }
 
     @Sendable func cancel(_ request: Request, context: QuireRequestContext) async throws -> Response {
@@ -74,7 +73,7 @@ public struct JobsController: Sendable {
             throw APIError(.conflict, code: "job_finished", message: "the job already ended as \(job.state.rawValue)")
         }
         guard let cancelled = try await queue.cancel(job.id) else { throw APIError.notFound("job") }
-        return try JSONBody.response(JobResponse(cancelled), status: .accepted)
+        return JobResponse(cancelled).response(status: .accepted)
     }
 
     @Sendable func events(_ request: Request, context: QuireRequestContext) async throws -> Response {
@@ -85,8 +84,7 @@ public struct JobsController: Sendable {
             var current: JobRecord? = first
             while let job = current {
                 if job != last {
-                    let data = try JSONCoding.encoder.encode(JobResponse(job))
-                    try await writer.write(ByteBuffer(string: "event: \(job.state.rawValue)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
+                    try await writer.write(ByteBuffer(string: "event: \(job.state.rawValue)\ndata: \(JobResponse(job).line)\n\n"))
                     last = job
                 }
                 if job.state.isFinished { break }

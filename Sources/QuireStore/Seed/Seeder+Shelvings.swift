@@ -46,7 +46,7 @@ extension Seeder {
                 user += 1
             }
             let (books, works) = (batchBooks, batchWorks)
-            try await database.write { db in
+            try await write { db in
                 var insertBooks = BulkInsert("shelf_books", ["id", "shelf_id", "edition_id", "user_id", "work_id", "shelved_at"])
                 for row in books { try await insertBooks.add(row, on: db) }
                 try await insertBooks.flush(on: db)

@@ -28,12 +28,12 @@ extension Seeder {
 
     /// Runs a bulk load with `indexes` dropped, and builds them again after it, failed or not.
     func withoutIndexes(_ indexes: [SocialIndexes.Index], _ load: () async throws -> Int) async throws -> Int {
-        try await database.write { db in
+        try await write { db in
             for index in indexes { try await db.raw("DROP INDEX IF EXISTS \(unsafeRaw: index.name)").run() }
         }
         let result: Result<Int, any Error>
         do { result = .success(try await load()) } catch { result = .failure(error) }
-        try await database.write { db in
+        try await write { db in
             for index in indexes { try await db.raw("\(unsafeRaw: index.create)").run() }
         }
         return try result.get()
@@ -41,7 +41,7 @@ extension Seeder {
 
     private func seedAccounts(_ layout: SocialLayout, progress: Progress) async throws -> Int {
         let now = Timestamp.microsecondsNow()
-        try await database.write { db in
+        try await write { db in
             var users = BulkInsert("users", ["id", "username", "username_key", "email", "password_hash", "created_at"])
             var shelves = BulkInsert("shelves", ["id", "user_id", "identifier", "name", "privacy", "is_default", "created_at"])
             for (offset, name) in Self.specialAccounts.enumerated() {
@@ -86,7 +86,7 @@ extension Seeder {
         }, progress: { progress("follows", $0, plan.users) })
         // The comparison accounts: tenfollowers has exactly ten followers;
         // celebfan and smallfan follow the same ten users, plus the celebrity or tenfollowers.
-        try await database.write { db in
+        try await write { db in
             var follows = BulkInsert("follows", ["follower_id", "followee_id", "created_at"], suffix: conflict)
             for index in 0..<min(10, layout.users) {
                 // Nine users and smallfan: ten, as the celebrity's users and celebfan are its followers.
@@ -178,7 +178,7 @@ extension Seeder {
         var start = low
         while start <= high {
             let (first, end) = (start, min(high, start + rangeSize - 1))
-            try await database.write { try await $0.raw(statement(first, end)).run() }
+            try await write { try await $0.raw(statement(first, end)).run() }
             progress(label, Int(end - low + 1), Int(high - low + 1))
             start = end + 1
         }

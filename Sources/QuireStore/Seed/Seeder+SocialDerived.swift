@@ -8,7 +8,7 @@ extension Seeder {
         let (now, limit) = (Timestamp.microsecondsNow(), plan.fanoutLimit)
         let direct = StatusPrivacy.direct.rawValue
         // Broadcasters first: their statuses are merged on read, not copied (HomeTimelineQueries).
-        try await database.write { db in
+        try await write { db in
             try await db.raw("""
                 INSERT INTO broadcasters (user_id, since)
                 SELECT followee_id, \(bind: now) FROM follows WHERE followee_id > 0 GROUP BY followee_id HAVING count(*) > \(bind: limit)

@@ -55,7 +55,7 @@ public struct Seeder: Sendable {
         rows += try await seedShelvings(base: base, editionWorks: editionWorks, progress: progress)
         rows += try await seedSocial(base: base, editionWorks: editionWorks, progress: progress)
         if database.engine == .postgres {
-            try await database.write { db in
+            try await write { db in
                 for table in ["users", "shelves", "authors", "works", "editions", "shelf_books", "statuses"] {
                     // Explicit ids don't move PostgreSQL's identity sequences; later inserts must not collide.
                     try await db.raw("""
@@ -66,12 +66,22 @@ public struct Seeder: Sendable {
             }
         } else {
             // A sampled ANALYZE: statistics good enough for the planner in a fraction of the time.
-            try await database.write { db in
+            try await write { db in
                 try await db.raw("PRAGMA analysis_limit = 1000").run()
                 try await db.raw("ANALYZE").run()
             }
         }
         return rows
+    }
+
+    /// A write transaction of the seed. On PostgreSQL its commit does not wait for the WAL flush
+    /// (`synchronous_commit = off` for this transaction only): a seed cut short by a crash is
+    /// seeded again, and the bulk load is not held up by a thousand flushes.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await database.write { db in
+            if db.isPostgres { try await db.raw("SET LOCAL synchronous_commit = off").run() }
+            return try await body(db)
+        }
     }
 
     /// Runs `body` for each of `count` items in write transactions of about `rowsPerTransaction` rows.
@@ -81,7 +91,7 @@ public struct Seeder: Sendable {
         var start = 0
         while start < count {
             let range = start..<min(count, start + step)
-            try await database.write { try await body(range, $0) }
+            try await write { try await body(range, $0) }
             start = range.upperBound
             progress(start)
         }
@@ -174,15 +184,15 @@ public struct Seeder: Sendable {
         let (editionBase, workBase) = (base["editions"]!, base["works"]!)
         let formats = ["hardcover", "paperback", "ebook", "audiobook"]
         let deferIndex = database.engine == .sqlite
-        if deferIndex { try await database.write { try await $0.raw("DROP TRIGGER IF EXISTS editions_fts_insert").run() } }
+        if deferIndex { try await write { try await $0.raw("DROP TRIGGER IF EXISTS editions_fts_insert").run() } }
         do {
             try await insertEditions(editionWorks, workAuthors: workAuthors, base: editionBase, workBase: workBase, formats: formats, progress: progress)
         } catch {
-            if deferIndex { try? await database.write { try await $0.raw(SQLQueryString(CatalogSearchIndex.sqliteInsertTrigger)).run() } }
+            if deferIndex { try? await write { try await $0.raw(SQLQueryString(CatalogSearchIndex.sqliteInsertTrigger)).run() } }
             throw error
         }
         if deferIndex {
-            try await database.write { db in
+            try await write { db in
                 try await db.raw(CatalogSearchIndex.sqliteIndex(after: editionBase)).run()
                 try await db.raw(SQLQueryString(CatalogSearchIndex.sqliteInsertTrigger)).run()
             }
