@@ -16,9 +16,12 @@ public struct CounterDrift: Sendable, Equatable, CustomStringConvertible {
 /// `quire counters check|repair`: recounts every counter row from the rows it counts, in keyset
 /// batches of the owning table (lesson 2: flat memory whatever the size), and reports or fixes
 /// drift. Repair writes absolute values only here; every other path moves counters by deltas.
-/// Each batch runs in its own write transaction that first locks the batch's counter rows
-/// (PostgreSQL), so a concurrent shelving either finished before the recount, and is in it, or
-/// applies its delta after the repair, on top of a recount that did not include it.
+/// Each batch is first recounted in a read snapshot, which holds no lock: a repair on a healthy
+/// database never takes the writer, so it does not hold up the application's writes (on SQLite,
+/// a batch in a write transaction kept every enqueue and shelving waiting for it). A batch that
+/// drifted is recounted again and fixed in a write transaction that first locks the batch's
+/// counter rows (PostgreSQL), so a concurrent shelving either finished before the recount, and
+/// is in it, or applies its delta after the repair, on top of a recount that did not include it.
 public struct CounterAudit: Sendable {
     let database: Database
     let batchSize: Int
@@ -38,20 +41,15 @@ public struct CounterAudit: Sendable {
             var checked = 0
             while true {
                 let start = after
-                let (batchDrift, last, count) = try await database.write { db -> ([CounterDrift], Int64?, Int) in
-                    let keys = try await db.raw("""
-                        SELECT id FROM \(unsafeRaw: family.ownerTable) WHERE id > \(bind: start) ORDER BY id LIMIT \(bind: batchSize)
-                        """).all().map { try $0.decode(column: "id", as: Int64.self) }
-                    guard let last = keys.last else { return ([], nil, 0) }
-                    if db.isPostgres { try await family.lock(keys, db) }
-                    let stored = try await family.stored(keys, db)
-                    let actual = try await family.actual(keys, db)
-                    let found = Set(stored.keys).union(actual.keys).sorted { $0.lexicographicallyPrecedes($1) }.compactMap { key -> CounterDrift? in
-                        let (s, a) = (stored[key] ?? 0, actual[key] ?? 0)
-                        return s == a ? nil : CounterDrift(counter: family.name, key: key, stored: s, actual: a)
+                let (seen, last, count) = try await database.snapshot { db in try await Self.recount(family, after: start, limit: batchSize, on: db) }
+                var batchDrift = seen
+                if !seen.isEmpty, let last {
+                    // Again under the write lock: what the snapshot saw may have been fixed or moved since.
+                    batchDrift = try await database.write { db in
+                        let (found, _, _) = try await Self.recount(family, after: start, through: last, limit: batchSize, lock: true, on: db)
+                        if repair { for item in found { try await family.repair(item, db) } }
+                        return found
                     }
-                    if repair { for item in found { try await family.repair(item, db) } }
-                    return (found, last, keys.count)
                 }
                 drift += batchDrift
                 checked += count
@@ -61,6 +59,25 @@ public struct CounterAudit: Sendable {
             }
         }
         return drift
+    }
+
+    /// Recounts the family's counters for the next `limit` owners after `after` (up to `through`):
+    /// the drift, the last owner id, and how many owners were looked at.
+    static func recount(
+        _ family: CounterFamily, after: Int64, through: Int64 = .max, limit: Int, lock: Bool = false, on db: any SQLDatabase
+    ) async throws -> ([CounterDrift], Int64?, Int) {
+        let keys = try await db.raw("""
+            SELECT id FROM \(unsafeRaw: family.ownerTable) WHERE id > \(bind: after) AND id <= \(bind: through) ORDER BY id LIMIT \(bind: limit)
+            """).all().map { try $0.decode(column: "id", as: Int64.self) }
+        guard let last = keys.last else { return ([], nil, 0) }
+        if lock, db.isPostgres { try await family.lock(keys, db) }
+        let stored = try await family.stored(keys, db)
+        let actual = try await family.actual(keys, db)
+        let found = Set(stored.keys).union(actual.keys).sorted { $0.lexicographicallyPrecedes($1) }.compactMap { key -> CounterDrift? in
+            let (s, a) = (stored[key] ?? 0, actual[key] ?? 0)
+            return s == a ? nil : CounterDrift(counter: family.name, key: key, stored: s, actual: a)
+        }
+        return (found, last, keys.count)
     }
 }
 

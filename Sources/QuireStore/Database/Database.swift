@@ -89,6 +89,23 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body`'s reads in one read-only transaction, so every statement sees the same committed
+    /// state: a SQLite reader's WAL snapshot (`BEGIN` takes it at the first read), or PostgreSQL's
+    /// REPEATABLE READ. It never waits for the writer.
+    public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let connections):
+            try await connections.readers.with { connection in
+                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: "BEGIN", body)
+            }
+        case .postgres(let client):
+            try await client.withConnection { connection in
+                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements),
+                                           begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+            }
+        }
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// SQLite starts it with `BEGIN IMMEDIATE` on the single writer connection, so it takes the
     /// write lock up front instead of failing with SQLITE_BUSY on its first write.

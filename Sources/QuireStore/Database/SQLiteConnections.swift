@@ -1,17 +1,26 @@
 import Foundation
 import Logging
+import NIOPosix
 import SQLiteNIO
 
 /// The SQLite connections Quire owns: one writer (SQLite allows one writer at a time anyway, and
 /// queuing writers here is cheaper than having them fight over the file lock) and a few readers,
 /// which WAL mode lets run beside the writer.
+///
+/// SQLite's calls block, so SQLiteNIO runs them on a thread pool. The connections get a pool of
+/// their own, a thread each: on SQLiteNIO's default (the process-wide pool, a thread per core)
+/// one long statement, a counter repair's batch, held one of the two threads here, and every
+/// request's statement queued for the other. With a thread per connection no statement waits
+/// for another connection's, and the kernel shares the cores between them.
 final class SQLiteConnections: Sendable {
     let writer: OwnedConnections<SQLiteConnection>
     let readers: OwnedConnections<SQLiteConnection>
+    private let threads: NIOThreadPool
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool) {
         self.writer = OwnedConnections([writer])
         self.readers = OwnedConnections(readers)
+        self.threads = threads
     }
 
     static func open(path: String, readers count: Int, logger: Logger) async throws -> SQLiteConnections {
@@ -20,8 +29,10 @@ final class SQLiteConnections: Sendable {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DatabaseError.badConfiguration("cannot create SQLite database \(path): folder \(folder) does not exist")
         }
+        let threads = NIOThreadPool(numberOfThreads: count + 1)
+        threads.start()
         do {
-            let writer = try await openConnection(path: path, logger: logger)
+            let writer = try await openConnection(path: path, threads: threads, logger: logger)
             // WAL is a property of the file, so setting it once on the writer covers every connection.
             _ = try await writer.query("PRAGMA journal_mode = WAL")
             // The writer's page cache holds the index pages that bulk writes (seed, imports) keep
@@ -29,16 +40,21 @@ final class SQLiteConnections: Sendable {
             _ = try await writer.query("PRAGMA cache_size = -65536")
             var readers: [SQLiteConnection] = []
             for _ in 0..<count {
-                readers.append(try await openConnection(path: path, logger: logger))
+                readers.append(try await openConnection(path: path, threads: threads, logger: logger))
             }
-            return SQLiteConnections(writer: writer, readers: readers)
+            return SQLiteConnections(writer: writer, readers: readers, threads: threads)
         } catch let error as SQLiteError {
+            try? await threads.shutdownGracefully()
             throw DatabaseError.unavailable("cannot open SQLite database \(path): \(error.message)")
+        } catch {
+            try? await threads.shutdownGracefully()
+            throw error
         }
     }
 
-    private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+    private static func openConnection(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
+                                                         on: MultiThreadedEventLoopGroup.singleton.any()).get()
         // busy_timeout replaces SQLiteNIO's default busy handler, which retries in a tight loop.
         // synchronous=NORMAL is durable across process crashes in WAL mode; only a power loss can
         // lose the last commits.
@@ -58,5 +74,6 @@ final class SQLiteConnections: Sendable {
         for connection in writer.all + readers.all {
             try? await connection.close().get()
         }
+        try? await threads.shutdownGracefully()
     }
 }
