@@ -20,6 +20,9 @@ public struct QuireConfiguration: Sendable {
     public var worker = WorkerConfiguration()
     /// When set (QUIRE_METRICS_TOKEN), /metrics answers only `Authorization: Bearer <token>`.
     public var metricsToken: String?
+    /// Where `quire worker` serves its own /metrics and /healthz, on `host` (QUIRE_METRICS_PORT);
+    /// nil serves nothing. `quire serve` answers /metrics on its HTTP port.
+    public var metricsPort: Int?
     /// SQL statements slower than this are logged with their SQL text (QUIRE_SLOW_STATEMENT_MS,
     /// 0 turns it off); nil logs none.
     public var slowStatementThreshold: Duration? = .milliseconds(200)
@@ -49,6 +52,7 @@ public struct QuireConfiguration: Sendable {
         public var logFormat: String?
         public var workers: Int?
         public var slowStatementMS: Double?
+        public var metricsPort: Int?
         public init() {}
     }
 
@@ -71,6 +75,12 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("\(source) must be a port number from 0 to 65535, got \(text)")
             }
             configuration.port = port
+        }
+        if let (text, source) = value(flags.metricsPort.map(String.init), "QUIRE_METRICS_PORT") {
+            guard let port = Int(text), (0...65535).contains(port) else {
+                throw ConfigurationError("\(source) must be a port number from 0 to 65535, got \(text)")
+            }
+            configuration.metricsPort = port
         }
         if let (text, source) = value(flags.databaseURL, "QUIRE_DATABASE_URL") {
             do { configuration.databaseURL = try DatabaseURL(parsing: text) } catch {

@@ -1,5 +1,7 @@
 import Foundation
+import Hummingbird
 import Logging
+import QuireAPI
 import QuireJobs
 import QuireStore
 import ServiceLifecycle
@@ -16,9 +18,19 @@ extension Commands {
         if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }
         let jobWorker = JobWorker(queue: queue, configuration: worker, periodic: Schedule.periodicJobs, logger: logger)
         let migrate = MigrateOnStart(database: database)
-        var group = ServiceGroupConfiguration(
-            services: [.init(service: DatabaseService(database)), .init(service: migrate), .init(service: jobWorker)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseService(database)), .init(service: migrate)]
+        if let port = configuration.metricsPort {
+            // The worker's own job metrics (its claims, durations, pick-up latency) are only in
+            // this process, so it answers scrapes itself; stopped before the worker, as serve's server is.
+            let router = Router(context: QuireRequestContext.self)
+            HealthController(database: database).addRoutes(to: router)
+            MetricsSetup.bootstrap()
+            MetricsController(registry: MetricsSetup.registry, database: database, token: configuration.metricsToken).addRoutes(to: router)
+            services.append(.init(service: Application(
+                router: router, configuration: .init(address: .hostname(configuration.host, port: port), serverName: "quire-worker"), logger: logger)))
+        }
+        services.append(.init(service: jobWorker))
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGrace
         try await ServiceGroup(configuration: group).run()
     }

@@ -6,10 +6,17 @@ import QuireStore
 
 struct Worker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run background jobs without the HTTP server; several may share one PostgreSQL.")
+    @Option(help: "Serve this worker's /metrics and /healthz on this port (QUIRE_METRICS_PORT; none by default).")
+    var metricsPort: Int?
+    @Option(help: "Address for --metrics-port (QUIRE_HOST, default 127.0.0.1).")
+    var host: String?
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
-        let configuration = try startUp(options.overrides)
+        var overrides = options.overrides
+        overrides.metricsPort = metricsPort
+        overrides.host = host
+        let configuration = try startUp(overrides)
         do { try await Commands.worker(configuration) } catch { fail(error) }
     }
 }

@@ -19,4 +19,18 @@ import Testing
             try QuireConfiguration.resolve(.init(), environment: ["QUIRE_SLOW_STATEMENT_MS": "fast"])
         }
     }
+
+    @Test func theSessionCacheAndTheWorkersMetricsPortAreReadAndChecked() throws {
+        let defaults = try QuireConfiguration.resolve(.init(), environment: [:])
+        #expect(defaults.sessionCacheTTL == .seconds(5))
+        #expect(defaults.metricsPort == nil)
+        let set = try QuireConfiguration.resolve(.init(), environment: ["QUIRE_SESSION_CACHE_SECONDS": "0.5", "QUIRE_METRICS_PORT": "9464"])
+        #expect(set.sessionCacheTTL == .milliseconds(500))
+        #expect(set.metricsPort == 9464)
+        #expect(try QuireConfiguration.resolve(.init(), environment: ["QUIRE_SESSION_CACHE_SECONDS": "0"]).sessionCacheTTL == .zero)
+        for bad in [["QUIRE_SESSION_CACHE_SECONDS": "-1"], ["QUIRE_SESSION_CACHE_SECONDS": "forever"], ["QUIRE_SESSION_CACHE_SECONDS": "301"],
+                    ["QUIRE_METRICS_PORT": "70000"], ["QUIRE_METRICS_PORT": "http"]] {
+            #expect(throws: ConfigurationError.self, "\(bad)") { try QuireConfiguration.resolve(.init(), environment: bad) }
+        }
+    }
 }

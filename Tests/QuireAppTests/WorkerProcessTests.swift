@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import QuireJobs
 import QuireStore
 import SQLKit
@@ -82,6 +85,35 @@ import Testing
             #expect(try row?.decode(column: "least", as: Int.self) == 1)
             #expect(try (row?.decode(column: "workers", as: Int.self) ?? 0) >= 2)
             #expect(statuses == [0, 0, 0])
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aWorkerProcessServesItsOwnJobMetrics(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: a worker with a metrics port, and a job for it
+            let url = ServeProcessTests.text(database.url)
+            let port = QuireProcess.freePort()
+            let worker = try QuireProcess(["worker", "--database-url", url, "--metrics-port", "\(port)"], environment: Self.fastRescue)
+            try await worker.waitUntilReady("http://127.0.0.1:\(port)/healthz")
+            let queue = JobQueue(database: database, registry: .standard)
+            let (job, _) = try await queue.enqueue(NewJob(kind: NoopJob.name))
+            let done = try await waitForJob(job.id, on: database, timeout: .seconds(30)) { $0.state.isFinished }
+
+            // call
+            let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+            worker.signal(SIGTERM)
+            let status = await worker.waitForExit(timeout: .seconds(10))
+
+            // check: the job this process ran is in its own scrape, which promtool's rules accept
+            #expect(done.state == .succeeded)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            let scrape = MetricsScrape(text: String(decoding: body, as: UTF8.self))
+            #expect((scrape.value("quire_jobs_total", ["kind": "noop", "state": "succeeded"]) ?? 0) >= 1)
+            #expect((scrape.value("quire_job_duration_seconds_count", ["kind": "noop"]) ?? 0) >= 1)
+            #expect(scrape.value("quire_process_resident_memory_bytes") != nil)
+            #expect(scrape.lintProblems == [])
+            #expect(status == 0, "\(worker.standardError)")
         }
     }
 }
