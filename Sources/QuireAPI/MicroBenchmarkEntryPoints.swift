@@ -9,7 +9,7 @@ public enum MicroBenchmarkEntryPoints {
     /// next page exists, `fields` is the `?fields=` text.
     public static func shelfBooksPage(_ rows: [ShelvedBook], authors: [Int64: [AuthorRecord]], limit: Int, fields: String? = nil) throws -> Response {
         let selection = try FieldSelection.parse(fields, for: ShelvedBookResponse.self)
-        return try JSONBody.response(ShelvedBookResponse.page(rows, authors: authors, limit: limit), selection: selection, itemsKey: "items")
+        return ShelvedBookResponse.page(rows, authors: authors, limit: limit, selection: selection)
     }
 
     /// Parses `?fields=` against a shelf book's fields; returns how many were selected (nil: all).

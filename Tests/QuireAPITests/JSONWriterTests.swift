@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 @testable import QuireAPI
+import QuireStore
 import Testing
 
 @Suite struct JSONWriterTests {
@@ -30,5 +31,28 @@ import Testing
         #expect((list[1] as? NSNumber)?.doubleValue == 4.5)
         #expect((list[2] as? NSNumber)?.doubleValue == 5)
         #expect(list[4] is NSNull)
+    }
+
+    @Test func anEditionIsWrittenAsJSONEncoderWritesIt() throws {
+        // setup: one edition with every field, one with only what is required
+        let full = EditionRecord(
+            id: 7, workID: 3, title: "The Dispossessed", subtitle: "An \"ambiguous\" utopia", description: "Anarres\nand Urras",
+            languages: ["en", "fr"], pages: 387, publishers: ["Harper & Row"], publishedDate: "1974-05", physicalFormat: "paperback",
+            isbn10: "0060125632", isbn13: "9780060125639", openlibraryKey: "OL1W", goodreadsKey: "13651", createdAt: 1_700_000_000_000_000,
+            updatedAt: 1_700_000_000_123_456)
+        let sparse = EditionRecord(id: 8, workID: 4, title: "Untitled", createdAt: 1_700_000_000_000_000, updatedAt: 1_700_000_000_000_000)
+        for (edition, authors) in [(full, [AuthorRecord(id: 1, name: "Ursula K. Le Guin")]), (sparse, [])] {
+            let response = EditionResponse(edition, authors: authors)
+
+            // call
+            var w = JSONWriter()
+            response.write(to: &w)
+
+            // check: the same object as the JSONEncoder encoding the work page still uses
+            let written = try JSONSerialization.jsonObject(with: Data(buffer: w.buffer)) as? NSDictionary
+            let encoded = try JSONSerialization.jsonObject(with: JSONCoding.encoder.encode(response)) as? NSDictionary
+            #expect(written != nil)
+            #expect(written == encoded, "\(String(buffer: w.buffer))")
+        }
     }
 }

@@ -38,8 +38,7 @@ public struct EditionsController: Sendable {
         let result = try await database.write { try await EditionQueries.create(edition, on: $0) }
         switch result {
         case .created(let edition, let authors):
-            return try JSONBody.response(EditionResponse(edition, authors: authors), status: .created,
-                                         headers: [.location: "/v1/editions/\(edition.id)"])
+            return EditionResponse(edition, authors: authors).response(status: .created, headers: [.location: "/v1/editions/\(edition.id)"])
         case .isbnTaken(let existing):
             throw APIError(.conflict, code: "isbn_taken", message: "isbn_13: edition \(existing) already has this ISBN", field: "isbn_13")
         case .unknownAuthors(let ids):
@@ -57,7 +56,7 @@ public struct EditionsController: Sendable {
             return EditionResponse(edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
         }
         guard let response else { throw APIError.notFound("edition") }
-        return try JSONBody.response(response, selection: selection)
+        return response.response(selection: selection)
     }
 
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> Response {
@@ -77,7 +76,7 @@ public struct EditionsController: Sendable {
             return EditionResponse(saved, authors: try await AuthorQueries.byWork([saved.workID], on: db)[saved.workID] ?? [])
         }
         guard let response else { throw APIError.notFound("edition") }
-        return try JSONBody.response(response)
+        return response.response()
     }
 
     @Sendable func byISBN(_ request: Request, context: QuireRequestContext) async throws -> Response {
@@ -90,6 +89,6 @@ public struct EditionsController: Sendable {
             return EditionResponse(edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
         }
         guard let response else { throw APIError.notFound("edition with ISBN \(isbn.isbn13)") }
-        return try JSONBody.response(response, selection: selection)
+        return response.response(selection: selection)
     }
 }

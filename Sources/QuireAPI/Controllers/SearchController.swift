@@ -33,11 +33,10 @@ public struct SearchController: Sendable {
             let hits = try await SearchQueries.editions(terms: terms, after: start, limit: page.limit + 1, on: db)
             return (hits, try await AuthorQueries.byWork(hits.prefix(page.limit).map(\.edition.workID), on: db))
         }
-        return try JSONBody.response(
-            Page(rows: hits, limit: page.limit,
-                 cursor: { Cursor([.int(Int64(bitPattern: $0.score.bitPattern)), .int($0.edition.id)]) },
-                 item: { EditionResponse($0.edition, authors: authors[$0.edition.workID] ?? []) }),
-            selection: selection, itemsKey: "items")
+        return JSONPage.response(hits, limit: page.limit, selection: selection,
+                                 cursor: { Cursor([.int(Int64(bitPattern: $0.score.bitPattern)), .int($0.edition.id)]) }) { hit, w in
+            EditionResponse(hit.edition, authors: authors[hit.edition.workID] ?? []).write(to: &w)
+        }
     }
 
     /// The words of `q`: letters and digits only, so nothing in it can act as query syntax.

@@ -119,7 +119,7 @@ public struct ShelvesController: Sendable {
             return (books, authors)
         }
         guard let (rows, authors) = books else { throw APIError.notFound("shelf") }
-        return try JSONBody.response(ShelvedBookResponse.page(rows, authors: authors, limit: page.limit), selection: selection, itemsKey: "items")
+        return ShelvedBookResponse.page(rows, authors: authors, limit: page.limit, selection: selection)
     }
 
     @Sendable func shelve(_ request: Request, context: QuireRequestContext) async throws -> Response {

@@ -153,19 +153,9 @@ public struct StatusesController: Sendable {
 /// A page of statuses as every status list answers it.
 enum StatusPageResponse {
     static func response(_ page: StatusPage, limit: Int, selection: FieldSelection) throws -> Response {
-        let shown = page.statuses.prefix(limit)
-        var w = JSONWriter(capacity: 512 + 600 * shown.count, selection: selection.names, selectionDepth: 3)
-        w.beginObject()
-        w.key("items")
-        w.beginArray()
-        for status in shown {
+        // A status that can't be shown (its boosted original gone) is left out; the cursor still follows the rows.
+        JSONPage.response(page.statuses, limit: limit, selection: selection, bytesPerItem: 600, cursor: { Cursor([.int($0.id)]) }) { status, w in
             StatusResponse.make(status, page: page)?.write(to: &w)
         }
-        w.endArray()
-        w.key("next_cursor")
-        // The extra row fetched past `limit` only says whether more exist.
-        w.string(page.statuses.count > limit ? shown.last.map { Cursor([.int($0.id)]).encoded() } : nil)
-        w.endObject()
-        return JSONBody.response(buffer: w.buffer)
     }
 }

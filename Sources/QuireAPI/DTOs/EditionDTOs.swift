@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import QuireCore
 import QuireStore
 
@@ -81,5 +82,58 @@ struct EditionResponse: FieldSelectable {
         self.authors = authors.map { AuthorSummary(id: $0.id, name: $0.name) }
         createdAt = Timestamp.date(microseconds: edition.createdAt)
         updatedAt = Timestamp.date(microseconds: edition.updatedAt)
+    }
+}
+
+extension EditionResponse {
+    /// The edition as JSONEncoder writes it (fields without a value left out), by hand: editions
+    /// fill the shelf, search and ISBN responses. JSONWriterTests holds the two to the same output.
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        writeFields(to: &w)
+        w.endObject()
+    }
+
+    /// The fields without the braces, so a shelved book can add its own beside them.
+    func writeFields(to w: inout JSONWriter) {
+        if w.key("id") { w.int(id) }
+        if w.key("work_id") { w.int(workId) }
+        if w.key("title") { w.string(title) }
+        if let subtitle, w.key("subtitle") { w.string(subtitle) }
+        if let description, w.key("description") { w.string(description) }
+        if w.key("languages") { Self.write(languages, to: &w) }
+        if let pages, w.key("pages") { w.int(pages) }
+        if w.key("publishers") { Self.write(publishers, to: &w) }
+        if let publishedDate, w.key("published_date") { w.string(publishedDate) }
+        if let physicalFormat, w.key("physical_format") { w.string(physicalFormat) }
+        if let isbn10, w.key("isbn_10") { w.string(isbn10) }
+        if let isbn13, w.key("isbn_13") { w.string(isbn13) }
+        if let openlibraryKey, w.key("openlibrary_key") { w.string(openlibraryKey) }
+        if let goodreadsKey, w.key("goodreads_key") { w.string(goodreadsKey) }
+        if w.key("authors") {
+            w.beginArray()
+            for author in authors {
+                w.beginObject()
+                w.key("id"); w.int(author.id)
+                w.key("name"); w.string(author.name)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        if w.key("created_at") { w.date(createdAt) }
+        if w.key("updated_at") { w.date(updatedAt) }
+    }
+
+    private static func write(_ strings: [String], to w: inout JSONWriter) {
+        w.beginArray()
+        for string in strings { w.string(string) }
+        w.endArray()
+    }
+
+    /// The edition alone, honouring `?fields=`.
+    func response(selection: FieldSelection = .all, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var w = JSONWriter(capacity: 1024, selection: selection.names, selectionDepth: 1)
+        write(to: &w)
+        return JSONBody.response(buffer: w.buffer, status: status, headers: headers)
     }
 }

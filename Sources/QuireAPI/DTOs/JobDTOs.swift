@@ -86,19 +86,11 @@ extension JobResponse {
         return JSONBody.response(buffer: w.buffer, status: status, headers: headers)
     }
 
-    /// A page of jobs: `{"items": [...], "next_cursor": ...}` from `limit + 1` fetched rows.
+    /// A page of jobs from `limit + 1` fetched rows.
     static func page(_ rows: [JobRecord], limit: Int, selection: FieldSelection) -> Response {
-        let shown = rows.prefix(limit)
-        var w = JSONWriter(capacity: 256 + 400 * shown.count, selection: selection.names, selectionDepth: 3)
-        w.beginObject()
-        w.key("items")
-        w.beginArray()
-        for job in shown { JobResponse(job).write(to: &w) }
-        w.endArray()
-        w.key("next_cursor")
-        w.string(rows.count > limit ? shown.last.map { Cursor([.int($0.id)]).encoded() } : nil)
-        w.endObject()
-        return JSONBody.response(buffer: w.buffer)
+        JSONPage.response(rows, limit: limit, selection: selection, bytesPerItem: 400, cursor: { Cursor([.int($0.id)]) }) { job, w in
+            JobResponse(job).write(to: &w)
+        }
     }
 
     /// The job as one line of JSON, for a Server-Sent Event's data.

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import QuireCore
 import QuireStore
 
@@ -25,27 +26,18 @@ struct ShelfResponse: FieldSelectable {
 }
 
 /// A book on a shelf: the edition's fields plus when it was shelved, flat, so `?fields=` can pick
-/// among both.
-struct ShelvedBookResponse: FieldSelectable {
-    let edition: EditionResponse
-    let shelvedAt: Date
-
+/// among both. Written only by JSONWriter (`page`).
+enum ShelvedBookResponse: FieldNamed {
     static let fieldNames = EditionResponse.fieldNames + ["shelved_at"]
 
-    enum CodingKeys: String, CodingKey { case shelvedAt }
-
-    func encode(to encoder: any Encoder) throws {
-        try edition.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(shelvedAt, forKey: .shelvedAt)
-    }
-
     /// A page of a shelf's books from `limit + 1` fetched rows and their works' authors.
-    static func page(_ rows: [ShelvedBook], authors: [Int64: [AuthorRecord]], limit: Int) -> Page<ShelvedBookResponse> {
-        Page(rows: rows, limit: limit, cursor: { Cursor([.int($0.shelvingID)]) }, item: {
-            ShelvedBookResponse(edition: EditionResponse($0.edition, authors: authors[$0.edition.workID] ?? []),
-                                shelvedAt: Timestamp.date(microseconds: $0.shelvedAt))
-        })
+    static func page(_ rows: [ShelvedBook], authors: [Int64: [AuthorRecord]], limit: Int, selection: FieldSelection) -> Response {
+        JSONPage.response(rows, limit: limit, selection: selection, bytesPerItem: 600, cursor: { Cursor([.int($0.shelvingID)]) }) { row, w in
+            w.beginObject()
+            EditionResponse(row.edition, authors: authors[row.edition.workID] ?? []).writeFields(to: &w)
+            if w.key("shelved_at") { w.date(Timestamp.date(microseconds: row.shelvedAt)) }
+            w.endObject()
+        }
     }
 }
 
