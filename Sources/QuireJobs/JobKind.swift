@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import QuireStore
 
 /// One kind of job: its handler and how it is retried and limited.
@@ -59,6 +60,8 @@ public struct JobContext: Sendable {
     public let job: JobRecord
     public let database: Database
     let worker: String
+    /// When progress was last recorded; shared by the copies of this context.
+    private let lastProgress = LastProgress()
 
     /// The arguments decoded from the job's JSON.
     public func arguments<T: Decodable>(_ type: T.Type) throws -> T {
@@ -69,13 +72,25 @@ public struct JobContext: Sendable {
         }
     }
 
-    /// Records progress (done of total, with a message) where clients polling the job see it.
+    /// Records progress (done of total, with a message) where clients polling the job see it, at
+    /// most every `progressInterval` (and always the first and the last step): a handler may
+    /// report after each small batch, and a write transaction per batch was half of a counter
+    /// repair's statements. Clients look no more often (the event stream every 250 ms).
     public func progress(_ done: Int64, of total: Int64?, _ message: String? = nil) async throws {
+        let now = ContinuousClock.now
+        let due = lastProgress.instant.withLock { last in
+            guard last == nil || done == total || last!.duration(to: now) >= Self.progressInterval else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
         let (id, worker) = (job.id, worker)
         try await database.write {
             try await JobQueries.progress(id: id, worker: worker, done: done, total: total, message: message, now: Timestamp.microsecondsNow(), on: $0)
         }
     }
+
+    static let progressInterval = Duration.milliseconds(250)
 
     /// Throws when the job was cancelled, timed out or the worker is stopping: call it between batches.
     public func checkpoint() throws {
@@ -98,4 +113,8 @@ extension JSONEncoder {
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }
+}
+
+private final class LastProgress: Sendable {
+    let instant = Mutex<ContinuousClock.Instant?>(nil)
 }
