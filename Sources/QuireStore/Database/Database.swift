@@ -93,31 +93,29 @@ public final class Database: Sendable {
     /// state: a SQLite reader's WAL snapshot (`BEGIN` takes it at the first read), or PostgreSQL's
     /// REPEATABLE READ. It never waits for the writer.
     public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        switch backend {
-        case .sqlite(let connections):
-            try await connections.readers.with { connection in
-                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: "BEGIN", body)
-            }
-        case .postgres(let client):
-            try await client.withConnection { connection in
-                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements),
-                                           begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
-            }
-        }
+        try await transaction(sqlite: \.readers, "BEGIN", postgres: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// SQLite starts it with `BEGIN IMMEDIATE` on the single writer connection, so it takes the
     /// write lock up front instead of failing with SQLITE_BUSY on its first write.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(sqlite: \.writer, "BEGIN IMMEDIATE", postgres: "BEGIN", body)
+    }
+
+    /// `body` in a transaction begun with the engine's statement, on SQLite on a connection of `pool`.
+    private func transaction<T: Sendable>(
+        sqlite pool: KeyPath<SQLiteConnections, OwnedConnections<SQLiteConnection>> & Sendable, _ sqliteBegin: String, postgres postgresBegin: String,
+        _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            try await connections.writer.with { connection in
-                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: "BEGIN IMMEDIATE", body)
+            try await connections[keyPath: pool].with { connection in
+                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: sqliteBegin, body)
             }
         case .postgres(let client):
             try await client.withConnection { connection in
-                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: "BEGIN", body)
+                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: postgresBegin, body)
             }
         }
     }
