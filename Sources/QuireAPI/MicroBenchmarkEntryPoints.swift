@@ -12,6 +12,12 @@ public enum MicroBenchmarkEntryPoints {
         return ShelvedBookResponse.page(rows, authors: authors, limit: limit, selection: selection)
     }
 
+    /// A home timeline page (`GET /v1/timelines/home` and every status list) from its loaded
+    /// `StatusPage`, whose `statuses` hold `limit + 1` rows when a next page exists.
+    public static func statusPage(_ page: StatusPage, limit: Int, fields: String? = nil) throws -> Response {
+        try StatusPageResponse.response(page, limit: limit, selection: try FieldSelection.parse(fields, for: StatusResponse.self))
+    }
+
     /// Parses `?fields=` against a shelf book's fields; returns how many were selected (nil: all).
     public static func shelfBookFieldSelection(_ fields: String) throws -> Int? {
         try FieldSelection.parse(fields, for: ShelvedBookResponse.self).names?.count

@@ -114,4 +114,8 @@ public struct EditionTitle: Sendable, Equatable {
     public let id: Int64
     public let workID: Int64
     public let title: String
+
+    public init(id: Int64, workID: Int64, title: String) {
+        (self.id, self.workID, self.title) = (id, workID, title)
+    }
 }

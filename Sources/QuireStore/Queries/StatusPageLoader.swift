@@ -21,6 +21,12 @@ public struct StatusPage: Sendable {
     public let liked: Set<Int64>
     public let boosted: Set<Int64>
 
+    public init(statuses: [StatusRecord], originals: [Int64: StatusRecord], users: [Int64: UserRecord], editions: [Int64: EditionTitle],
+                authors: [Int64: [AuthorRecord]], counts: [Int64: StatusCounts], liked: Set<Int64>, boosted: Set<Int64>) {
+        (self.statuses, self.originals, self.users, self.editions) = (statuses, originals, users, editions)
+        (self.authors, self.counts, self.liked, self.boosted) = (authors, counts, liked, boosted)
+    }
+
     /// What a row shows: the boosted status for a boost, the row itself otherwise.
     public func shown(_ status: StatusRecord) -> StatusRecord? {
         guard let original = status.boostOfID else { return status }

@@ -28,6 +28,15 @@ public struct StatusRecord: Sendable, Equatable {
 
     static func columns(_ alias: String) -> String { columns.map { "\(alias).\($0)" }.joined(separator: ", ") }
 
+    /// For building pages without a database (Benchmarks/Micro).
+    public init(id: Int64, userID: Int64, kind: String, editionID: Int64? = nil, workID: Int64? = nil, title: String? = nil, body: String,
+                rating: Int? = nil, contentWarning: String? = nil, privacy: String = "public", inReplyToID: Int64? = nil,
+                boostOfID: Int64? = nil, createdAt: Int64) {
+        (self.id, self.userID, self.kind, self.editionID, self.workID, self.title, self.body) = (id, userID, kind, editionID, workID, title, body)
+        (self.rating, self.quote, self.position, self.progress, self.contentWarning, self.privacy) = (rating, nil, nil, nil, contentWarning, privacy)
+        (self.inReplyToID, self.threadID, self.boostOfID, self.createdAt, self.editedAt, self.deletedAt) = (inReplyToID, inReplyToID, boostOfID, createdAt, nil, nil)
+    }
+
     init(row: any SQLRow) throws {
         id = try row.decode(column: "id", as: Int64.self)
         userID = try row.decode(column: "user_id", as: Int64.self)

@@ -11,6 +11,13 @@ public struct UserRecord: Sendable, Equatable {
     public let manuallyApprovesFollowers: Bool
     public let isAdmin: Bool
     public let createdAt: Int64
+
+    /// For building pages without a database (Benchmarks/Micro); rows are decoded by UserQueries.
+    public init(id: Int64, username: String, displayName: String? = nil, bio: String? = nil, defaultPrivacy: String = "public",
+                manuallyApprovesFollowers: Bool = false, isAdmin: Bool = false, createdAt: Int64) {
+        (self.id, self.username, self.displayName, self.bio, self.defaultPrivacy) = (id, username, displayName, bio, defaultPrivacy)
+        (self.manuallyApprovesFollowers, self.isAdmin, self.createdAt) = (manuallyApprovesFollowers, isAdmin, createdAt)
+    }
 }
 
 public struct NewUser: Sendable {

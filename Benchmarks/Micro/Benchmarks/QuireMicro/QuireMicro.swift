@@ -5,7 +5,7 @@ import QuireStore
 
 /// Hot pure code on every list request: encoding a page as JSON (with and without `?fields=`),
 /// and the keyset cursor. Each benchmark reports wall-clock time and allocations per iteration.
-/// The page is a shelf's books for now; a timeline page joins it once statuses exist.
+/// The pages are a home timeline's statuses and a shelf's books.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .mallocCountTotal, .throughput],
@@ -13,6 +13,20 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(2),
         maxIterations: 20_000
     )
+
+    let timeline20 = TimelinePageSample(items: 20)
+
+    Benchmark("JSON home timeline page, 20 statuses") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try timeline20.encode())
+        }
+    }
+
+    Benchmark("Field selection: timeline page of 20, ?fields=id,type,body,likes_count") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try timeline20.encode(fields: "id,type,body,likes_count"))
+        }
+    }
 
     let page20 = ShelfPageSample(items: 20)
     let page100 = ShelfPageSample(items: 100)
@@ -88,5 +102,63 @@ struct ShelfPageSample: Sendable {
 
     func encode(fields: String? = nil) throws -> some Sendable {
         try MicroBenchmarkEntryPoints.shelfBooksPage(rows, authors: authors, limit: limit, fields: fields).body
+    }
+}
+
+/// A home timeline page as StatusPageLoader would load it: `items + 1` rows (the extra one says a
+/// next page exists) of reviews, comments and notes by ten users, every fifth a boost, with
+/// books, authors, counts and the viewer's likes.
+struct TimelinePageSample: Sendable {
+    let page: StatusPage
+    let limit: Int
+
+    init(items: Int) {
+        let now: Int64 = 1_763_700_000_000_000
+        var statuses: [StatusRecord] = []
+        var originals: [Int64: StatusRecord] = [:]
+        var counts: [Int64: StatusCounts] = [:]
+        for index in 0...items {
+            let id = Int64(1_000_000 - index)
+            let (author, edition) = (Int64(index % 10 + 1), Int64(index % 7 + 1))
+            let original: StatusRecord
+            switch index % 3 {
+            case 0:
+                original = StatusRecord(id: id, userID: author, kind: "review", editionID: edition, workID: edition + 100, title: "A quiet masterpiece",
+                                        body: "Slow to start, then impossible to put down. The last \"chapter\" made me cry.", rating: 9, createdAt: now - Int64(index) * 60_000_000)
+            case 1:
+                original = StatusRecord(id: id, userID: author, kind: "comment", editionID: edition, workID: edition + 100,
+                                        body: "Halfway through and the narrator just lied to me again.", createdAt: now - Int64(index) * 60_000_000)
+            default:
+                original = StatusRecord(id: id, userID: author, kind: "note", body: "Anyone else reading along this month? 📚", createdAt: now - Int64(index) * 60_000_000)
+            }
+            var count = StatusCounts()
+            (count.likes, count.boosts, count.replies) = (Int64(index * 3), Int64(index), Int64(index % 4))
+            if index % 5 == 4 {
+                // A boost row shows the status it boosts.
+                let boosted = StatusRecord(id: id - 500_000, userID: author, kind: original.kind, editionID: original.editionID, workID: original.workID,
+                                           title: original.title, body: original.body, rating: original.rating, createdAt: original.createdAt - 3_600_000_000)
+                originals[boosted.id] = boosted
+                counts[boosted.id] = count
+                statuses.append(StatusRecord(id: id, userID: Int64(index % 10 + 1), kind: "boost", body: "", boostOfID: boosted.id, createdAt: original.createdAt))
+            } else {
+                counts[id] = count
+                statuses.append(original)
+            }
+        }
+        var users: [Int64: UserRecord] = [:]
+        for id in Int64(1)...10 { users[id] = UserRecord(id: id, username: "reader\(id)", displayName: "Reader \(id)", createdAt: now) }
+        var editions: [Int64: EditionTitle] = [:]
+        var authors: [Int64: [AuthorRecord]] = [:]
+        for id in Int64(1)...7 {
+            editions[id] = EditionTitle(id: id, workID: id + 100, title: "The Left Hand of Darkness, volume \(id)")
+            authors[id + 100] = [AuthorRecord(id: 7, name: "Ursula K. Le Guin")]
+        }
+        page = StatusPage(statuses: statuses, originals: originals, users: users, editions: editions, authors: authors, counts: counts,
+                          liked: Set(statuses.prefix(5).map(\.id)), boosted: [])
+        limit = items
+    }
+
+    func encode(fields: String? = nil) throws -> some Sendable {
+        try MicroBenchmarkEntryPoints.statusPage(page, limit: limit, fields: fields).body
     }
 }
