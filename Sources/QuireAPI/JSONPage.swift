@@ -24,3 +24,24 @@ enum JSONPage {
         return JSONBody.response(buffer: w.buffer)
     }
 }
+
+/// A response written by hand into a JSONWriter (see there for why not JSONEncoder).
+protocol JSONWritable: FieldNamed {
+    func write(to w: inout JSONWriter)
+}
+
+extension JSONWritable {
+    /// The object alone, honouring `?fields=`.
+    func response(selection: FieldSelection = .all, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var w = JSONWriter(capacity: 1024, selection: selection.names, selectionDepth: 1)
+        write(to: &w)
+        return JSONBody.response(buffer: w.buffer, status: status, headers: headers)
+    }
+
+    /// The object as one line of JSON, such as a Server-Sent Event's data.
+    var line: String {
+        var w = JSONWriter(capacity: 1024)
+        write(to: &w)
+        return String(buffer: w.buffer)
+    }
+}

@@ -1,4 +1,5 @@
 import Metrics
+import QuireCore
 import QuireStore
 import Synchronization
 
@@ -33,8 +34,7 @@ public final class SessionCache: Sendable {
     private static let misses = Counter(label: "quire_cache_misses_total", dimensions: [("cache", "sessions")])
 
     public init(ttl: Duration, capacity: Int = 10_000) {
-        let (seconds, attoseconds) = ttl.components
-        self.ttlMicroseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        self.ttlMicroseconds = max(0, ttl.microseconds)
         self.capacity = capacity
     }
 

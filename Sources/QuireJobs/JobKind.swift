@@ -73,13 +73,14 @@ public struct JobContext: Sendable {
     }
 
     /// Records progress (done of total, with a message) where clients polling the job see it, at
-    /// most every `progressInterval` (and always the first and the last step): a handler may
+    /// most every `progressInterval` (always the first report, and one where `done` reaches a
+    /// known `total`; the job's own end is recorded by the worker either way): a handler may
     /// report after each small batch, and a write transaction per batch was half of a counter
     /// repair's statements. Clients look no more often (the event stream every 250 ms).
     public func progress(_ done: Int64, of total: Int64?, _ message: String? = nil) async throws {
         let now = ContinuousClock.now
         let due = lastProgress.instant.withLock { last in
-            guard last == nil || done == total || last!.duration(to: now) >= Self.progressInterval else { return false }
+            if let last, done != total, last.duration(to: now) < Self.progressInterval { return false }
             last = now
             return true
         }

@@ -1,4 +1,5 @@
 import Metrics
+import QuireCore
 import QuireStore
 import Synchronization
 

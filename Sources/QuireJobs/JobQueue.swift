@@ -81,10 +81,3 @@ public struct WorkerConfiguration: Sendable {
     // Looked up once per process: it doesn't change, and each lookup is a system call.
     private static let processTag = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 }
-
-extension Duration {
-    var microseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import QuireCore
 import QuireStore
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import QuireCore
 import QuireStore
 import ServiceLifecycle
 import Synchronization

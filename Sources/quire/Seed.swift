@@ -20,6 +20,10 @@ struct Seed: AsyncParsableCommand {
     @Option(help: "Random seed: the same seed makes the same data.") var seed: UInt64 = 1
     @OptionGroup var options: ConfigurationOptions
 
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     func run() async throws {
         let configuration = try startUp(options.overrides)
         var plan = SeedPlan()
@@ -30,7 +34,7 @@ struct Seed: AsyncParsableCommand {
         do {
             let start = ContinuousClock.now
             let rows = try await Commands.seed(configuration, plan: plan) { table, done, total in bar.show(table, done, total) }
-            let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+            let seconds = Self.seconds(start.duration(to: .now))
             bar.finish()
             print(String(format: "seeded %d rows in %.1f s (%.0f rows/s)", rows, seconds, Double(rows) / max(seconds, 0.001)))
         } catch {
@@ -55,8 +59,7 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard enabled else {
-            let elapsed = start.duration(to: .now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = Seed.seconds(start.duration(to: .now))
             if done >= total { FileHandle.standardError.write(Data("seed: \(table) \(total) done at \(String(format: "%.1f", seconds)) s\n".utf8)) }
             return
         }

@@ -32,6 +32,18 @@ struct EditionInput: Decodable {
 struct AuthorSummary: Encodable, Sendable {
     let id: Int64
     let name: String
+
+    /// `[{"id": ..., "name": ...}, ...]`, as editions and statuses show a book's authors.
+    static func write(_ authors: [AuthorSummary], to w: inout JSONWriter) {
+        w.beginArray()
+        for author in authors {
+            w.beginObject()
+            w.key("id"); w.int(author.id)
+            w.key("name"); w.string(author.name)
+            w.endObject()
+        }
+        w.endArray()
+    }
 }
 
 struct EditionResponse: FieldSelectable {
@@ -85,7 +97,7 @@ struct EditionResponse: FieldSelectable {
     }
 }
 
-extension EditionResponse {
+extension EditionResponse: JSONWritable {
     /// The edition as JSONEncoder writes it (fields without a value left out), by hand: editions
     /// fill the shelf, search and ISBN responses. JSONWriterTests holds the two to the same output.
     func write(to w: inout JSONWriter) {
@@ -110,16 +122,7 @@ extension EditionResponse {
         if let isbn13, w.key("isbn_13") { w.string(isbn13) }
         if let openlibraryKey, w.key("openlibrary_key") { w.string(openlibraryKey) }
         if let goodreadsKey, w.key("goodreads_key") { w.string(goodreadsKey) }
-        if w.key("authors") {
-            w.beginArray()
-            for author in authors {
-                w.beginObject()
-                w.key("id"); w.int(author.id)
-                w.key("name"); w.string(author.name)
-                w.endObject()
-            }
-            w.endArray()
-        }
+        if w.key("authors") { AuthorSummary.write(authors, to: &w) }
         if w.key("created_at") { w.date(createdAt) }
         if w.key("updated_at") { w.date(updatedAt) }
     }
@@ -128,12 +131,5 @@ extension EditionResponse {
         w.beginArray()
         for string in strings { w.string(string) }
         w.endArray()
-    }
-
-    /// The edition alone, honouring `?fields=`.
-    func response(selection: FieldSelection = .all, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var w = JSONWriter(capacity: 1024, selection: selection.names, selectionDepth: 1)
-        write(to: &w)
-        return JSONBody.response(buffer: w.buffer, status: status, headers: headers)
     }
 }

@@ -6,7 +6,7 @@ import QuireStore
 /// A job as its owner sees it through the operations API. Written by JSONWriter: starting a job
 /// answers with it, and Foundation's JSONEncoder was the largest single cost of that request in a
 /// profile under 64 clients. Fields without a value are left out, as JSONEncoder left them.
-struct JobResponse: FieldNamed, Sendable {
+struct JobResponse: JSONWritable {
     struct Progress: Sendable {
         let done: Int64?
         let total: Int64?
@@ -69,13 +69,6 @@ extension JobResponse {
         w.endObject()
     }
 
-    /// The job alone, honouring `?fields=`.
-    func response(selection: FieldSelection = .all, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var w = JSONWriter(capacity: 512, selection: selection.names, selectionDepth: 1)
-        write(to: &w)
-        return JSONBody.response(buffer: w.buffer, status: status, headers: headers)
-    }
-
     /// `{"job": {...}}`, the body of a 202 that started long work.
     func envelope(status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var w = JSONWriter(capacity: 512)
@@ -91,13 +84,6 @@ extension JobResponse {
         JSONPage.response(rows, limit: limit, selection: selection, bytesPerItem: 400, cursor: { Cursor([.int($0.id)]) }) { job, w in
             JobResponse(job).write(to: &w)
         }
-    }
-
-    /// The job as one line of JSON, for a Server-Sent Event's data.
-    var line: String {
-        var w = JSONWriter(capacity: 512)
-        write(to: &w)
-        return String(buffer: w.buffer)
     }
 }
 

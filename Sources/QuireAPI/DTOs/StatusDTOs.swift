@@ -43,7 +43,7 @@ struct BookSummary: Sendable {
 /// A status as every endpoint shows it, written by `write(to:)`: every field, null when empty,
 /// so clients see one shape for every type. A boost carries the boosted status in `boost_of`, and
 /// its own counts and flags are the boosted status's, since those are what a reader acts on.
-final class StatusResponse: FieldNamed {
+final class StatusResponse: JSONWritable {
     let id: Int64
     let type: String
     let account: AccountSummary
@@ -128,14 +128,7 @@ extension StatusResponse {
                 w.key("work_id"); w.int(book.workId)
                 w.key("title"); w.string(book.title)
                 w.key("authors")
-                w.beginArray()
-                for author in book.authors {
-                    w.beginObject()
-                    w.key("id"); w.int(author.id)
-                    w.key("name"); w.string(author.name)
-                    w.endObject()
-                }
-                w.endArray()
+                AuthorSummary.write(book.authors, to: &w)
                 w.endObject()
             } else {
                 w.null()
@@ -168,12 +161,5 @@ extension StatusResponse {
         w.key("username"); w.string(account.username)
         w.key("display_name"); w.string(account.displayName)
         w.endObject()
-    }
-
-    /// One status as a response, honouring `?fields=`.
-    func response(selection: FieldSelection, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var w = JSONWriter(capacity: 1024, selection: selection.names, selectionDepth: 1)
-        write(to: &w)
-        return JSONBody.response(buffer: w.buffer, status: status, headers: headers)
     }
 }

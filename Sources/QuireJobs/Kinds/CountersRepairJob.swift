@@ -9,11 +9,13 @@ import QuireStore
 /// It is maintenance, so it gives way to requests, as PostgreSQL's autovacuum does with its cost
 /// delay. Measured on 2 cores with 64 clients each starting a repair every 10 ms (so one repair
 /// ran after another the whole time), the POST's p99 was 2.7-3.0 ms with no worker in the process:
-/// - batches of 1,000 owners, flat out: 5.2-5.3 ms. A batch's rows are decoded and compared on
-///   the same few threads that serve requests, a millisecond or more at a stretch;
+/// - batches of 1,000 owners: 6.3-6.9 ms flat out, and still 5.2-5.3 ms with a pause of four
+///   times each batch's time. A batch's rows are decoded and compared on the same few threads
+///   that serve requests, a millisecond or more at a stretch;
 /// - batches of 100, flat out: 4.6-6.4 ms, the repair taking a whole core;
 /// - batches of 100 with a pause after each of twice its length (the defaults): 3.6-5.2 ms, median
-///   4.7 over five runs, the repair taking about a third of a core.
+///   4.7 over five runs, the repair taking about a third of a core; 3.5-4.5 ms, median 3.9, once
+///   progress was recorded at most every 250 ms (JobContext.progress).
 /// So the defaults are small batches and a pause of `pause` times each batch's own time (at most
 /// a third of a core), with a time limit long enough for a repair of a large database at that pace.
 /// `batch_size` and `pause` arguments override them; `quire counters repair` runs flat out.

@@ -15,61 +15,21 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     let timeline20 = TimelinePageSample(items: 20)
-
-    Benchmark("JSON home timeline page, 20 statuses") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try timeline20.encode())
-        }
-    }
-
-    Benchmark("Field selection: timeline page of 20, ?fields=id,type,body,likes_count") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try timeline20.encode(fields: "id,type,body,likes_count"))
-        }
-    }
+    each("JSON home timeline page, 20 statuses") { try timeline20.encode() }
+    each("Field selection: timeline page of 20, ?fields=id,type,body,likes_count") { try timeline20.encode(fields: "id,type,body,likes_count") }
 
     let page20 = ShelfPageSample(items: 20)
     let page100 = ShelfPageSample(items: 100)
-
-    Benchmark("JSON shelf books page, 20 items") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try page20.encode())
-        }
-    }
-
-    Benchmark("JSON shelf books page, 100 items") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try page100.encode())
-        }
-    }
-
-    Benchmark("Field selection: page of 20, ?fields=id,title,authors") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try page20.encode(fields: "id,title,authors"))
-        }
-    }
-
-    Benchmark("Field selection: parse ?fields= (3 names)") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try MicroBenchmarkEntryPoints.shelfBookFieldSelection("id,title,authors"))
-        }
-    }
+    each("JSON shelf books page, 20 items") { try page20.encode() }
+    each("JSON shelf books page, 100 items") { try page100.encode() }
+    each("Field selection: page of 20, ?fields=id,title,authors") { try page20.encode(fields: "id,title,authors") }
+    each("Field selection: parse ?fields= (3 names)") { try MicroBenchmarkEntryPoints.shelfBookFieldSelection("id,title,authors") }
 
     // A timeline-style cursor: (created_at microseconds, id).
     let cursor = Cursor([.int(1_763_700_000_123_456), .int(98_765_432)])
     let encoded = cursor.encoded()
-
-    Benchmark("Cursor encode (2 ints)") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(cursor.encoded())
-        }
-    }
-
-    Benchmark("Cursor decode (2 ints)") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(try Cursor(decoding: encoded))
-        }
-    }
+    each("Cursor encode (2 ints)") { cursor.encoded() }
+    each("Cursor decode (2 ints)") { try Cursor(decoding: encoded) }
 }
 
 /// `items + 1` fetched rows (the extra one says a next page exists) of plausible editions, with
@@ -102,6 +62,15 @@ struct ShelfPageSample: Sendable {
 
     func encode(fields: String? = nil) throws -> some Sendable {
         try MicroBenchmarkEntryPoints.shelfBooksPage(rows, authors: authors, limit: limit, fields: fields).body
+    }
+}
+
+/// A benchmark that runs `body` once per iteration, keeping its result from being optimised away.
+func each<T>(_ name: String, _ body: @escaping @Sendable () throws -> T) {
+    Benchmark(name) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try body())
+        }
     }
 }
 
