@@ -22,6 +22,8 @@ import QuireStore
 public enum CountersRepairJob {
     public static let name = "counters.repair"
 
+    static let longestPause = Duration.milliseconds(50)
+
     struct Arguments: Decodable {
         var batchSize: Int?
         var pause: Double?
@@ -41,7 +43,10 @@ public enum CountersRepairJob {
         let drift = try await CounterAudit(database: context.database, batchSize: batchSize).run(repair: true) { family, checked in
             try context.checkpoint()
             try await context.progress(Int64(checked), of: nil, "recounting \(family)")
-            if pause > 0 { try await Task.sleep(for: batchStart.withLock { $0.duration(to: clock.now) } * pause) }
+            // At most `longestPause` at a time: a batch's time is wall time, which on a loaded
+            // machine is mostly waiting, and unbounded the pause multiplied it (a repair of a
+            // test database under a parallel test run took over 20 s).
+            if pause > 0 { try await Task.sleep(for: min(batchStart.withLock { $0.duration(to: clock.now) } * pause, Self.longestPause)) }
             batchStart.withLock { $0 = clock.now }
         }
         CounterDriftMeter.record(drift)
