@@ -17,6 +17,7 @@ public enum Commands {
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        groupConfiguration.maximumCancellationDuration = Self.cancellationLimit
         logger.info("starting", metadata: [
             "address": "\(configuration.host):\(configuration.port)", "database": "\(configuration.databaseURL)",
         ])
@@ -28,6 +29,11 @@ public enum Commands {
             throw error
         }
     }
+
+    /// How long services get to end once a shutdown that overran its grace cancels them. Past it
+    /// the process stops itself (ServiceLifecycle's fatalError) rather than linger: once, under
+    /// load on PostgreSQL, a cancelled shutdown was seen never to return, every thread idle.
+    static let cancellationLimit = Duration.seconds(5)
 
     /// Opens the database, runs `body` while the database's background work runs, then closes it.
     public static func withDatabase<T: Sendable>(

@@ -32,6 +32,7 @@ extension Commands {
         services.append(.init(service: jobWorker))
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        group.maximumCancellationDuration = Self.cancellationLimit
         try await ServiceGroup(configuration: group).run()
     }
 

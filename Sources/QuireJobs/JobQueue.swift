@@ -9,21 +9,25 @@ public struct JobQueue: Sendable {
     public let signal: WakeSignal
     /// Shares commits between concurrent enqueues while it runs as a service.
     public let batcher: EnqueueBatcher
+    /// Finds the job already holding a unique key, concurrent look-ups sharing one read.
+    let activeJobs: ActiveJobLookup
 
     public init(database: Database, registry: JobRegistry, signal: WakeSignal = WakeSignal()) {
         self.database = database
         self.registry = registry
         self.signal = signal
         self.batcher = EnqueueBatcher(database: database)
+        self.activeJobs = ActiveJobLookup(database: database)
     }
 
     /// Durable once this returns: the job row is committed. A job with a unique key that matches a
     /// queued or running job returns that job instead (`created` is false).
     public func enqueue(_ job: NewJob) async throws -> (job: JobRecord, created: Bool) {
         // A job already holding the unique key is found on a reader, without queueing for the
-        // writer: a repeated "start the nightly repair" answers as fast as a read. If it ends
-        // between this read and the answer, the caller sees it as it was, as with the write path.
-        if let key = job.uniqueKey, let active = try await database.read({ try await JobQueries.active(uniqueKey: key, on: $0) }) {
+        // writer: a repeated "start the nightly repair" answers as fast as a read, and concurrent
+        // ones share reads. If it ends between the read and the answer, the caller sees it as it
+        // was, as with the write path.
+        if let key = job.uniqueKey, let active = try await activeJobs.active(uniqueKey: key) {
             return (active, false)
         }
         let ready = prepared(job)
@@ -71,6 +75,10 @@ public struct WorkerConfiguration: Sendable {
     public var heartbeatInterval = Duration.seconds(1)
     /// A running job whose worker has not heartbeated for this long goes back to the queue.
     public var rescueAfter = Duration.seconds(30)
+    /// On shutdown, how long running jobs get to finish before they are stopped and put back in
+    /// the queue, their attempt not counted. Half the process's 10 s shutdown grace, so they are
+    /// put back while the database is still open rather than cancelled with it.
+    public var stopGrace = Duration.seconds(5)
     /// Finished jobs are deleted after this long.
     public var retention = Duration.seconds(7 * 24 * 3600)
     /// Unique per process: it marks the jobs this process holds.

@@ -14,7 +14,7 @@ extension JobWorker {
     }
 
     /// Runs one claimed job and records how it ended.
-    func execute(_ job: JobRecord, cancel: WakeSignal) async {
+    func execute(_ job: JobRecord, cancel: WakeSignal, stopSeen: UInt64) async {
         guard let kind = queue.registry[job.kind] else {
             await record(job, .permanentlyFailed("no job kind named \(job.kind) in this worker"), kind: nil)
             return
@@ -43,8 +43,14 @@ extension JobWorker {
                 await cancel.wait(after: seen, timeout: .seconds(365 * 24 * 3600))
                 return Task.isCancelled ? nil : .cancelled
             }
+            group.addTask {
+                // Ends when the worker is stopping and this job's grace is over.
+                await self.stopJobs.wait(after: stopSeen, timeout: .seconds(365 * 24 * 3600))
+                return Task.isCancelled ? nil : .interrupted
+            }
             // The first real outcome wins and stops the others; the handler sees cancellation at
-            // its next checkpoint.
+            // its next checkpoint, and the group waits for it to end, so nothing it writes lands
+            // after its outcome.
             var outcome: Outcome = .interrupted
             while let next = await group.next() {
                 if let next {
@@ -81,12 +87,15 @@ extension JobWorker {
         case .cancelled:
             (state, result, error, runAfter) = (.cancelled, nil, "cancelled", nil)
         case .interrupted:
-            // The worker is stopping: the job goes back to the queue for another worker.
+            // The worker is stopping: the job goes back to the queue for another worker, and the
+            // attempt is not counted, so restarts never use up a job's attempts.
             (state, result, error, runAfter) = (.queued, nil, "the worker stopped before the job finished", now)
         }
+        let uncounted: Bool = if case .interrupted = outcome { true } else { false }
         do {
             let finished = try await database.write {
-                try await JobQueries.finish(id: job.id, worker: worker, state: state, result: result, error: error, runAfter: runAfter, now: now, on: $0)
+                try await JobQueries.finish(
+                    id: job.id, worker: worker, state: state, result: result, error: error, runAfter: runAfter, uncountAttempt: uncounted, now: now, on: $0)
             }
             if finished { JobMetrics.changed(kind: job.kind, to: state) }
             if state == .failed || state == .queued { queue.signal.notify() }

@@ -17,6 +17,8 @@ public final class JobWorker: Service, Sendable {
     let logger: Logger
     let running = Mutex<[Int64: WakeSignal]>([:])
     let freed = WakeSignal()
+    /// Notified when the worker is stopping and its jobs' grace is over: they stop and go back.
+    let stopJobs = WakeSignal()
     let completions: CompletionBatcher
 
     public init(queue: JobQueue, configuration: WorkerConfiguration, periodic: [PeriodicJob] = [], logger: Logger) {
@@ -53,8 +55,10 @@ public final class JobWorker: Service, Sendable {
         logger.info("job worker stopped", metadata: ["worker": "\(configuration.name)"])
     }
 
-    /// Claims work while there are free slots; on graceful shutdown stops claiming and lets the
-    /// jobs it holds finish (the service group bounds how long).
+    /// Claims work while there are free slots. On graceful shutdown it stops claiming, lets the
+    /// jobs it holds finish within `stopGrace`, then stops the rest and puts them back in the
+    /// queue: left to the service group's own deadline they would be cancelled together with the
+    /// database, their outcome unrecorded, and counted as a failed attempt when rescued.
     private func claimLoop() async {
         await withDiscardingTaskGroup { jobs in
             // Whether the last claim filled every slot it asked for, so more jobs are likely waiting.
@@ -87,11 +91,12 @@ public final class JobWorker: Service, Sendable {
                     continue
                 }
                 backlog = claimed.count == free
+                let stopSeen = stopJobs.generation
                 for job in claimed {
                     let cancel = WakeSignal()
                     running.withLock { $0[job.id] = cancel }
                     jobs.addTask {
-                        await self.execute(job, cancel: cancel)
+                        await self.execute(job, cancel: cancel, stopSeen: stopSeen)
                         self.running.withLock { _ = $0.removeValue(forKey: job.id) }
                         self.freed.notify()
                     }
@@ -100,7 +105,23 @@ public final class JobWorker: Service, Sendable {
                     await waitForWork(seen: seen)
                 }
             }
+            await stopRunningJobs()
         }
+    }
+
+    /// Waits up to `stopGrace` for the running jobs to end, then tells the rest to stop.
+    private func stopRunningJobs() async {
+        let deadline = ContinuousClock.now + configuration.stopGrace
+        while !running.withLock({ $0.isEmpty }), ContinuousClock.now < deadline, !Task.isCancelled {
+            let seen = freed.generation
+            if running.withLock({ $0.isEmpty }) { break }
+            await freed.wait(after: seen, timeout: deadline - ContinuousClock.now)
+        }
+        let left = running.withLock { $0.count }
+        if left > 0 {
+            logger.info("stopping the jobs still running and putting them back in the queue", metadata: ["jobs": "\(left)"])
+        }
+        stopJobs.notify()
     }
 
     /// Waits for a wake-up or the poll interval. SQLite has no NOTIFY, so a job enqueued by

@@ -39,6 +39,33 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all)
+    func aJobRunningWhenItsWorkerIsStoppedGoesBackToTheQueueWithItsAttemptUncounted(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: a worker process running a job far longer than the worker's 5 s stop grace
+            let url = ServeProcessTests.text(database.url)
+            let worker = try QuireProcess(["worker", "--database-url", url], environment: Self.fastRescue)
+            let queue = JobQueue(database: database, registry: .standard)
+            let (job, _) = try await queue.enqueue(NewJob(kind: NoopJob.name, args: #"{"sleep_ms": 60000}"#))
+            _ = try await waitForJob(job.id, on: database, timeout: .seconds(30)) { $0.state == .running }
+
+            // call: a graceful stop, as a deploy or Ctrl-C sends
+            let stopping = ContinuousClock.now
+            worker.signal(SIGTERM)
+            let status = await worker.waitForExit(timeout: .seconds(20))
+            let took = ContinuousClock.now - stopping
+
+            // check: stopped inside its 10 s shutdown grace, and the job is queued again for the
+            // next worker, its attempt not spent (the rescuer would have counted it)
+            #expect(status == 0, "\(worker.standardError)")
+            #expect(took < .seconds(10), "stopping took \(took)")
+            let after = try #require(try await database.read { try await JobQueries.find(job.id, on: $0) })
+            #expect(after.state == .queued)
+            #expect(after.attempts == 0)
+            #expect(after.lastError == "the worker stopped before the job finished")
+        }
+    }
+
     @Test func tenThousandJobsRunExactlyOnceAcrossTwoWorkersAndAServer() async throws {
         guard TestEngine.all.contains(.postgres) else { return }
         try await withTestDatabase(.postgres, poolSize: 2) { database in

@@ -48,4 +48,41 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func concurrentStartsOfAnActiveUniqueJobShareReadsAndAllGetIt(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: two active jobs with unique keys (no worker runs them)
+            let queue = JobQueue(database: database, registry: .standard)
+            var nightly = NewJob(kind: NoopJob.name)
+            nightly.uniqueKey = "nightly"
+            var weekly = NewJob(kind: NoopJob.name)
+            weekly.uniqueKey = "weekly"
+            let (first, _) = try await queue.enqueue(nightly)
+            let (second, _) = try await queue.enqueue(weekly)
+
+            // call: 200 starts at once, alternating between the two keys
+            let starts = [nightly, weekly]
+            let (results, recorder) = try await StatementRecorder.recording {
+                try await withThrowingTaskGroup(of: (String?, Int64, Bool).self) { group in
+                    for index in 0..<200 {
+                        group.addTask {
+                            let (job, created) = try await queue.enqueue(starts[index % 2])
+                            return (job.uniqueKey, job.id, created)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+
+            // check: each got its key's job, none created one, and reads were shared
+            #expect(results.count == 200)
+            #expect(results.allSatisfy { !$0.2 })
+            #expect(results.allSatisfy { $0.0 == "nightly" ? $0.1 == first.id : $0.1 == second.id })
+            let reads = recorder.statements.filter { $0.contains("FROM jobs") }.count
+            #expect(reads >= 1 && reads < 100, "\(reads) reads for 200 starts")
+            let rows = try await database.read { try await $0.raw("SELECT id FROM jobs").all().count }
+            #expect(rows == 2)
+        }
+    }
 }

@@ -28,12 +28,13 @@ public enum JobQueries {
         return (try JobRecord(row: existing), false)
     }
 
-    /// The queued, scheduled or running job holding `uniqueKey`, through the partial unique index
-    /// the enqueue's ON CONFLICT relies on.
-    public static func active(uniqueKey: String, on db: any SQLDatabase) async throws -> JobRecord? {
-        try await db.raw("""
-            SELECT \(unsafeRaw: JobRecord.columns) FROM jobs WHERE unique_key = \(bind: uniqueKey) AND state IN \(unsafeRaw: JobState.active)
-            """).first().map(JobRecord.init)
+    /// The queued, scheduled or running jobs holding any of `uniqueKeys` (at most one each),
+    /// through the partial unique index the enqueue's ON CONFLICT relies on.
+    public static func active(uniqueKeys: [String], on db: any SQLDatabase) async throws -> [JobRecord] {
+        guard !uniqueKeys.isEmpty else { return [] }
+        return try await db.raw("""
+            SELECT \(unsafeRaw: JobRecord.columns) FROM jobs WHERE unique_key IN (\(binds: uniqueKeys)) AND state IN \(unsafeRaw: JobState.active)
+            """).all().map(JobRecord.init)
     }
 
     /// Marks up to `limit` ready jobs running for `worker` and returns them, best first.
@@ -86,10 +87,11 @@ public enum JobQueries {
     @discardableResult
     public static func finish(
         id: Int64, worker: String, state: JobState, result: String? = nil, error: String? = nil, runAfter: Int64? = nil,
-        now: Int64, on db: any SQLDatabase
+        uncountAttempt: Bool = false, now: Int64, on db: any SQLDatabase
     ) async throws -> Bool {
         try await db.raw("""
             UPDATE jobs SET state = \(bind: state.rawValue), result = coalesce(\(bind: result), result),
+                attempts = attempts - \(bind: uncountAttempt ? 1 : 0),
                 last_error = coalesce(\(bind: error), last_error), run_after = coalesce(\(bind: runAfter), run_after),
                 finished_at = \(bind: state.isFinished ? now : nil as Int64?), updated_at = \(bind: now), heartbeat_at = NULL
             WHERE id = \(bind: id) AND worker = \(bind: worker) AND state = 'running'
