@@ -60,6 +60,8 @@ public struct JobContext: Sendable {
     public let job: JobRecord
     public let database: Database
     let worker: String
+    /// Where this process answers starts of the job from; kept up with its progress.
+    let held: HeldUniqueJobs?
     /// When progress was last recorded; shared by the copies of this context.
     private let lastProgress = LastProgress()
 
@@ -85,10 +87,11 @@ public struct JobContext: Sendable {
             return true
         }
         guard due else { return }
-        let (id, worker) = (job.id, worker)
+        let (id, worker, at) = (job.id, worker, Timestamp.microsecondsNow())
         try await database.write {
-            try await JobQueries.progress(id: id, worker: worker, done: done, total: total, message: message, now: Timestamp.microsecondsNow(), on: $0)
+            try await JobQueries.progress(id: id, worker: worker, done: done, total: total, message: message, now: at, on: $0)
         }
+        held?.progressed(job, done: done, total: total, message: message, now: at)
     }
 
     static let progressInterval = Duration.milliseconds(250)

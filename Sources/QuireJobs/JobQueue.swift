@@ -11,6 +11,8 @@ public struct JobQueue: Sendable {
     public let batcher: EnqueueBatcher
     /// Finds the job already holding a unique key, concurrent look-ups sharing one read.
     let activeJobs: ActiveJobLookup
+    /// The jobs with a unique key this process's worker is running.
+    public let held = HeldUniqueJobs()
 
     public init(database: Database, registry: JobRegistry, signal: WakeSignal = WakeSignal()) {
         self.database = database
@@ -23,12 +25,13 @@ public struct JobQueue: Sendable {
     /// Durable once this returns: the job row is committed. A job with a unique key that matches a
     /// queued or running job returns that job instead (`created` is false).
     public func enqueue(_ job: NewJob) async throws -> (job: JobRecord, created: Bool) {
-        // A job already holding the unique key is found on a reader, without queueing for the
-        // writer: a repeated "start the nightly repair" answers as fast as a read, and concurrent
-        // ones share reads. If it ends between the read and the answer, the caller sees it as it
+        // A job already holding the unique key is found without queueing for the writer: when
+        // this process runs it, with no read at all; otherwise on a reader, concurrent look-ups
+        // sharing reads. If it ends between the look-up and the answer, the caller sees it as it
         // was, as with the write path.
-        if let key = job.uniqueKey, let active = try await activeJobs.active(uniqueKey: key) {
-            return (active, false)
+        if let key = job.uniqueKey {
+            if let running = held.job(uniqueKey: key) { return (running, false) }
+            if let active = try await activeJobs.active(uniqueKey: key) { return (active, false) }
         }
         let ready = prepared(job)
         let result = batcher.isRunning

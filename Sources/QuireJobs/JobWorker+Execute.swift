@@ -19,7 +19,7 @@ extension JobWorker {
             await record(job, .permanentlyFailed("no job kind named \(job.kind) in this worker"), kind: nil)
             return
         }
-        let context = JobContext(job: job, database: database, worker: configuration.name)
+        let context = JobContext(job: job, database: database, worker: configuration.name, held: queue.held)
         let seen = cancel.generation
         let started = ContinuousClock.now
         let outcome = await withTaskGroup(of: Outcome?.self) { group -> Outcome in
@@ -67,6 +67,8 @@ extension JobWorker {
     }
 
     private func record(_ job: JobRecord, _ outcome: Outcome, kind: JobKind?) async {
+        // Before its end is written: from here a start with its key reads the database.
+        queue.held.release(job)
         let now = Timestamp.microsecondsNow()
         let worker = configuration.name
         let retryAt = kind.map { now + $0.backoff(afterAttempt: job.attempts).microseconds }

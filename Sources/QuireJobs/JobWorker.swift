@@ -82,10 +82,13 @@ public final class JobWorker: Service, Sendable {
                         try await JobQueries.claim(worker: configuration.name, limit: free, now: Timestamp.microsecondsNow(), on: db)
                     }
                     for job in claimed {
+                        queue.held.hold(job)
                         JobMetrics.changed(kind: job.kind, to: .running)
                         JobMetrics.pickedUp(job, claimedAt: job.startedAt ?? Timestamp.microsecondsNow())
                     }
                 } catch {
+                    // Cancelled (the worker is being torn down): the loop ends, nothing failed.
+                    if Task.isCancelled { continue }
                     logger.warning("claiming jobs failed", metadata: ["error": "\(error)"])
                     try? await Task.sleep(for: configuration.pollInterval)
                     continue
@@ -158,7 +161,9 @@ public final class JobWorker: Service, Sendable {
     private func heartbeat() async throws {
         guard !running.withLock({ $0.isEmpty }) else { return }
         let name = configuration.name
-        let cancelled = try await database.write { try await JobQueries.heartbeat(worker: name, now: Timestamp.microsecondsNow(), on: $0) }
+        let (held, cancelled) = try await database.write { try await JobQueries.heartbeat(worker: name, now: Timestamp.microsecondsNow(), on: $0) }
+        // A job rescued by another process while this one stalled is no longer this worker's.
+        queue.held.keepOnly(Set(held))
         for id in cancelled { running.withLock { $0[id] }?.notify() }
     }
 

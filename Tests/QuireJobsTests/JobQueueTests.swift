@@ -143,6 +143,44 @@ final class Attempts: Sendable {
     }
 
     @Test(arguments: TestEngine.all)
+    func startingAUniqueJobThisProcessRunsIsAnsweredWithoutAReadUntilItEnds(engine: TestEngine) async throws {
+        let kind = JobKind("test.halfway") { context in
+            try await context.progress(5, of: 10, "halfway")
+            while true {
+                try context.checkpoint()
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        try await withTestDatabase(engine) { database in
+            try await withWorkers(database, registry: JobRegistry([kind])) { queue in
+                // setup: the job running in this process's worker, its progress written
+                var job = NewJob(kind: "test.halfway")
+                job.uniqueKey = "halfway"
+                let (first, created) = try await queue.enqueue(job)
+                #expect(created)
+                let deadline = ContinuousClock.now + .seconds(20)
+                while try await queue.enqueue(job).job.progressDone != 5 {
+                    guard ContinuousClock.now < deadline else { throw TestSetupError("the job never reported progress") }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+
+                // call: start it again, then end it and start it once more
+                let ((again, againCreated), recorder) = try await StatementRecorder.recording { try await queue.enqueue(job) }
+                _ = try await queue.cancel(first.id)
+                let ended = try await waitForJob(first.id, on: database, timeout: .seconds(10)) { $0.state.isFinished }
+                let (next, nextCreated) = try await queue.enqueue(job)
+
+                // check: the running job with its progress, from no statement; a new job once it ended
+                #expect(!againCreated && again.id == first.id)
+                #expect(again.state == .running && again.progressDone == 5 && again.progressTotal == 10 && again.progressMessage == "halfway")
+                #expect(recorder.statements == [])
+                #expect(ended.state == .cancelled)
+                #expect(nextCreated && next.id != first.id)
+            }
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aPeriodicJobRunsOncePerPeriodWithTwoWorkers(engine: TestEngine) async throws {
         let periodic = PeriodicJob(name: "every second", cron: try Cron("* * * * * *"), job: NewJob(kind: NoopJob.name))
         try await withTestDatabase(engine) { database in

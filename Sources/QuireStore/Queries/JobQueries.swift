@@ -107,14 +107,13 @@ public enum JobQueries {
             """).run()
     }
 
-    /// Keeps `worker`'s running jobs alive and returns the ids of those whose cancellation was asked for.
-    public static func heartbeat(worker: String, now: Int64, on db: any SQLDatabase) async throws -> [Int64] {
-        try await db.raw("""
+    /// Keeps `worker`'s running jobs alive; returns their ids, and those whose cancellation was asked for.
+    public static func heartbeat(worker: String, now: Int64, on db: any SQLDatabase) async throws -> (held: [Int64], cancelled: [Int64]) {
+        let rows = try await db.raw("""
             UPDATE jobs SET heartbeat_at = \(bind: now) WHERE worker = \(bind: worker) AND state = 'running'
             RETURNING id, cancel_requested
-            """).all().compactMap { row in
-                try row.decode(column: "cancel_requested", as: Bool.self) ? try row.decode(column: "id", as: Int64.self) : nil
-            }
+            """).all().map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "cancel_requested", as: Bool.self)) }
+        return (rows.map(\.0), rows.filter(\.1).map(\.0))
     }
 
     /// Jobs whose worker stopped heartbeating (the process died) go back to the queue, or are

@@ -19,9 +19,9 @@ public struct JobRecord: Sendable, Equatable {
     public let attempts: Int
     public let maxAttempts: Int
     public let runAfter: Int64
-    public let progressDone: Int64?
-    public let progressTotal: Int64?
-    public let progressMessage: String?
+    public private(set) var progressDone: Int64?
+    public private(set) var progressTotal: Int64?
+    public private(set) var progressMessage: String?
     public let result: String?
     public let lastError: String?
     public let uniqueKey: String?
@@ -32,7 +32,14 @@ public struct JobRecord: Sendable, Equatable {
     public let createdAt: Int64
     public let startedAt: Int64?
     public let finishedAt: Int64?
-    public let updatedAt: Int64
+    public private(set) var updatedAt: Int64
+
+    /// The record as a progress write (`JobQueries.progress`) at `now` leaves it.
+    public func progressed(done: Int64, total: Int64?, message: String?, now: Int64) -> JobRecord {
+        var copy = self
+        (copy.progressDone, copy.progressTotal, copy.progressMessage, copy.updatedAt) = (done, total, message, now)
+        return copy
+    }
 
     static let columns = """
         id, kind, args, state, priority, attempts, max_attempts, run_after, progress_done, progress_total, progress_message,
