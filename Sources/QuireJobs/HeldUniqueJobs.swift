@@ -49,8 +49,9 @@ public final class HeldUniqueJobs: Sendable {
         }
     }
 
-    /// Takes out every job of this process except `ids` (those the database still gives it).
-    func keepOnly(_ ids: Set<Int64>) {
-        jobs.withLock { held in held = held.filter { ids.contains($0.value.id) } }
+    /// Takes out `worker`'s jobs except `ids` (those the database still gives it); jobs of other
+    /// workers in the process are theirs to check.
+    func keepOnly(_ ids: Set<Int64>, of worker: String) {
+        jobs.withLock { held in held = held.filter { $0.value.worker != worker || ids.contains($0.value.id) } }
     }
 }

@@ -163,7 +163,7 @@ public final class JobWorker: Service, Sendable {
         let name = configuration.name
         let (held, cancelled) = try await database.write { try await JobQueries.heartbeat(worker: name, now: Timestamp.microsecondsNow(), on: $0) }
         // A job rescued by another process while this one stalled is no longer this worker's.
-        queue.held.keepOnly(Set(held))
+        queue.held.keepOnly(Set(held), of: name)
         for id in cancelled { running.withLock { $0[id] }?.notify() }
     }
 
