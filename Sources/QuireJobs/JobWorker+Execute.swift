@@ -40,12 +40,12 @@ extension JobWorker {
             }
             group.addTask {
                 // Ends when the heartbeat learns that cancellation was asked for.
-                await cancel.wait(after: seen, timeout: .seconds(365 * 24 * 3600))
+                await cancel.wait(after: seen)
                 return Task.isCancelled ? nil : .cancelled
             }
             group.addTask {
                 // Ends when the worker is stopping and this job's grace is over.
-                await self.stopJobs.wait(after: stopSeen, timeout: .seconds(365 * 24 * 3600))
+                await self.stopJobs.wait(after: stopSeen)
                 return Task.isCancelled ? nil : .interrupted
             }
             // The first real outcome wins and stops the others; the handler sees cancellation at
