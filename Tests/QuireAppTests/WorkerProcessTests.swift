@@ -11,15 +11,19 @@ import Testing
 @Suite(.serialized) struct WorkerProcessTests {
     static let fastRescue = ["QUIRE_JOB_RESCUE_AFTER": "1", "QUIRE_WORKERS": "4"]
 
+    /// A `quire worker` process on `database`, once it is running a no-op job of `sleepMs`.
+    static func workerRunningAJob(on database: Database, sleepMs: Int) async throws -> (worker: QuireProcess, job: JobRecord) {
+        let worker = try QuireProcess(["worker", "--database-url", ServeProcessTests.text(database.url)], environment: fastRescue)
+        let (job, _) = try await JobQueue(database: database, registry: .standard).enqueue(.noop(sleepMs: sleepMs))
+        return (worker, try await waitForJob(job.id, on: database, timeout: .seconds(30)) { $0.state == .running })
+    }
+
     @Test(arguments: TestEngine.all)
     func aJobInFlightWhenItsWorkerIsKilledFinishesInAnotherWorker(engine: TestEngine) async throws {
         try await withTestDatabase(engine) { database in
             // setup: a worker process running a job that takes a few seconds
-            let url = ServeProcessTests.text(database.url)
-            let first = try QuireProcess(["worker", "--database-url", url], environment: Self.fastRescue)
-            let queue = JobQueue(database: database, registry: .standard)
-            let (job, _) = try await queue.enqueue(NewJob(kind: NoopJob.name, args: #"{"sleep_ms": 3000}"#))
-            let running = try await waitForJob(job.id, on: database, timeout: .seconds(30)) { $0.state == .running }
+            let (first, running) = try await Self.workerRunningAJob(on: database, sleepMs: 3000)
+            let (job, url) = (running, ServeProcessTests.text(database.url))
 
             // call: kill -9 in the middle of the job, then start another worker
             first.signal(SIGKILL)
@@ -43,11 +47,7 @@ import Testing
     func aJobRunningWhenItsWorkerIsStoppedGoesBackToTheQueueWithItsAttemptUncounted(engine: TestEngine) async throws {
         try await withTestDatabase(engine) { database in
             // setup: a worker process running a job far longer than the worker's 5 s stop grace
-            let url = ServeProcessTests.text(database.url)
-            let worker = try QuireProcess(["worker", "--database-url", url], environment: Self.fastRescue)
-            let queue = JobQueue(database: database, registry: .standard)
-            let (job, _) = try await queue.enqueue(NewJob(kind: NoopJob.name, args: #"{"sleep_ms": 60000}"#))
-            _ = try await waitForJob(job.id, on: database, timeout: .seconds(30)) { $0.state == .running }
+            let (worker, job) = try await Self.workerRunningAJob(on: database, sleepMs: 60000)
 
             // call: a graceful stop, as a deploy or Ctrl-C sends
             let stopping = ContinuousClock.now

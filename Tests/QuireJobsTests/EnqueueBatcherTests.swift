@@ -54,10 +54,7 @@ import Testing
         try await withTestDatabase(engine) { database in
             // setup: two active jobs with unique keys (no worker runs them)
             let queue = JobQueue(database: database, registry: .standard)
-            var nightly = NewJob(kind: NoopJob.name)
-            nightly.uniqueKey = "nightly"
-            var weekly = NewJob(kind: NoopJob.name)
-            weekly.uniqueKey = "weekly"
+            let (nightly, weekly) = (NewJob.noop(uniqueKey: "nightly"), NewJob.noop(uniqueKey: "weekly"))
             let (first, _) = try await queue.enqueue(nightly)
             let (second, _) = try await queue.enqueue(weekly)
 

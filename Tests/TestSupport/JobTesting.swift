@@ -37,3 +37,12 @@ public func waitForJob(
         try await Task.sleep(for: .milliseconds(20))
     }
 }
+
+extension NewJob {
+    /// A no-op job, sleeping `sleepMs` (checking for cancellation every 10 ms) when given.
+    public static func noop(sleepMs: Int? = nil, uniqueKey: String? = nil) -> NewJob {
+        var job = NewJob(kind: NoopJob.name, args: sleepMs.map { #"{"sleep_ms": \#($0)}"# } ?? "{}")
+        job.uniqueKey = uniqueKey
+        return job
+    }
+}
