@@ -61,7 +61,7 @@ public struct JobContext: Sendable {
     public let database: Database
     let worker: String
     /// Where this process answers starts of the job from; kept up with its progress.
-    let held: HeldUniqueJobs?
+    let held: HeldUniqueJobs
     /// When progress was last recorded; shared by the copies of this context.
     private let lastProgress = LastProgress()
 
@@ -91,7 +91,7 @@ public struct JobContext: Sendable {
         try await database.write {
             try await JobQueries.progress(id: id, worker: worker, done: done, total: total, message: message, now: at, on: $0)
         }
-        held?.progressed(job, done: done, total: total, message: message, now: at)
+        held.progressed(job, done: done, total: total, message: message, now: at)
     }
 
     static let progressInterval = Duration.milliseconds(250)
