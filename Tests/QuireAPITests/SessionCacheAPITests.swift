@@ -60,16 +60,18 @@ import Testing
     @Test(arguments: TestEngine.all)
     func aSessionIsNeverServedPastItsOwnExpiry(engine: TestEngine) async throws {
         try await withTestApp(engine, configure: { $0.sessionCacheTTL = .seconds(60) }) { client, database in
-            // setup: a session that ends in 300 ms, cached by a first request
+            // setup: a session that ends in 2 s, cached by a first request (2 s, because under
+            // the parallel CI run a request has taken 0.9 s, and 300 ms once ran out before it)
             let ada = try await client.signUp("ada")
+            let ends = ContinuousClock.now + .seconds(2)
             try await database.write {
-                try await SessionQueries.create(userID: ada.id, tokenHash: SessionToken.hash("short-lived"), expiresAt: Timestamp.microsecondsNow() + 300_000, on: $0)
+                try await SessionQueries.create(userID: ada.id, tokenHash: SessionToken.hash("short-lived"), expiresAt: Timestamp.microsecondsNow() + 2_000_000, on: $0)
             }
             let headers: HTTPFields = [.authorization: "Bearer short-lived"]
             #expect(try await client.execute(uri: "/v1/me", method: .get, headers: headers).status == .ok)
 
-            // call
-            try await Task.sleep(for: .milliseconds(400))
+            // call: just after it ended, well inside the cache's 60 s
+            try await Task.sleep(until: ends + .milliseconds(200))
             let expired = try await client.execute(uri: "/v1/me", method: .get, headers: headers)
 
             // check
