@@ -16,10 +16,10 @@ import Synchronization
 /// Measured with 64 clients each starting a repair every 10 ms while it ran in the same process
 /// (PostgreSQL, 2 cores): p50 1.7-1.8 ms and p99 4.0-5.3 ms with shared reads (ActiveJobLookup)
 /// against 0.7-0.8 ms and 2.3-3.4 ms answered from here, near the 2.3-2.5 ms of a constant.
-public final class HeldUniqueJobs: Sendable {
+final class HeldUniqueJobs: Sendable {
     private let jobs = Mutex<[String: JobRecord]>([:])
 
-    public init() {}
+    init() {}
 
     /// The running job holding `uniqueKey` in this process, if any.
     func job(uniqueKey: String) -> JobRecord? {

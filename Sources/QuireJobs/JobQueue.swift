@@ -12,7 +12,7 @@ public struct JobQueue: Sendable {
     /// Finds the job already holding a unique key, concurrent look-ups sharing one read.
     let activeJobs: ActiveJobLookup
     /// The jobs with a unique key this process's worker is running.
-    public let held = HeldUniqueJobs()
+    let held = HeldUniqueJobs()
 
     public init(database: Database, registry: JobRegistry, signal: WakeSignal = WakeSignal()) {
         self.database = database

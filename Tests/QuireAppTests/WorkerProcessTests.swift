@@ -23,13 +23,12 @@ import Testing
         try await withTestDatabase(engine) { database in
             // setup: a worker process running a job that takes a few seconds
             let (first, running) = try await Self.workerRunningAJob(on: database, sleepMs: 3000)
-            let (job, url) = (running, ServeProcessTests.text(database.url))
 
             // call: kill -9 in the middle of the job, then start another worker
             first.signal(SIGKILL)
             _ = await first.waitForExit(timeout: .seconds(5))
-            let second = try QuireProcess(["worker", "--database-url", url], environment: Self.fastRescue)
-            let done = try await waitForJob(job.id, on: database, timeout: .seconds(60)) { $0.state.isFinished }
+            let second = try QuireProcess(["worker", "--database-url", ServeProcessTests.text(database.url)], environment: Self.fastRescue)
+            let done = try await waitForJob(running.id, on: database, timeout: .seconds(60)) { $0.state.isFinished }
             second.signal(SIGTERM)
             let secondStatus = await second.waitForExit(timeout: .seconds(10))
 
