@@ -52,9 +52,10 @@ extension PageRequest {
 }
 
 extension Request {
-    /// A numeric path parameter, or a 404 (a non-numeric id names nothing).
+    /// A numeric path parameter, or a 404: an id is plain digits, so `+1`, `1e3` or a number past
+    /// Int64 names nothing.
     func id(_ name: String, context: QuireRequestContext, what: String) throws -> Int64 {
-        guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else { throw APIError.notFound(what) }
+        guard let text = context.parameters.get(name), let id = ClientNumber.whole(text, in: 1...Int64.max) else { throw APIError.notFound(what) }
         return id
     }
 }

@@ -41,19 +41,15 @@ public func buildApplication(database: Database, configuration: QuireConfigurati
     let (router, _) = buildRouter(database: database, configuration: configuration, queue: queue)
     // Started in this order and stopped in reverse: the server stops first, then the worker
     // finishes its jobs, and the database closes last.
+    // The worker and the server both wait for the migrations, which run once.
     let worker = JobWorker(queue: queue, configuration: configuration.worker, periodic: Schedule.periodicJobs, logger: logger)
+    let migrations = StartupMigrations(database: database, logger: logger)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "quire"),
-        services: [DatabaseService(database), queue.batcher, worker],
+        services: [DatabaseService(database), queue.batcher, AfterMigrations(migrations: migrations, service: worker)],
         logger: logger
     )
-    app.beforeServerStarts {
-        try await database.ping(timeout: .seconds(10))
-        let applied = try await Migrator(database: database).migrate()
-        if !applied.isEmpty {
-            logger.info("applied migrations", metadata: ["versions": "\(applied.map(\.version))"])
-        }
-    }
+    app.beforeServerStarts { try await migrations.applied() }
     return app
 }

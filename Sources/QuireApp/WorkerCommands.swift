@@ -17,8 +17,8 @@ extension Commands {
         var worker = configuration.worker
         if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }
         let jobWorker = JobWorker(queue: queue, configuration: worker, periodic: Schedule.periodicJobs, logger: logger)
-        let migrate = MigrateOnStart(database: database)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseService(database)), .init(service: migrate)]
+        let migrations = StartupMigrations(database: database, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseService(database))]
         if let port = configuration.metricsPort {
             // The worker's own job metrics (its claims, durations, pick-up latency) are only in
             // this process, so it answers scrapes itself; stopped before the worker, as serve's server is.
@@ -29,7 +29,7 @@ extension Commands {
             services.append(.init(service: Application(
                 router: router, configuration: .init(address: .hostname(configuration.host, port: port), serverName: "quire-worker"), logger: logger)))
         }
-        services.append(.init(service: jobWorker))
+        services.append(.init(service: AfterMigrations(migrations: migrations, service: jobWorker)))
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGrace
         group.maximumCancellationDuration = Self.cancellationLimit
@@ -41,17 +41,5 @@ extension Commands {
         try await withDatabase(configuration) { database in
             try await body(JobQueue(database: database, registry: .standard))
         }
-    }
-}
-
-/// Applies migrations once the database service is up, then idles until shutdown, so a worker
-/// started before any server still finds its tables.
-struct MigrateOnStart: Service {
-    let database: Database
-
-    func run() async throws {
-        try await database.ping(timeout: .seconds(10))
-        _ = try await Migrator(database: database).migrate()
-        try? await gracefulShutdown()
     }
 }

@@ -22,6 +22,7 @@ public enum AccountRules {
 
     public static func emailProblem(_ email: String) -> String? {
         guard email.count <= emailMaxLength else { return "must be at most \(emailMaxLength) characters long" }
+        if let problem = TextRules.singleLineProblem(email) { return problem }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !email.contains(where: \.isWhitespace)

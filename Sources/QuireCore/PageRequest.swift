@@ -17,7 +17,7 @@ public struct PageRequest: Sendable {
     public static func parse(limit: String?, cursor: String?) throws(PageRequestError) -> PageRequest {
         var parsedLimit = defaultLimit
         if let limit, !limit.isEmpty {
-            guard let number = Int(limit), (1...maxLimit).contains(number) else {
+            guard let number = ClientNumber.whole(limit, in: 1...Int64(maxLimit)).map(Int.init) else {
                 throw PageRequestError(field: "limit", message: "must be a whole number from 1 to \(maxLimit)")
             }
             parsedLimit = number

@@ -34,9 +34,7 @@ public enum StatusRules {
 
     /// The half stars of a rating such as 3.5, or nil when it isn't 0.5 to 5 in halves.
     public static func halfStars(_ rating: Double) -> Int? {
-        let doubled = rating * 2
-        guard doubled == doubled.rounded(), halfStars.contains(Int(doubled)) else { return nil }
-        return Int(doubled)
+        ClientNumber.exact(rating * 2, in: halfStars)
     }
 
     /// The usernames a text mentions as `@username`, lower-cased, in order, without repeats.

@@ -8,6 +8,14 @@ extension CounterFamily {
         userColumn("statuses", actual: """
             SELECT user_id, count(*) AS n FROM statuses WHERE user_id IN (KEYS) AND deleted_at IS NULL AND kind <> 'boost' GROUP BY user_id
             """),
+        userColumn("statuses_public", actual: """
+            SELECT user_id, count(*) AS n FROM statuses WHERE user_id IN (KEYS) AND deleted_at IS NULL AND kind <> 'boost'
+            AND privacy IN ('public', 'unlisted') GROUP BY user_id
+            """),
+        userColumn("statuses_followers", actual: """
+            SELECT user_id, count(*) AS n FROM statuses WHERE user_id IN (KEYS) AND deleted_at IS NULL AND kind <> 'boost'
+            AND privacy = 'followers' GROUP BY user_id
+            """),
         sharded(table: "user_shard_counts", key: "user_id", column: "followers", ownerTable: "users",
                 actual: "SELECT followee_id AS k, count(*) AS n FROM follows WHERE followee_id IN (KEYS) GROUP BY followee_id"),
         sharded(table: "user_shard_counts", key: "user_id", column: "unread_notifications", ownerTable: "users",
@@ -17,7 +25,10 @@ extension CounterFamily {
         sharded(table: "status_counts", key: "status_id", column: "boosts", ownerTable: "statuses",
                 actual: "SELECT boost_of_id AS k, count(*) AS n FROM statuses WHERE boost_of_id IN (KEYS) GROUP BY boost_of_id"),
         sharded(table: "status_counts", key: "status_id", column: "replies", ownerTable: "statuses",
-                actual: "SELECT in_reply_to_id AS k, count(*) AS n FROM statuses WHERE in_reply_to_id IN (KEYS) AND deleted_at IS NULL GROUP BY in_reply_to_id"),
+                actual: """
+                    SELECT in_reply_to_id AS k, count(*) AS n FROM statuses WHERE in_reply_to_id IN (KEYS) AND deleted_at IS NULL
+                    AND privacy IN ('public', 'unlisted') GROUP BY in_reply_to_id
+                    """),
         workColumn("reviews", actual: "count(*)"),
         workColumn("ratings_count", actual: "count(rating)"),
         workColumn("rating_sum", actual: "COALESCE(sum(rating), 0)"),
@@ -86,7 +97,8 @@ extension CounterFamily {
             actual: { keys, db in
                 try await rows(db, """
                     SELECT work_id, CAST(\(unsafeRaw: actual) AS BIGINT) AS n FROM statuses
-                    WHERE work_id IN (\(binds: keys)) AND kind = 'review' AND deleted_at IS NULL GROUP BY work_id
+                    WHERE work_id IN (\(binds: keys)) AND kind = 'review' AND deleted_at IS NULL AND privacy IN ('public', 'unlisted')
+                    GROUP BY work_id
                     """, keys: ["work_id"])
             },
             repair: { drift, db in

@@ -20,6 +20,12 @@ struct CounterChanges: Sendable {
         users[userID, default: [:]][column, default: 0] += delta
     }
 
+    /// A status of `privacy` posted (1) or deleted (-1): the total and its audience's count.
+    mutating func statuses(of userID: Int64, privacy: String, _ delta: Int64) {
+        user(userID, .statuses, delta)
+        if let column = Counters.audienceColumn(privacy) { user(userID, column, delta) }
+    }
+
     mutating func followers(of userID: Int64, actor: Int64, _ delta: Int64) {
         userShards[ShardKey(id: userID, shard: Counters.shard(actor)), default: (0, 0)].followers += delta
     }

@@ -32,6 +32,26 @@ public enum Counters {
     /// The `user_counts` columns a user's own acts change.
     enum UserColumn: String {
         case following, statuses
+        /// The public and unlisted ones among `statuses`, and the followers-only ones: what a
+        /// stranger and a follower may see (M007).
+        case statusesPublic = "statuses_public", statusesFollowers = "statuses_followers"
+    }
+
+    /// The `user_counts` column that counts a status of `privacy` for its audience, beside the
+    /// total; direct statuses are in the total alone.
+    static func audienceColumn(_ privacy: String) -> UserColumn? {
+        switch StatusPrivacy(rawValue: privacy) {
+        case .public, .unlisted: .statusesPublic
+        case .followers: .statusesFollowers
+        case .direct, nil: nil
+        }
+    }
+
+    /// Whether a status of `privacy` counts where everyone sees the count (a status's replies, a
+    /// work's reviews and ratings): only what anyone may read, so no count tells a viewer of a
+    /// status they can't see.
+    static func countsForEveryone(_ privacy: String) -> Bool {
+        StatusPrivacy(rawValue: privacy)?.isBoostable == true
     }
 
     /// Step 1: adds `delta` to one of the user's own counts.

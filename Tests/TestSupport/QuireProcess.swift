@@ -25,15 +25,21 @@ public final class QuireProcess: @unchecked Sendable {
         }
     }
 
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// `log`, when given, is a file that receives the process's standard output (its log lines).
+    public init(_ arguments: [String], environment: [String: String] = [:], log: URL? = nil) throws {
         process.executableURL = try Self.binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("QUIRE_") }
         env.merge(environment) { $1 }
         process.environment = env
         process.standardError = stderr
-        // Logs go nowhere: an unread pipe would fill up and stall a chatty process.
-        process.standardOutput = FileHandle.nullDevice
+        // Logs go to a file or nowhere: an unread pipe would fill up and stall a chatty process.
+        if let log {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: log)
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
         try process.run()
     }
 

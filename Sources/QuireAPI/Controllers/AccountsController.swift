@@ -23,7 +23,7 @@ public struct AccountsController: Sendable {
     }
 
     @Sendable func register(_ request: Request, context: QuireRequestContext) async throws -> EditedResponse<AccountResponse> {
-        let input = try await request.decode(as: RegisterAccountRequest.self, context: context)
+        let input = try await request.decodeInput(as: RegisterAccountRequest.self)
         let username = try required(input.username, "username")
         let email = try required(input.email, "email")
         let password = try required(input.password, "password")

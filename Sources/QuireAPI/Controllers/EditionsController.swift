@@ -25,7 +25,7 @@ public struct EditionsController: Sendable {
 
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let input = try await request.decode(as: EditionInput.self, context: context)
+        let input = try await request.decodeInput(as: EditionInput.self)
         guard input.title != nil else { throw APIError.invalid("title", "is required") }
         var new = NewEdition(title: "")
         try EditionValidation.apply(input, to: &new)
@@ -62,7 +62,7 @@ public struct EditionsController: Sendable {
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "edition")
-        let input = try await request.decode(as: EditionInput.self, context: context)
+        let input = try await request.decodeInput(as: EditionInput.self)
         let response = try await database.write { db -> EditionResponse? in
             guard let edition = try await EditionQueries.find(id, on: db) else { return nil }
             guard user.isAdmin || edition.createdBy == user.id else {

@@ -39,12 +39,16 @@ public struct MeController: Sendable {
 
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> AccountResponse {
         let user = try context.requireUser()
-        let input = try await request.decode(as: UpdateRequest.self, context: context)
-        if let name = input.displayName, name.count > Self.displayNameMax {
-            throw APIError.invalid("display_name", "must be at most \(Self.displayNameMax) characters long")
+        let input = try await request.decodeInput(as: UpdateRequest.self)
+        if let name = input.displayName {
+            guard name.count <= Self.displayNameMax else {
+                throw APIError.invalid("display_name", "must be at most \(Self.displayNameMax) characters long")
+            }
+            if let problem = TextRules.singleLineProblem(name) { throw APIError.invalid("display_name", problem) }
         }
-        if let bio = input.bio, bio.count > Self.bioMax {
-            throw APIError.invalid("bio", "must be at most \(Self.bioMax) characters long")
+        if let bio = input.bio {
+            guard bio.count <= Self.bioMax else { throw APIError.invalid("bio", "must be at most \(Self.bioMax) characters long") }
+            if let problem = TextRules.freeTextProblem(bio) { throw APIError.invalid("bio", problem) }
         }
         if let privacy = input.defaultPrivacy, Privacy(rawValue: privacy) == nil {
             throw APIError.invalid("default_privacy", "must be one of public, followers, private")

@@ -61,9 +61,7 @@ public struct NotificationsController: Sendable {
 
     @Sendable func markRead(_ request: Request, context: QuireRequestContext) async throws -> UnreadResponse {
         let user = try context.requireUser()
-        let upTo = try await request.optionalBody(
-            as: ReadInput.self, field: "up_to_id", message: "must be a notification id, in a JSON object such as {\"up_to_id\": 42}"
-        )?.upToId
+        let upTo = try await request.optionalInput(as: ReadInput.self)?.upToId
         if let upTo, upTo <= 0 { throw APIError.invalid("up_to_id", "must be a notification id") }
         let unread = try await database.write { db in
             try await NotificationQueries.markRead(userID: user.id, upTo: upTo, on: db)

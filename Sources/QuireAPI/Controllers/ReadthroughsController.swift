@@ -69,7 +69,7 @@ public struct ReadthroughsController: Sendable {
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let editionID = try request.id("id", context: context, what: "edition")
-        let input = try await request.decode(as: Input.self, context: context)
+        let input = try await request.decodeInput(as: Input.self)
         var readthrough = ReadthroughRecord(userID: user.id, editionID: editionID)
         try Self.apply(input, to: &readthrough)
         let record = readthrough
@@ -84,7 +84,7 @@ public struct ReadthroughsController: Sendable {
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "read-through")
-        let input = try await request.decode(as: Input.self, context: context)
+        let input = try await request.decodeInput(as: Input.self)
         let updated = try await database.write { db -> ReadthroughRecord? in
             guard var readthrough = try await ReadthroughQueries.find(id, on: db), readthrough.userID == user.id else { return nil }
             try Self.apply(input, to: &readthrough)

@@ -41,7 +41,7 @@ public struct SessionsController: Sendable {
     private static let decoyHash = Bcrypt.hash("decoy password", cost: 4)
 
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> EditedResponse<SessionResponse> {
-        let input = try await request.decode(as: LoginRequest.self, context: context)
+        let input = try await request.decodeInput(as: LoginRequest.self)
         let username = try required(input.username, "username")
         let password = try required(input.password, "password")
         let keys = ["account:" + username.lowercased(), "address:" + (context.clientAddress ?? "unknown")]

@@ -42,9 +42,9 @@ public struct ShelvesController: Sendable {
         let username = context.parameters.get("username") ?? ""
         let viewer = context.user?.id
         let shelves = try await database.read { db -> [ShelfRecord]? in
-            guard let owner = try await UserQueries.find(username: username, on: db) else { return nil }
-            // Follows arrive with the social layer; until then only the owner sees more than public shelves.
-            let privacies = Visibility.privacies(viewerID: viewer, ownerID: owner.id, viewerFollowsOwner: false)
+            guard let owner = try await UserQueries.find(username: username, on: db),
+                  let privacies = try await Self.privacies(viewer: viewer, owner: owner.id, on: db)
+            else { return nil }
             return try await ShelfQueries.list(userID: owner.id, privacies: privacies, after: after, limit: page.limit + 1, on: db)
         }
         guard let shelves else { throw APIError.notFound("user") }
@@ -55,7 +55,7 @@ public struct ShelvesController: Sendable {
 
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let input = try await request.decode(as: ShelfInput.self, context: context)
+        let input = try await request.decodeInput(as: ShelfInput.self)
         let name = try Self.name(input.name)
         let privacy = try Self.privacy(input.privacy) ?? Privacy(rawValue: user.defaultPrivacy) ?? .public
         let identifier = Slug.make(name)
@@ -71,7 +71,7 @@ public struct ShelvesController: Sendable {
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "shelf")
-        let input = try await request.decode(as: ShelfInput.self, context: context)
+        let input = try await request.decodeInput(as: ShelfInput.self)
         let newName = try input.name.map { try Self.name($0) }
         let newPrivacy = try Self.privacy(input.privacy)
         let updated = try await database.write { db -> ShelfRecord? in
@@ -111,7 +111,7 @@ public struct ShelvesController: Sendable {
         let viewer = context.user?.id
         let books = try await database.read { db -> ([ShelvedBook], [Int64: [AuthorRecord]])? in
             guard let shelf = try await ShelfQueries.find(id, on: db),
-                  Visibility.privacies(viewerID: viewer, ownerID: shelf.userID, viewerFollowsOwner: false).contains(shelf.privacy)
+                  try await Self.privacies(viewer: viewer, owner: shelf.userID, on: db)?.contains(shelf.privacy) == true
             else { return nil }
             let books = try await ShelfBookQueries.list(shelfID: id, before: before, limit: page.limit + 1, on: db)
             // One statement for every book's authors, whatever the page size (no N+1).
@@ -126,9 +126,7 @@ public struct ShelvesController: Sendable {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "shelf")
         let editionID = try request.id("edition_id", context: context, what: "edition")
-        let input = try await request.optionalBody(
-            as: ShelvingInput.self, field: "post_status", message: "the body, when given, is {\"post_status\": true, \"privacy\": \"public\"}"
-        ) ?? ShelvingInput(postStatus: nil, privacy: nil)
+        let input = try await request.optionalInput(as: ShelvingInput.self) ?? ShelvingInput(postStatus: nil, privacy: nil)
         let statusPrivacy = try input.privacy.map { text in
             guard let privacy = StatusPrivacy(rawValue: text) else { throw APIError.invalid("privacy", "must be one of public, unlisted, followers, direct") }
             return privacy
@@ -169,11 +167,21 @@ public struct ShelvesController: Sendable {
         return shelf
     }
 
+    /// The privacies of `owner`'s shelves the viewer may see, or nil when a block stands between
+    /// them: then the owner's shelves are not found, as their profile and statuses are not.
+    /// Signed out, or looking at one's own, costs no statement.
+    static func privacies(viewer: Int64?, owner: Int64, on db: any SQLDatabase) async throws -> [String]? {
+        let relationship = try await FollowQueries.relationship(viewer ?? 0, owner, on: db)
+        guard !relationship.blocking, !relationship.blockedBy else { return nil }
+        return Visibility.privacies(viewerID: viewer, ownerID: owner, viewerFollowsOwner: relationship.following)
+    }
+
     static func name(_ value: String?) throws -> String {
         let name = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard ShelfRules.nameLength.contains(name.count) else {
             throw APIError.invalid("name", "must be \(ShelfRules.nameLength.lowerBound) to \(ShelfRules.nameLength.upperBound) characters long")
         }
+        if let problem = TextRules.singleLineProblem(name) { throw APIError.invalid("name", problem) }
         return name
     }
 

@@ -34,7 +34,7 @@ public struct StatusesController: Sendable {
 
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let input = try await request.decode(as: StatusInput.self, context: context)
+        let input = try await request.decodeInput(as: StatusInput.self)
         let response = try await database.write { db -> StatusResponse? in
             var edition: EditionRecord?
             if let editionID = input.editionId { edition = try await EditionQueries.find(editionID, on: db) }
@@ -66,7 +66,7 @@ public struct StatusesController: Sendable {
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "status")
-        let input = try await request.decode(as: StatusInput.self, context: context)
+        let input = try await request.decodeInput(as: StatusInput.self)
         let response = try await database.write { db -> StatusResponse? in
             guard let current = try await StatusQueries.find(id, viewer: user.id, on: db), current.userID == user.id,
                   current.kind != StatusKind.boost.rawValue

@@ -44,7 +44,7 @@ public struct UsersController: Sendable {
         let username = context.parameters.get("username") ?? ""
         let response = try await database.read { db -> ProfileResponse? in
             guard let (user, relationship) = try await Self.visibleUser(username, viewer: viewer, on: db) else { return nil }
-            return ProfileResponse(user, counts: try await ProfileQueries.counts(userID: user.id, on: db), relationship: relationship)
+            return ProfileResponse(user, counts: try await ProfileQueries.counts(userID: user.id, on: db), relationship: relationship, viewer: viewer)
         }
         guard let response else { throw APIError.notFound("user") }
         return try JSONBody.response(response, selection: selection)

@@ -14,10 +14,11 @@ struct ProfileResponse: FieldSelectable {
     let followersCount: Int64
     let followingCount: Int64
     let statusesCount: Int64
-    let toReadCount: Int64
-    let readingCount: Int64
-    let readCount: Int64
-    let stoppedReadingCount: Int64
+    /// Absent when the viewer may not see that shelf: its count would tell what it holds.
+    let toReadCount: Int64?
+    let readingCount: Int64?
+    let readCount: Int64?
+    let stoppedReadingCount: Int64?
     let following: Bool
     let requested: Bool
     let followedBy: Bool
@@ -29,7 +30,14 @@ struct ProfileResponse: FieldSelectable {
         "followed_by", "blocking",
     ]
 
-    init(_ user: UserRecord, counts: ProfileCounts, relationship: Relationship) {
+    /// `viewer` is 0 when nobody is signed in.
+    init(_ user: UserRecord, counts: ProfileCounts, relationship: Relationship, viewer: Int64) {
+        let isOwner = viewer == user.id
+        let visible = Set(Visibility.privacies(viewerID: viewer == 0 ? nil : viewer, ownerID: user.id, viewerFollowsOwner: relationship.following))
+        func books(_ shelf: DefaultShelf) -> Int64? {
+            guard let privacy = counts.shelfPrivacy[shelf], visible.contains(privacy) else { return nil }
+            return counts.books[shelf] ?? 0
+        }
         id = user.id
         username = user.username
         displayName = user.displayName
@@ -38,11 +46,11 @@ struct ProfileResponse: FieldSelectable {
         createdAt = Timestamp.date(microseconds: user.createdAt)
         followersCount = counts.followers
         followingCount = counts.following
-        statusesCount = counts.statuses
-        toReadCount = counts.books[.toRead] ?? 0
-        readingCount = counts.books[.reading] ?? 0
-        readCount = counts.books[.read] ?? 0
-        stoppedReadingCount = counts.books[.stoppedReading] ?? 0
+        statusesCount = counts.statuses(forOwner: isOwner, follower: relationship.following)
+        toReadCount = books(.toRead)
+        readingCount = books(.reading)
+        readCount = books(.read)
+        stoppedReadingCount = books(.stoppedReading)
         following = relationship.following
         requested = relationship.requested
         followedBy = relationship.followedBy

@@ -159,7 +159,8 @@ extension StatusResponse {
         w.beginObject()
         w.key("id"); w.int(account.id)
         w.key("username"); w.string(account.username)
-        w.key("display_name"); w.string(account.displayName)
+        // Absent when not set, as the OpenAPI document and /v1/me have it.
+        if let displayName = account.displayName { w.key("display_name"); w.string(displayName) }
         w.endObject()
     }
 }

@@ -13,7 +13,9 @@ struct BodyLimitMiddleware: RouterMiddleware {
         var request = request
         do {
             _ = try await request.collectBody(upTo: maxBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // A chunked body has no Content-Length, and its collection fails with NIO's own
+            // NIOTooManyBytesError, not an HTTPError: both are the same 413.
             throw tooLarge
         }
         return try await next(request, context)

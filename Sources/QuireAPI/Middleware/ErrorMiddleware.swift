@@ -16,6 +16,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return Self.response(for: error, context: context)
         } catch let error as HTTPError {
             return Self.response(for: translate(error, request: request, context: context), context: context)
+        } catch let error as any HTTPResponseError where error.status.code < 500 {
+            // NIO's and Hummingbird's other client errors (a body over a limit) carry a status but
+            // no message: they get the same JSON body as every other error.
+            return Self.response(for: translate(HTTPError(error.status), request: request, context: context), context: context)
         } catch {
             context.logger.error("internal error", metadata: ["error": "\(String(reflecting: error))"])
             return Self.response(

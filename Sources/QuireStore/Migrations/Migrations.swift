@@ -7,5 +7,6 @@ public enum Migrations {
         m004CreateShelves,
         m005CreateJobs,
         m006CreateSocial,
+        m007CountStatusesByAudience,
     ]
 }

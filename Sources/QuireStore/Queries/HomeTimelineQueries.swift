@@ -82,14 +82,15 @@ public enum HomeTimelineQueries {
 
     /// A page of the reader's home timeline, newest first, before `before`: the reader's entries
     /// merged with the newest statuses of the broadcasters they follow. Two statements: the
-    /// broadcasters followed (one primary-key probe of follows per broadcaster, and there are few),
+    /// broadcasters followed (the reader's own follows, each probing broadcasters by primary key:
+    /// per-user work starts from the user, not from a table every user shares),
     /// then one query whose parts each seek an index and stop after `limit` visible rows.
     public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [StatusRecord] {
         let cursor = before ?? Int64.max
         let broadcasters = try await db.raw("""
-            SELECT b.user_id FROM broadcasters b
-            WHERE EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = \(bind: reader) AND f.followee_id = b.user_id)
-            ORDER BY b.user_id
+            SELECT f.followee_id AS user_id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
+            WHERE f.follower_id = \(bind: reader)
+            ORDER BY f.followee_id
             """).all().map { try $0.decode(column: "user_id", as: Int64.self) }
         var parts: [SQLQueryString] = ["""
             SELECT id FROM (SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id

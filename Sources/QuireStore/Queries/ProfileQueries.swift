@@ -5,8 +5,22 @@ import SQLKit
 public struct ProfileCounts: Sendable, Equatable {
     public var followers: Int64 = 0
     public var following: Int64 = 0
+    /// Every status but boosts; the owner's count.
     public var statuses: Int64 = 0
+    /// The public and unlisted ones among them, and the followers-only ones.
+    public var statusesPublic: Int64 = 0
+    public var statusesFollowers: Int64 = 0
     public var books: [DefaultShelf: Int64] = [:]
+    /// Each default shelf's privacy, so a count is shown only to who may see the shelf.
+    public var shelfPrivacy: [DefaultShelf: String] = [:]
+
+    /// The statuses a viewer is shown a count of: the owner all of them, a follower the public,
+    /// unlisted and followers-only ones, anyone else the public and unlisted ones. Direct
+    /// statuses count for the owner alone: each reaches only those it mentions.
+    public func statuses(forOwner isOwner: Bool, follower: Bool) -> Int64 {
+        if isOwner { return statuses }
+        return follower ? statusesPublic + statusesFollowers : statusesPublic
+    }
 }
 
 public enum ProfileQueries {
@@ -15,8 +29,14 @@ public enum ProfileQueries {
     /// celebrity's profile costs what anyone's does.
     public static func counts(userID: Int64, on db: any SQLDatabase) async throws -> ProfileCounts {
         let shelfColumns = DefaultShelf.allCases.map { "COALESCE(uc.\(Counters.userColumn($0)), 0) AS \(Counters.userColumn($0))" }
+        // Each default shelf's privacy through shelves_user_identifier, one probe apiece.
+        let privacyColumns = DefaultShelf.allCases.map { shelf in
+            "(SELECT sh.privacy FROM shelves sh WHERE sh.user_id = u.id AND sh.identifier = '\(shelf.rawValue)') AS \(Counters.userColumn(shelf))_privacy"
+        }
         guard let row = try await db.raw("""
-            SELECT COALESCE(uc.following, 0) AS following, COALESCE(uc.statuses, 0) AS statuses, \(unsafeRaw: shelfColumns.joined(separator: ", ")),
+            SELECT COALESCE(uc.following, 0) AS following, COALESCE(uc.statuses, 0) AS statuses,
+              COALESCE(uc.statuses_public, 0) AS statuses_public, COALESCE(uc.statuses_followers, 0) AS statuses_followers,
+              \(unsafeRaw: shelfColumns.joined(separator: ", ")), \(unsafeRaw: privacyColumns.joined(separator: ", ")),
               (SELECT CAST(COALESCE(SUM(sc.followers), 0) AS BIGINT) FROM user_shard_counts sc WHERE sc.user_id = \(bind: userID)) AS followers
             FROM users u LEFT JOIN user_counts uc ON uc.user_id = u.id WHERE u.id = \(bind: userID)
             """).first()
@@ -25,8 +45,11 @@ public enum ProfileQueries {
         counts.followers = try row.decode(column: "followers", as: Int64.self)
         counts.following = try row.decode(column: "following", as: Int64.self)
         counts.statuses = try row.decode(column: "statuses", as: Int64.self)
+        counts.statusesPublic = try row.decode(column: "statuses_public", as: Int64.self)
+        counts.statusesFollowers = try row.decode(column: "statuses_followers", as: Int64.self)
         for shelf in DefaultShelf.allCases {
             counts.books[shelf] = try row.decode(column: Counters.userColumn(shelf), as: Int64.self)
+            counts.shelfPrivacy[shelf] = try row.decode(column: "\(Counters.userColumn(shelf))_privacy", as: String?.self)
         }
         return counts
     }

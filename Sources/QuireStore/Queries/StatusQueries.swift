@@ -34,7 +34,7 @@ public enum StatusQueries {
             }
             threadID = parent.threadID ?? parent.id
             parentAuthor = parent.userID
-            changes.status(parent.id, actor: new.userID, replies: 1)
+            if Counters.countsForEveryone(new.privacy.rawValue) { changes.status(parent.id, actor: new.userID, replies: 1) }
         }
         let mentioned = try await mentionable(in: [new.title, new.body, new.quote].compactMap { $0 }.joined(separator: " "), by: new.userID, on: db)
         guard let row = try await db.raw("""
@@ -52,18 +52,29 @@ public enum StatusQueries {
             try await db.raw("INSERT INTO status_mentions (status_id, user_id) VALUES (\(bind: status.id), \(bind: userID))").run()
         }
         try await HomeTimelineQueries.fanOut(status, mentioned: mentioned, on: db)
-        if let parentAuthor {
+        if let parentAuthor, try await may(parentAuthor, see: new, mentioned: mentioned, on: db) {
             try await NotificationQueries.notify(parentAuthor, .reply, actor: new.userID, statusID: status.id, changes: &changes, on: db)
         }
         for userID in mentioned where userID != parentAuthor {
             try await NotificationQueries.notify(userID, .mention, actor: new.userID, statusID: status.id, changes: &changes, on: db)
         }
-        changes.user(new.userID, .statuses, 1)
-        if let workID = status.workID, status.kind == StatusKind.review.rawValue {
+        changes.statuses(of: new.userID, privacy: new.privacy.rawValue, 1)
+        if let workID = status.workID, status.kind == StatusKind.review.rawValue, Counters.countsForEveryone(status.privacy) {
             changes.review(work: workID, halfStars: status.rating, 1)
         }
         try await changes.apply(on: db)
         return status
+    }
+
+    /// Whether `reader` may read the new status, so a notification never points at a status its
+    /// recipient can't open (a direct reply that doesn't mention them, a followers-only reply to
+    /// someone who doesn't follow its author). One primary-key probe at most.
+    static func may(_ reader: Int64, see new: NewStatus, mentioned: [Int64], on db: any SQLDatabase) async throws -> Bool {
+        if reader == new.userID || new.privacy.isBoostable || mentioned.contains(reader) { return true }
+        guard new.privacy == .followers else { return false }
+        return try await db.raw("""
+            SELECT 1 AS x FROM follows WHERE follower_id = \(bind: reader) AND followee_id = \(bind: new.userID)
+            """).first() != nil
     }
 
     /// The ids of the users `@mentioned` in `text` who exist and share no block with the author,
@@ -108,7 +119,7 @@ public enum StatusQueries {
                 edited_at = \(bind: new.editedAt)
             WHERE id = \(bind: id)
             """).run()
-        if let workID = old.workID, old.kind == StatusKind.review.rawValue, old.rating != new.rating {
+        if let workID = old.workID, old.kind == StatusKind.review.rawValue, old.rating != new.rating, Counters.countsForEveryone(old.privacy) {
             var changes = CounterChanges()
             changes.review(work: workID, halfStars: old.rating, -1)
             changes.review(work: workID, halfStars: new.rating, 1)
@@ -128,11 +139,11 @@ public enum StatusQueries {
         else { return false }
         let status = try StatusRecord(row: row)
         var changes = CounterChanges()
-        changes.user(author, .statuses, -1)
-        if let workID = status.workID, status.kind == StatusKind.review.rawValue {
+        changes.statuses(of: author, privacy: status.privacy, -1)
+        if let workID = status.workID, status.kind == StatusKind.review.rawValue, Counters.countsForEveryone(status.privacy) {
             changes.review(work: workID, halfStars: status.rating, -1)
         }
-        if let parentID = status.inReplyToID {
+        if let parentID = status.inReplyToID, Counters.countsForEveryone(status.privacy) {
             changes.status(parentID, actor: author, replies: -1)
         }
         try await changes.apply(on: db)

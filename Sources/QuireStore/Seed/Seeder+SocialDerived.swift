@@ -48,10 +48,13 @@ extension Seeder {
         }
         try await insertRanges(from: layout.user(0), through: layout.lastUserID, label: "user counts", progress: progress) { low, high in
             """
-            INSERT INTO user_counts (user_id, statuses)
-            SELECT user_id, count(*) FROM statuses WHERE user_id BETWEEN \(bind: low) AND \(bind: high) AND kind <> 'boost' AND deleted_at IS NULL
+            INSERT INTO user_counts (user_id, statuses, statuses_public, statuses_followers)
+            SELECT user_id, count(*), sum(CASE WHEN privacy IN ('public', 'unlisted') THEN 1 ELSE 0 END),
+                   sum(CASE WHEN privacy = 'followers' THEN 1 ELSE 0 END)
+            FROM statuses WHERE user_id BETWEEN \(bind: low) AND \(bind: high) AND kind <> 'boost' AND deleted_at IS NULL
             GROUP BY user_id
-            ON CONFLICT (user_id) DO UPDATE SET statuses = excluded.statuses
+            ON CONFLICT (user_id) DO UPDATE SET statuses = excluded.statuses, statuses_public = excluded.statuses_public,
+                statuses_followers = excluded.statuses_followers
             """
         }
         try await insertRanges(from: layout.user(0), through: layout.lastUserID, label: "follower counts", progress: progress) { low, high in
@@ -61,12 +64,14 @@ extension Seeder {
             ON CONFLICT (user_id, shard) DO UPDATE SET followers = excluded.followers
             """
         }
-        for (column, source, key) in [("likes", "likes", "status_id"), ("boosts", "statuses", "boost_of_id"), ("replies", "statuses", "in_reply_to_id")] {
+        // Replies count only those anyone may read (M007).
+        for (column, source, key, filter) in [("likes", "likes", "status_id", ""), ("boosts", "statuses", "boost_of_id", ""),
+                                              ("replies", "statuses", "in_reply_to_id", "AND deleted_at IS NULL AND privacy IN ('public', 'unlisted')")] {
             try await insertRanges(from: firstStatus, through: lastStatus, rangeSize: 200_000, label: "status \(column)", progress: progress) { low, high in
                 """
                 INSERT INTO status_counts (status_id, shard, \(unsafeRaw: column))
                 SELECT \(unsafeRaw: key), 0, count(*) FROM \(unsafeRaw: source) WHERE \(unsafeRaw: key) BETWEEN \(bind: low) AND \(bind: high)
-                GROUP BY \(unsafeRaw: key)
+                \(unsafeRaw: filter) GROUP BY \(unsafeRaw: key)
                 ON CONFLICT (status_id, shard) DO UPDATE SET \(unsafeRaw: column) = excluded.\(unsafeRaw: column)
                 """
             }
@@ -77,7 +82,8 @@ extension Seeder {
                 """
                 INSERT INTO work_counts (work_id, reviews, ratings_count, rating_sum)
                 SELECT work_id, count(*), count(rating), COALESCE(sum(rating), 0) FROM statuses
-                WHERE work_id BETWEEN \(bind: low) AND \(bind: high) AND kind = 'review' AND deleted_at IS NULL GROUP BY work_id
+                WHERE work_id BETWEEN \(bind: low) AND \(bind: high) AND kind = 'review' AND deleted_at IS NULL
+                AND privacy IN ('public', 'unlisted') GROUP BY work_id
                 ON CONFLICT (work_id) DO UPDATE SET reviews = excluded.reviews, ratings_count = excluded.ratings_count, rating_sum = excluded.rating_sum
                 """
             }

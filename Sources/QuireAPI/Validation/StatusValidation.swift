@@ -22,12 +22,12 @@ enum StatusValidation {
         }
         var status = NewStatus(userID: user.id, kind: kind, edition: edition, body: try body(input.body) ?? "", privacy: privacy)
         try checkKindFields(input, kind: kind)
-        status.title = try text(input.title, "title", StatusRules.titleLength)
+        status.title = try line(input.title, "title", StatusRules.titleLength)
         status.rating = try rating(input.rating)
         status.quote = try text(input.quote, "quote", StatusRules.quoteLength)
-        status.position = try text(input.position, "position", StatusRules.positionLength)
+        status.position = try line(input.position, "position", StatusRules.positionLength)
         status.progress = try progress(input.progress)
-        status.contentWarning = try text(input.contentWarning, "content_warning", StatusRules.contentWarningLength)
+        status.contentWarning = try line(input.contentWarning, "content_warning", StatusRules.contentWarningLength)
         status.inReplyToID = input.inReplyToId
         switch kind {
         case .quotation where status.quote == nil: throw APIError.invalid("quote", "is required for a quotation")
@@ -51,14 +51,14 @@ enum StatusValidation {
             if value.isEmpty, kind == .comment || kind == .note { throw APIError.invalid("body", "can't be empty for a \(kind.rawValue)") }
             changes.body = value
         }
-        if input.title != nil { changes.title = .some(try text(input.title, "title", StatusRules.titleLength)) }
+        if input.title != nil { changes.title = .some(try line(input.title, "title", StatusRules.titleLength)) }
         if input.rating != nil { changes.rating = .some(try rating(input.rating)) }
         if input.quote != nil { changes.quote = .some(try text(input.quote, "quote", StatusRules.quoteLength)) }
-        if input.position != nil { changes.position = .some(try text(input.position, "position", StatusRules.positionLength)) }
+        if input.position != nil { changes.position = .some(try line(input.position, "position", StatusRules.positionLength)) }
         if input.progress != nil { changes.progress = .some(try progress(input.progress)) }
         // An empty content warning takes it off.
         if let warning = input.contentWarning {
-            changes.contentWarning = .some(warning.isEmpty ? nil : try text(warning, "content_warning", StatusRules.contentWarningLength))
+            changes.contentWarning = .some(warning.isEmpty ? nil : try line(warning, "content_warning", StatusRules.contentWarningLength))
         }
         return changes
     }
@@ -77,6 +77,7 @@ enum StatusValidation {
         guard StatusRules.bodyLength.contains(value.count) else {
             throw APIError.invalid("body", "must be at most \(StatusRules.bodyLength.upperBound) characters long")
         }
+        if let problem = TextRules.freeTextProblem(value) { throw APIError.invalid("body", problem) }
         return value
     }
 
@@ -85,6 +86,14 @@ enum StatusValidation {
         guard length.contains(value.count) else {
             throw APIError.invalid(field, "must be \(length.lowerBound) to \(length.upperBound) characters long")
         }
+        if let problem = TextRules.freeTextProblem(value) { throw APIError.invalid(field, problem) }
+        return value
+    }
+
+    /// A one-line text field (a title, a position, a content warning).
+    static func line(_ value: String?, _ field: String, _ length: ClosedRange<Int>) throws -> String? {
+        guard let value = try text(value, field, length) else { return nil }
+        if let problem = TextRules.singleLineProblem(value) { throw APIError.invalid(field, problem) }
         return value
     }
 

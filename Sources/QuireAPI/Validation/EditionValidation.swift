@@ -10,7 +10,7 @@ enum EditionValidation {
     static func apply(_ input: EditionInput, to edition: inout some EditableEdition) throws {
         if let title = input.title { edition.title = try text(title, "title", max: 500, required: true) ?? "" }
         if let value = input.subtitle { edition.subtitle = try text(value, "subtitle", max: 500) }
-        if let value = input.description { edition.description = try text(value, "description", max: 20_000) }
+        if let value = input.description { edition.description = try text(value, "description", max: 20_000, multiline: true) }
         if let value = input.languages { edition.languages = try list(value, "languages", maxItems: 20, maxLength: 50) }
         if let value = input.publishers { edition.publishers = try list(value, "publishers", maxItems: 20, maxLength: 200) }
         if let pages = input.pages {
@@ -54,13 +54,16 @@ enum EditionValidation {
         }
     }
 
-    static func text(_ value: String, _ field: String, max: Int, required: Bool = false) throws -> String? {
+    static func text(_ value: String, _ field: String, max: Int, required: Bool = false, multiline: Bool = false) throws -> String? {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty {
             if required { throw APIError.invalid(field, "must not be empty") }
             return nil
         }
         guard trimmed.count <= max else { throw APIError.invalid(field, "must be at most \(max) characters long") }
+        if let problem = multiline ? TextRules.freeTextProblem(trimmed) : TextRules.singleLineProblem(trimmed) {
+            throw APIError.invalid(field, problem)
+        }
         return trimmed
     }
 
