@@ -80,11 +80,18 @@ public enum HomeTimelineQueries {
             """).run()
     }
 
+    /// Broadcasters merged by one statement. A statement with a part per broadcaster grew without
+    /// bound (SQLite refuses a compound SELECT of over 500 parts, so a reader following 500
+    /// broadcasters got a 500); past this many, the page takes one more statement per this many,
+    /// each seeking only above the newest page so far.
+    public static let broadcastersPerStatement = 64
+
     /// A page of the reader's home timeline, newest first, before `before`: the reader's entries
-    /// merged with the newest statuses of the broadcasters they follow. Two statements: the
-    /// broadcasters followed (the reader's own follows, each probing broadcasters by primary key:
-    /// per-user work starts from the user, not from a table every user shares),
-    /// then one query whose parts each seek an index and stop after `limit` visible rows.
+    /// merged with the newest statuses of the broadcasters they follow. The broadcasters followed
+    /// come first (the reader's own follows, each probing broadcasters by primary key: per-user
+    /// work starts from the user), then one statement per `broadcastersPerStatement` of them
+    /// (the reader's entries ride with the first), whose parts each seek an index and stop after
+    /// `limit` visible rows. So the usual reader, following few broadcasters, pays two statements.
     public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [StatusRecord] {
         let cursor = before ?? Int64.max
         let broadcasters = try await db.raw("""
@@ -92,19 +99,42 @@ public enum HomeTimelineQueries {
             WHERE f.follower_id = \(bind: reader)
             ORDER BY f.followee_id
             """).all().map { try $0.decode(column: "user_id", as: Int64.self) }
-        var parts: [SQLQueryString] = ["""
-            SELECT id FROM (SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id
-                WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: cursor) AND \(StatusVisibility.alive("s", viewer: reader))
-                ORDER BY h.status_id DESC LIMIT \(bind: limit)) home
-            """]
+        var page = try await merged(reader: reader, home: true, broadcasters: Array(broadcasters.prefix(broadcastersPerStatement)),
+                                    above: 0, below: cursor, limit: limit, on: db)
+        var start = broadcastersPerStatement
+        while start < broadcasters.count {
+            // Only statuses newer than the page's last row so far can still make the page.
+            let floor = page.count == limit ? page.last?.id ?? 0 : 0
+            let chunk = Array(broadcasters[start..<min(start + broadcastersPerStatement, broadcasters.count)])
+            let more = try await merged(reader: reader, home: false, broadcasters: chunk, above: floor, below: cursor, limit: limit, on: db)
+            page = Array((page + more).sorted { $0.id > $1.id }.prefix(limit))
+            start += broadcastersPerStatement
+        }
+        return page
+    }
+
+    /// One statement: the newest `limit` visible statuses with ids in (`above`, `below`) from the
+    /// reader's entries (when `home`) and from each of `broadcasters`, a part apiece.
+    static func merged(reader: Int64, home: Bool, broadcasters: [Int64], above: Int64, below: Int64, limit: Int,
+                       on db: any SQLDatabase) async throws -> [StatusRecord] {
+        var parts: [SQLQueryString] = []
+        if home {
+            parts.append("""
+                SELECT id FROM (SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id
+                    WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: below) AND h.status_id > \(bind: above)
+                      AND \(StatusVisibility.alive("s", viewer: reader))
+                    ORDER BY h.status_id DESC LIMIT \(bind: limit)) home
+                """)
+        }
         for (index, author) in broadcasters.enumerated() {
             parts.append("""
                 SELECT id FROM (SELECT s.id FROM statuses s
-                    WHERE s.user_id = \(bind: author) AND s.id < \(bind: cursor) AND s.privacy <> \(bind: StatusPrivacy.direct.rawValue)
-                      AND \(StatusVisibility.alive("s", viewer: reader))
+                    WHERE s.user_id = \(bind: author) AND s.id < \(bind: below) AND s.id > \(bind: above)
+                      AND s.privacy <> \(bind: StatusPrivacy.direct.rawValue) AND \(StatusVisibility.alive("s", viewer: reader))
                     ORDER BY s.id DESC LIMIT \(bind: limit)) b\(unsafeRaw: String(index))
                 """)
         }
+        guard !parts.isEmpty else { return [] }
         var union = SQLQueryString("")
         for (index, part) in parts.enumerated() {
             if index > 0 { union.appendLiteral(" UNION ") }
