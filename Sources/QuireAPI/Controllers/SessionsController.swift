@@ -53,7 +53,8 @@ public struct SessionsController: Sendable {
         let found = try await database.read { try await UserQueries.findWithPassword(username: username, on: $0) }
         let storedHash = found?.passwordHash ?? Self.decoyHash
         let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: storedHash) }
-        guard let user = found?.user, found?.passwordHash != nil, valid else {
+        // bcrypt stops at a NUL, so "abc\0x" would match the hash of "abc"; no password set has one.
+        guard let user = found?.user, found?.passwordHash != nil, valid, !password.utf8.contains(0) else {
             await throttle.recordFailure(keys)
             throw APIError(.unauthorized, code: "invalid_credentials", message: "username or password is wrong")
         }
