@@ -50,6 +50,30 @@ import Testing
         }
     }
 
+    /// An unknown username is checked against a decoy hash of the configured cost, so it takes as
+    /// long as a wrong password and the timing doesn't tell which accounts exist. (The fastest of
+    /// a few tries each, as the least disturbed by tests running beside this one; a decoy of a
+    /// lower cost than the real hash, as before, is 10 or more times faster at this cost.)
+    @Test(arguments: TestEngine.all)
+    func anUnknownUsernameTakesAsLongAsAWrongPassword(engine: TestEngine) async throws {
+        try await withTestApp(engine, configure: { $0.bcryptCost = 10 }) { client, _ in
+            // setup
+            _ = try await client.signUp("ada")
+            let clock = ContinuousClock()
+
+            // call
+            var known: [Duration] = [], unknown: [Duration] = []
+            for index in 0..<4 {
+                known.append(try await clock.measure { _ = try await client.logIn("ada", "guess guess") })
+                unknown.append(try await clock.measure { _ = try await client.logIn("nobody\(index)", "guess guess") })
+            }
+
+            // check
+            let (knownFastest, unknownFastest) = (known.min() ?? .zero, unknown.min() ?? .zero)
+            #expect(unknownFastest * 4 > knownFastest, "unknown \(unknown), known \(known)")
+        }
+    }
+
     @Test(arguments: TestEngine.all)
     func expiredAndMadeUpTokensAre401(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in
@@ -86,6 +110,14 @@ import Testing
             let me = try await client.send(.get, "/v1/me?fields=display_name,bio", as: ada)
             #expect(me.body.json as NSDictionary == ["display_name": "Ada L.", "bio": "Reads everything"] as NSDictionary)
         }
+    }
+}
+
+extension TestClientProtocol {
+    /// `POST /v1/sessions`.
+    func logIn(_ username: String, _ password: String) async throws -> TestResponse {
+        let body = try JSONSerialization.data(withJSONObject: ["username": username, "password": password])
+        return try await execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(data: body))
     }
 }
 

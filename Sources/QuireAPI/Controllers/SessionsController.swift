@@ -11,11 +11,14 @@ import QuireStore
 public struct SessionsController: Sendable {
     let database: Database
     let sessions: SessionCache
+    /// The cost of the decoy hash an unknown username is checked against: that of new hashes.
+    let bcryptCost: UInt8
     let throttle: LoginThrottle
 
-    public init(database: Database, sessions: SessionCache, throttle: LoginThrottle = LoginThrottle()) {
+    public init(database: Database, sessions: SessionCache, bcryptCost: UInt8, throttle: LoginThrottle = LoginThrottle()) {
         self.database = database
         self.sessions = sessions
+        self.bcryptCost = bcryptCost
         self.throttle = throttle
     }
 
@@ -36,10 +39,6 @@ public struct SessionsController: Sendable {
         let account: AccountResponse
     }
 
-    // A real bcrypt hash, verified when the username is unknown so that a wrong username costs as
-    // long as a wrong password and the timing doesn't tell which accounts exist.
-    private static let decoyHash = Bcrypt.hash("decoy password", cost: 4)
-
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> EditedResponse<SessionResponse> {
         let input = try await request.decode(as: LoginRequest.self, context: context)
         let username = try required(input.username, "username")
@@ -51,8 +50,11 @@ public struct SessionsController: Sendable {
             throw error
         }
         let found = try await database.read { try await UserQueries.findWithPassword(username: username, on: $0) }
-        let storedHash = found?.passwordHash ?? Self.decoyHash
-        let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: storedHash) }
+        let storedHash = found?.passwordHash
+        let cost = bcryptCost
+        let valid = try await NIOThreadPool.singleton.runIfActive {
+            Bcrypt.verify(password, hash: storedHash ?? DecoyHash.hash(cost: cost))
+        }
         // bcrypt stops at a NUL, so "abc\0x" would match the hash of "abc"; no password set has one.
         guard let user = found?.user, found?.passwordHash != nil, valid, !password.utf8.contains(0) else {
             await throttle.recordFailure(keys)
