@@ -15,7 +15,9 @@ public func buildRouter(
     APIMiddleware.add(to: router, routes: routes, database: database, sessions: sessions, maxBodyBytes: configuration.maxBodyBytes)
     HealthController(database: database).addRoutes(to: router)
     AccountsController(database: database, bcryptCost: configuration.bcryptCost).addRoutes(to: router)
-    SessionsController(database: database, sessions: sessions).addRoutes(to: router)
+    SessionsController(
+        database: database, sessions: sessions, bcryptCost: configuration.bcryptCost, trustedProxies: configuration.trustedProxies
+    ).addRoutes(to: router)
     MeController(database: database, sessions: sessions).addRoutes(to: router)
     EditionsController(database: database).addRoutes(to: router)
     WorksController(database: database).addRoutes(to: router)

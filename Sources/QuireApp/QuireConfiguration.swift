@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QuireAPI
 import QuireCore
 import QuireJobs
 import QuireStore
@@ -33,6 +34,10 @@ public struct QuireConfiguration: Sendable {
     /// (QUIRE_SESSION_CACHE_SECONDS, 0 turns the cache off): the longest a sign-out made through
     /// another process goes unseen here (SessionCache).
     public var sessionCacheTTL = Duration.seconds(5)
+    /// Reverse proxies whose X-Forwarded-For names the client, for the login throttle's per-address
+    /// limits (QUIRE_TRUSTED_PROXIES, comma-separated addresses or CIDR ranges); none by default,
+    /// so the connection's own address counts.
+    public var trustedProxies = TrustedProxies()
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -150,6 +155,11 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("QUIRE_SESSION_CACHE_SECONDS must be a number of seconds from 0 (no cache) to 300, got \(text)")
             }
             configuration.sessionCacheTTL = .microseconds(Int64(seconds * 1_000_000))
+        }
+        if let text = environment["QUIRE_TRUSTED_PROXIES"], !text.isEmpty {
+            do { configuration.trustedProxies = try TrustedProxies(parsing: text) } catch {
+                throw ConfigurationError("QUIRE_TRUSTED_PROXIES \(error)")
+            }
         }
         return configuration
     }

@@ -1,7 +1,8 @@
 /// The rules an account's fields follow, checked before anything is stored.
 public enum AccountRules {
     public static let usernameLength = 3...30
-    public static let passwordLength = 8...128
+    /// bcrypt reads 72 bytes and ignores the rest, so a longer password would be cut silently.
+    public static let passwordBytes = 8...72
     public static let emailMaxLength = 254
 
     /// Usernames are 3 to 30 of a-z, 0-9 and _; they are unique ignoring case, so the stored key
@@ -30,9 +31,15 @@ public enum AccountRules {
         return nil
     }
 
+    /// Every character of an accepted password counts: at most 72 bytes, and no control
+    /// characters, since bcrypt stops at a NUL ("abc\0defghij" would be stored as "abc") and the
+    /// others are never typed on purpose.
     public static func passwordProblem(_ password: String) -> String? {
-        guard passwordLength.contains(password.count) else {
-            return "must be \(passwordLength.lowerBound) to \(passwordLength.upperBound) characters long"
+        guard passwordBytes.contains(password.utf8.count) else {
+            return "must be \(passwordBytes.lowerBound) to \(passwordBytes.upperBound) bytes long (UTF-8)"
+        }
+        guard !password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return "must not contain control characters such as NUL, tab or line breaks"
         }
         return nil
     }

@@ -55,4 +55,73 @@ func register(_ client: any TestClientProtocol, _ fields: [String: String]) asyn
             #expect(rows.isEmpty)
         }
     }
+
+    /// bcrypt stops at a NUL, so "abc\0defghij" would be stored as "abc"; no control character is
+    /// accepted, so a password is never shorter than it looks.
+    @Test(arguments: TestEngine.all)
+    func passwordsWithControlCharactersAreRefused(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // call
+            var responses: [TestResponse] = []
+            for (index, password) in ["abc\u{0}defghij", "two\nlines here", "tab\tinside it", "del\u{7F}inside it"].enumerated() {
+                responses.append(try await register(client, ["username": "reader\(index)", "email": "r\(index)@example.org", "password": password]))
+            }
+            let asPrefix = try await client.send(.post, "/v1/sessions", json: ["username": "reader0", "password": "abc"])
+
+            // check
+            for response in responses {
+                #expect(response.status == .badRequest)
+                #expect(response.body.json.error["code"] as? String == "invalid_field")
+                #expect(response.body.json.error["field"] as? String == "password")
+            }
+            #expect(asPrefix.status == .unauthorized)
+            let rows = try await database.read { try await $0.select().column("id").from("users").all() }
+            #expect(rows.isEmpty)
+        }
+    }
+
+    /// bcrypt reads 72 bytes and ignores the rest, so a longer password is refused rather than
+    /// silently cut: every character accepted counts.
+    @Test(arguments: TestEngine.all)
+    func passwordsAreAtMost72BytesAndEveryByteCounts(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, _ in
+            // setup
+            let longest = String(repeating: "a", count: 71) + "z"
+
+            // call
+            let ascii73 = try await register(client, ["username": "long1", "email": "l1@example.org", "password": longest + "a"])
+            let accented74 = try await register(client, ["username": "long2", "email": "l2@example.org", "password": String(repeating: "é", count: 37)])
+            let fits = try await register(client, ["username": "fits", "email": "f@example.org", "password": longest])
+            let signIn = try await client.send(.post, "/v1/sessions", json: ["username": "fits", "password": longest])
+            let prefix = try await client.send(.post, "/v1/sessions", json: ["username": "fits", "password": String(longest.dropLast())])
+
+            // check
+            #expect(ascii73.status == .badRequest)
+            #expect(ascii73.body.json.error["field"] as? String == "password")
+            #expect(ascii73.body.json.error["message"] as? String == "password: must be 8 to 72 bytes long (UTF-8)")
+            #expect(accented74.status == .badRequest)
+            #expect(accented74.body.json.error["field"] as? String == "password")
+            #expect(fits.status == .created)
+            #expect(signIn.status == .created)
+            #expect(prefix.status == .unauthorized)
+        }
+    }
+
+    /// A NUL never matches at login: bcrypt would compare only the bytes before it.
+    @Test(arguments: TestEngine.all)
+    func aLoginWithANULInThePasswordIsA401(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, _ in
+            // setup
+            _ = try await client.signUp("ada")
+
+            // call
+            let withNUL = try await client.send(.post, "/v1/sessions", json: ["username": "ada", "password": "password123\u{0}anything"])
+            let right = try await client.send(.post, "/v1/sessions", json: ["username": "ada", "password": "password123"])
+
+            // check
+            #expect(withNUL.status == .unauthorized)
+            #expect(withNUL.body.json.error["code"] as? String == "invalid_credentials")
+            #expect(right.status == .created)
+        }
+    }
 }

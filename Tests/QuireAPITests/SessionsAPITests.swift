@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 @testable import QuireAPI
+import QuireApp
 import QuireStore
 import TestSupport
 import Testing
@@ -35,18 +36,112 @@ import Testing
         }
     }
 
+    /// An attacker's wrong guesses slow down the address they come from, not the account: the
+    /// owner, signing in from elsewhere, gets in, while the attacker's address waits (429 with
+    /// Retry-After) even with the right password. What the attacker writes into X-Forwarded-For
+    /// does not matter: the trusted proxy's right-most entry does.
     @Test(arguments: TestEngine.all)
-    func repeatedFailedLoginsAreRateLimited(engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, _ in
+    func failedLoginsSlowTheirAddressButNotTheOwnerElsewhere(engine: TestEngine) async throws {
+        try await withTestApp(engine, setup: .live, configure: behindALocalProxy) { client, _ in
+            // setup
             _ = try await client.signUp("ada")
-            for _ in 0..<5 {
-                let attempt = try await client.send(.post, "/v1/sessions", json: ["username": "ada", "password": "guess guess"])
-                #expect(attempt.status == .unauthorized)
+            let attacker = "203.0.113.9"
+
+            // call
+            var guesses: [HTTPResponse.Status] = []
+            for index in 1...6 {
+                guesses.append(try await client.logIn("ada", "guess guess", from: "10.9.9.\(index), \(attacker)").status)
             }
-            // Even the right password is refused while the limit holds.
-            let limited = try await client.send(.post, "/v1/sessions", json: ["username": "ada", "password": "password123"])
-            #expect(limited.status == .tooManyRequests)
-            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+            let attackerWithTheRightPassword = try await client.logIn("ada", "password123", from: attacker)
+            let owner = try await client.logIn("ada", "password123", from: "198.51.100.7")
+
+            // check
+            #expect(guesses == Array(repeating: .unauthorized, count: 5) + [.tooManyRequests])
+            #expect(attackerWithTheRightPassword.status == .tooManyRequests)
+            #expect(Int(attackerWithTheRightPassword.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect(attackerWithTheRightPassword.body.json.error["code"] as? String == "too_many_attempts")
+            #expect(owner.status == .created)
+        }
+    }
+
+    /// Behind a reverse proxy every connection comes from the proxy: failures from many clients
+    /// must not add up to a limit that locks out everyone.
+    @Test(arguments: TestEngine.all)
+    func failuresFromManyClientsBehindATrustedProxyDoNotLockOutTheRest(engine: TestEngine) async throws {
+        try await withTestApp(engine, setup: .live, configure: behindALocalProxy) { client, _ in
+            // setup
+            _ = try await client.signUp("ada")
+
+            // call
+            var guesses: [HTTPResponse.Status] = []
+            for index in 1...25 {
+                guesses.append(try await client.logIn("nobody\(index)", "guess guess", from: "203.0.113.\(index)").status)
+            }
+            let owner = try await client.logIn("ada", "password123", from: "198.51.100.7")
+
+            // check
+            #expect(guesses == Array(repeating: .unauthorized, count: 25))
+            #expect(owner.status == .created)
+        }
+    }
+
+    /// Without QUIRE_TRUSTED_PROXIES anyone could write X-Forwarded-For, so it is ignored and the
+    /// limit holds for the connection's own address.
+    @Test(arguments: TestEngine.all)
+    func anXForwardedForFromAnUntrustedPeerIsIgnored(engine: TestEngine) async throws {
+        try await withTestApp(engine, setup: .live) { client, _ in
+            // call
+            var guesses: [HTTPResponse.Status] = []
+            for index in 1...21 {
+                guesses.append(try await client.logIn("nobody\(index)", "guess guess", from: "203.0.113.\(index)").status)
+            }
+
+            // check
+            #expect(guesses == Array(repeating: .unauthorized, count: 20) + [.tooManyRequests])
+        }
+    }
+
+    /// The limit is taken before the slow password check, so guesses sent all at once count too.
+    @Test(arguments: TestEngine.all)
+    func wrongGuessesSentAllAtOnceAreLimitedToo(engine: TestEngine) async throws {
+        // A cost that makes each check take a while, so that the guesses overlap.
+        try await withTestApp(engine, configure: { $0.bcryptCost = 8 }) { client, _ in
+            // setup
+            _ = try await client.signUp("ada")
+
+            // call
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<40 { group.addTask { try await client.logIn("ada", "guess guess").status } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+
+            // check
+            #expect(statuses.count(where: { $0 == .unauthorized }) <= 5, "\(statuses)")
+            #expect(statuses.count(where: { $0 == .tooManyRequests }) >= 35, "\(statuses)")
+        }
+    }
+
+    /// An unknown username is checked against a decoy hash of the configured cost, so it takes as
+    /// long as a wrong password and the timing doesn't tell which accounts exist. (The fastest of
+    /// a few tries each, as the least disturbed by tests running beside this one; a decoy of a
+    /// lower cost than the real hash, as before, is 10 or more times faster at this cost.)
+    @Test(arguments: TestEngine.all)
+    func anUnknownUsernameTakesAsLongAsAWrongPassword(engine: TestEngine) async throws {
+        try await withTestApp(engine, configure: { $0.bcryptCost = 10 }) { client, _ in
+            // setup
+            _ = try await client.signUp("ada")
+            let clock = ContinuousClock()
+
+            // call
+            var known: [Duration] = [], unknown: [Duration] = []
+            for index in 0..<4 {
+                known.append(try await clock.measure { _ = try await client.logIn("ada", "guess guess") })
+                unknown.append(try await clock.measure { _ = try await client.logIn("nobody\(index)", "guess guess") })
+            }
+
+            // check
+            let (knownFastest, unknownFastest) = (known.min() ?? .zero, unknown.min() ?? .zero)
+            #expect(unknownFastest * 4 > knownFastest, "unknown \(unknown), known \(known)")
         }
     }
 
@@ -86,6 +181,21 @@ import Testing
             let me = try await client.send(.get, "/v1/me?fields=display_name,bio", as: ada)
             #expect(me.body.json as NSDictionary == ["display_name": "Ada L.", "bio": "Reads everything"] as NSDictionary)
         }
+    }
+}
+
+/// The local test server's connections all come from localhost: it stands for a reverse proxy.
+@Sendable func behindALocalProxy(_ configuration: inout QuireConfiguration) {
+    configuration.trustedProxies = try! TrustedProxies(parsing: "127.0.0.1, ::1")
+}
+
+extension TestClientProtocol {
+    /// `POST /v1/sessions`, with `X-Forwarded-For: address` when one is given.
+    func logIn(_ username: String, _ password: String, from address: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let address { headers[.init("X-Forwarded-For")!] = address }
+        let body = try JSONSerialization.data(withJSONObject: ["username": username, "password": password])
+        return try await execute(uri: "/v1/sessions", method: .post, headers: headers, body: ByteBuffer(data: body))
     }
 }
 

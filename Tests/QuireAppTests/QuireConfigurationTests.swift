@@ -33,4 +33,15 @@ import Testing
             #expect(throws: ConfigurationError.self, "\(bad)") { try QuireConfiguration.resolve(.init(), environment: bad) }
         }
     }
+
+    @Test func trustedProxiesAreAddressesOrRanges() throws {
+        let none = try QuireConfiguration.resolve(.init(), environment: [:])
+        let set = try QuireConfiguration.resolve(.init(), environment: ["QUIRE_TRUSTED_PROXIES": "10.0.0.5, 172.16.0.0/12, fd00::/8"])
+        #expect(set.trustedProxies != none.trustedProxies)
+        for bad in ["proxy.example.org", "10.0.0.0/33", "10.0.0.5,,nope"] {
+            #expect(throws: ConfigurationError.self, "\(bad)") {
+                try QuireConfiguration.resolve(.init(), environment: ["QUIRE_TRUSTED_PROXIES": bad])
+            }
+        }
+    }
 }

@@ -6,9 +6,11 @@ import QuireApp
 import QuireStore
 
 /// Runs `body` against the real application on a fresh database of the given engine, through
-/// HummingbirdTesting's router client (no socket).
+/// HummingbirdTesting's router client (no socket, so no client address), or with `.live` through
+/// a real server on localhost, for what depends on the connection's peer address.
 public func withTestApp(
     _ engine: TestEngine,
+    setup: TestingSetup = .router,
     configure: @Sendable (inout QuireConfiguration) -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol, Database) async throws -> Void
 ) async throws {
@@ -17,7 +19,7 @@ public func withTestApp(
         configuration.bcryptCost = 4
         configure(&configuration)
         let app = buildApplication(database: database, configuration: configuration, logger: Logger(label: "quire-test"))
-        try await app.test(.router) { client in try await body(client, database) }
+        try await app.test(setup) { client in try await body(client, database) }
     }
 }
 

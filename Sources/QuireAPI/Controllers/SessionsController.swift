@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdBcrypt
 import NIOPosix
+import QuireCore
 import QuireStore
 
 /// Signing in and out.
@@ -11,11 +12,19 @@ import QuireStore
 public struct SessionsController: Sendable {
     let database: Database
     let sessions: SessionCache
+    /// The cost of the decoy hash an unknown username is checked against: that of new hashes.
+    let bcryptCost: UInt8
+    let trustedProxies: TrustedProxies
     let throttle: LoginThrottle
 
-    public init(database: Database, sessions: SessionCache, throttle: LoginThrottle = LoginThrottle()) {
+    public init(
+        database: Database, sessions: SessionCache, bcryptCost: UInt8,
+        trustedProxies: TrustedProxies = TrustedProxies(), throttle: LoginThrottle = LoginThrottle()
+    ) {
         self.database = database
         self.sessions = sessions
+        self.bcryptCost = bcryptCost
+        self.trustedProxies = trustedProxies
         self.throttle = throttle
     }
 
@@ -36,28 +45,20 @@ public struct SessionsController: Sendable {
         let account: AccountResponse
     }
 
-    // A real bcrypt hash, verified when the username is unknown so that a wrong username costs as
-    // long as a wrong password and the timing doesn't tell which accounts exist.
-    private static let decoyHash = Bcrypt.hash("decoy password", cost: 4)
-
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> EditedResponse<SessionResponse> {
         let input = try await request.decodeInput(as: LoginRequest.self)
         let username = try required(input.username, "username")
         let password = try required(input.password, "password")
-        let keys = ["account:" + username.lowercased(), "address:" + (context.clientAddress ?? "unknown")]
-        if let wait = await throttle.retryAfter(keys) {
-            var error = APIError(.tooManyRequests, code: "too_many_attempts", message: "too many failed logins; try again in \(wait) seconds")
-            error.headers[.retryAfter] = "\(wait)"
+        let reservation = try await admit(username: username, request, context)
+        let user: UserRecord?
+        do {
+            user = try await self.user(named: username, password: password)
+        } catch {
+            await throttle.abandon(reservation)
             throw error
         }
-        let found = try await database.read { try await UserQueries.findWithPassword(username: username, on: $0) }
-        let storedHash = found?.passwordHash ?? Self.decoyHash
-        let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: storedHash) }
-        guard let user = found?.user, found?.passwordHash != nil, valid else {
-            await throttle.recordFailure(keys)
-            throw APIError(.unauthorized, code: "invalid_credentials", message: "username or password is wrong")
-        }
-        await throttle.recordSuccess(keys[0])
+        await throttle.finish(reservation, succeeded: user != nil)
+        guard let user else { throw APIError(.unauthorized, code: "invalid_credentials", message: "username or password is wrong") }
         let token = SessionToken.make()
         let expiresAt = Timestamp.microsecondsNow() + SessionToken.lifetime
         try await database.write {
@@ -65,6 +66,37 @@ public struct SessionsController: Sendable {
         }
         return EditedResponse(status: .created, response: SessionResponse(
             token: token, expiresAt: Timestamp.date(microseconds: expiresAt), account: AccountResponse(user)))
+    }
+
+    /// Counts the attempt against its client address and its account from that address, or
+    /// refuses it with 429 and how long to wait.
+    private func admit(username: String, _ request: Request, _ context: QuireRequestContext) async throws -> LoginThrottle.Reservation {
+        let forwardedFor = request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value)
+        let client = trustedProxies.client(peer: context.clientAddress, forwardedFor: forwardedFor)
+        // One subscriber usually has a whole IPv6 /64, so that is the address that waits.
+        let address = client.map { $0.bytes.count == 16 ? "\($0.prefix(64))/64" : "\($0)" } ?? "unknown"
+        let account = AccountRules.usernameKey(username)
+        switch await throttle.admit([.address(address), .pair(account: account, address: address)]) {
+        case .admitted(let reservation):
+            return reservation
+        case .refused(let wait):
+            var error = APIError(.tooManyRequests, code: "too_many_attempts", message: "too many failed logins; try again in \(wait) seconds")
+            error.headers[.retryAfter] = "\(wait)"
+            throw error
+        }
+    }
+
+    /// The user whose password this is, or nil.
+    private func user(named username: String, password: String) async throws -> UserRecord? {
+        let found = try await database.read { try await UserQueries.findWithPassword(username: username, on: $0) }
+        let storedHash = found?.passwordHash
+        let cost = bcryptCost
+        let matches = try await NIOThreadPool.singleton.runIfActive {
+            Bcrypt.verify(password, hash: storedHash ?? DecoyHash.hash(cost: cost))
+        }
+        // bcrypt stops at a NUL, so "abc\0x" would match the hash of "abc"; no password set has one.
+        guard matches, storedHash != nil, !password.utf8.contains(0) else { return nil }
+        return found?.user
     }
 
     @Sendable func deleteCurrent(_ request: Request, context: QuireRequestContext) async throws -> HTTPResponse.Status {
