@@ -107,9 +107,10 @@ func register(_ client: any TestClientProtocol, _ fields: [String: String]) asyn
         }
     }
 
-    /// A NUL never matches at login: bcrypt would compare only the bytes before it.
+    /// A NUL never matches at login (bcrypt would compare only the bytes before it): the request
+    /// reader refuses text with NUL in every body, so it is a 400 naming the field.
     @Test(arguments: TestEngine.all)
-    func aLoginWithANULInThePasswordIsA401(engine: TestEngine) async throws {
+    func aLoginWithANULInThePasswordNeverSignsIn(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, _ in
             // setup
             _ = try await client.signUp("ada")
@@ -119,8 +120,8 @@ func register(_ client: any TestClientProtocol, _ fields: [String: String]) asyn
             let right = try await client.send(.post, "/v1/sessions", json: ["username": "ada", "password": "password123"])
 
             // check
-            #expect(withNUL.status == .unauthorized)
-            #expect(withNUL.body.json.error["code"] as? String == "invalid_credentials")
+            #expect(withNUL.status == .badRequest)
+            #expect(withNUL.body.json.error["field"] as? String == "password")
             #expect(right.status == .created)
         }
     }
