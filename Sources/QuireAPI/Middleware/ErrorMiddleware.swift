@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import QuireStore
 
 /// Turns every error, the router's own 404 included, into the JSON error body. Anything that is
 /// not an `APIError` or a Hummingbird `HTTPError` is a bug: it is logged with the request id and
@@ -14,6 +15,11 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return Self.response(for: error, context: context)
+        } catch DatabaseError.unavailable {
+            // PostgreSQL is down (PostgresOutage): say so at once, and when to try again.
+            var unavailable = APIError(.serviceUnavailable, code: "database_unavailable", message: "the database does not answer; try again shortly")
+            unavailable.headers[.retryAfter] = "1"
+            return Self.response(for: unavailable, context: context)
         } catch let error as HTTPError {
             return Self.response(for: translate(error, request: request, context: context), context: context)
         } catch let error as any HTTPResponseError where error.status.code < 500 {

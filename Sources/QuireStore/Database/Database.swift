@@ -20,7 +20,7 @@ public final class Database: Sendable {
 
     private enum Backend: Sendable {
         case sqlite(SQLiteConnections)
-        case postgres(PostgresClient)
+        case postgres(PostgresClient, PostgresOutage)
     }
 
     private init(url: DatabaseURL, backend: Backend, logger: Logger, slowStatementThreshold: Duration?) {
@@ -43,7 +43,8 @@ public final class Database: Sendable {
             let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize)
             try await preflight(text, logger: logger)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            return Database(url: url, backend: .postgres(client), logger: logger, slowStatementThreshold: slowStatementThreshold)
+            return Database(url: url, backend: .postgres(client, PostgresOutage(url: text, logger: logger)), logger: logger,
+                            slowStatementThreshold: slowStatementThreshold)
         }
     }
 
@@ -73,8 +74,14 @@ public final class Database: Sendable {
         case .sqlite(let connections):
             try? await gracefulShutdown()
             await connections.close()
-        case .postgres(let client):
-            await client.run()
+        case .postgres(let client, let outage):
+            // The outage watcher lives as long as the pool.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                group.addTask { await outage.watch() }
+                await group.next()
+                group.cancelAll()
+            }
         }
     }
 
@@ -83,9 +90,14 @@ public final class Database: Sendable {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
-        case .postgres(let client):
-            try await client.withConnection { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
+            return try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
+        case .postgres(let client, let outage):
+            try outage.check()
+            do {
+                return try await client.withConnection { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
+            } catch {
+                throw outage.translate(error)
+            }
         }
     }
 
@@ -110,12 +122,17 @@ public final class Database: Sendable {
     ) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            try await connections[keyPath: pool].with { connection in
+            return try await connections[keyPath: pool].with { connection in
                 try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: sqliteBegin, body)
             }
-        case .postgres(let client):
-            try await client.withConnection { connection in
-                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: postgresBegin, body)
+        case .postgres(let client, let outage):
+            try outage.check()
+            do {
+                return try await client.withConnection { connection in
+                    try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: postgresBegin, body)
+                }
+            } catch {
+                throw outage.translate(error)
             }
         }
     }
@@ -144,7 +161,7 @@ public final class Database: Sendable {
     /// Calls `onNotification` for each PostgreSQL NOTIFY on `channel`, until cancelled. Holds one
     /// pooled connection while it listens. SQLite has no notifications: it returns at once.
     public func listen(channel: String, onNotification: @escaping @Sendable () -> Void) async throws {
-        guard case .postgres(let client) = backend else { return }
+        guard case .postgres(let client, _) = backend else { return }
         try await client.withConnection { connection in
             try await connection.listen(on: channel) { notifications in
                 for try await _ in notifications { onNotification() }

@@ -1,0 +1,164 @@
+"""The database fault run of scripts/db-fault: writes and reads against `quire serve` while its
+PostgreSQL is stopped for a while and started again. Checks that during the outage every request
+is answered at once (no hang) with a JSON 503, /readyz says 503, that full service is back within
+--recovery seconds of the server's return, and that every write answered 2xx is in the database
+afterwards. Prints what it measured and ends with "N passed, N failed".
+
+    python3 scripts/lib/db_fault.py --base URL --stop-cmd CMD --start-cmd CMD
+        [--before 3] [--outage 5] [--after 3] [--recovery 2] [--clients 8]
+
+Standard library only, loopback only.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+
+def call(base, method, path, token=None, body=None, timeout=30):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read()
+            return response.status, (json.loads(payload) if payload else None)
+    except urllib.error.HTTPError as error:
+        payload = error.read()
+        try:
+            return error.code, json.loads(payload)
+        except ValueError:
+            return error.code, {"not_json": payload[:200].decode("utf-8", "replace")}
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+        return 0, {"failed": str(error)}
+
+
+class Log:
+    """Every answer with the time it was sent, how long it took and what it was."""
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.answers = []  # (sent, seconds, status, body, kind)
+        self.written = []  # (token, id) of writes answered 201
+
+    def add(self, sent, took, status, body, kind):
+        with self.lock:
+            self.answers.append((sent, took, status, body, kind))
+
+
+def client(base, token, index, stop, log):
+    step = 0
+    while not stop.is_set():
+        step += 1
+        sent = time.time()
+        if step % 2:
+            status, body = call(base, "POST", "/v1/statuses", token, {"type": "note", "body": f"fault {index}-{step}"})
+            if status == 201:
+                with log.lock:
+                    log.written.append((token, body["id"]))
+            log.add(sent, time.time() - sent, status, body, "write")
+        else:
+            status, body = call(base, "GET", "/v1/timelines/home", token)
+            log.add(sent, time.time() - sent, status, body, "read")
+        time.sleep(0.02)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--stop-cmd", required=True)
+    parser.add_argument("--start-cmd", required=True)
+    parser.add_argument("--before", type=float, default=3)
+    parser.add_argument("--outage", type=float, default=5)
+    parser.add_argument("--after", type=float, default=3)
+    parser.add_argument("--recovery", type=float, default=2)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    base = args.base
+
+    tokens = []
+    stamp = int(time.time()) % 100000
+    for i in range(args.clients):
+        name = f"fault{stamp}x{i}"
+        call(base, "POST", "/v1/accounts", body={"username": name, "email": f"{name}@example.org", "password": "password123"})
+        status, body = call(base, "POST", "/v1/sessions", body={"username": name, "password": "password123"})
+        if status != 201:
+            print(f"sign-in failed: {status} {body}", file=sys.stderr)
+            return 2
+        tokens.append(body["token"])
+
+    log = Log()
+    stop = threading.Event()
+    threads = [threading.Thread(target=client, args=(base, t, i, stop, log), daemon=True) for i, t in enumerate(tokens)]
+    for thread in threads:
+        thread.start()
+    time.sleep(args.before)
+
+    subprocess.run(args.stop_cmd, shell=True, check=True, stdout=subprocess.DEVNULL)
+    down_at = time.time()
+    ready_during = []
+    while time.time() < down_at + args.outage:
+        sent = time.time()
+        status, body = call(base, "GET", "/readyz", timeout=10)
+        ready_during.append((status, time.time() - sent))
+        time.sleep(0.25)
+    subprocess.run(args.start_cmd, shell=True, check=True, stdout=subprocess.DEVNULL)
+    up_at = time.time()
+    # Full service: /readyz is 200 and a write of one's own goes through.
+    recovered = None
+    while time.time() < up_at + 30:
+        ready, _ = call(base, "GET", "/readyz", timeout=10)
+        wrote, _ = call(base, "POST", "/v1/statuses", tokens[0], {"type": "note", "body": "back"}, timeout=10)
+        if ready == 200 and wrote == 201:
+            recovered = time.time() - up_at
+            break
+        time.sleep(0.05)
+    time.sleep(args.after)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=40)
+
+    checks = []
+    # Answers to requests sent while the server was down (after a second of grace for those
+    # already in flight when it stopped): each a JSON 503, each quick.
+    during = [a for a in log.answers if down_at + 1 <= a[0] < up_at - 0.5]
+    bad = [a for a in during if not (a[2] == 503 and isinstance(a[3], dict) and (a[3].get("error") or {}).get("code") == "database_unavailable")]
+    slowest = max((a[1] for a in during), default=0)
+    checks.append((f"{len(during)} requests during the outage all answered a JSON 503 database_unavailable", not bad and during,
+                   f"{len(bad)} were not, e.g. {bad[:3]}"))
+    checks.append((f"at once: slowest answer during the outage {slowest:.3f} s (under 1 s)", slowest < 1.0, ""))
+    ready_bad = [r for r in ready_during[4:] if r[0] != 503 or r[1] > 1.0]
+    checks.append((f"/readyz during the outage: {len(ready_during)} probes, 503 within 1 s", not ready_bad, f"{ready_bad[:3]}"))
+    after = [a for a in log.answers if a[0] >= up_at + args.recovery]
+    after_bad = [a for a in after if a[2] not in (200, 201)]
+    checks.append((f"full service {recovered if recovered is None else round(recovered, 2)} s after PostgreSQL returned (at most {args.recovery} s)",
+                   recovered is not None and recovered <= args.recovery, ""))
+    checks.append((f"{len(after)} requests after recovery all 2xx", after and not after_bad, f"{after_bad[:3]}"))
+    errors = [a for a in log.answers if a[2] >= 500 and a[2] != 503 or a[2] == 0]
+    checks.append(("no 500 and no failed connection at any point", not errors, f"{errors[:3]}"))
+    lost = []
+    for token, status_id in log.written:
+        status, _ = call(base, "GET", f"/v1/statuses/{status_id}", token)
+        if status != 200:
+            lost.append((status_id, status))
+    checks.append((f"all {len(log.written)} writes answered 201 are there afterwards", not lost, f"lost: {lost[:5]}"))
+
+    passed = failed = 0
+    for label, ok, detail in checks:
+        if ok:
+            passed += 1
+            print(f"ok: {label}")
+        else:
+            failed += 1
+            print(f"FAILED: {label}: {detail}")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
