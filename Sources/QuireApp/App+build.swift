@@ -44,7 +44,7 @@ public func buildApplication(database: Database, configuration: QuireConfigurati
     // Started in this order and stopped in reverse: the server stops first, then the worker
     // finishes its jobs, and the database closes last.
     // The worker and the server both wait for the migrations, which run once.
-    let worker = JobWorker(queue: queue, configuration: configuration.worker, periodic: Schedule.periodicJobs, logger: logger)
+    let worker = JobWorker(queue: queue, configuration: configuration.worker, periodic: Schedule.periodicJobs(repairCron: configuration.repairCron), logger: logger)
     let migrations = StartupMigrations(database: database, logger: logger)
     var app = Application(
         router: router,

@@ -38,6 +38,8 @@ public struct QuireConfiguration: Sendable {
     /// limits (QUIRE_TRUSTED_PROXIES, comma-separated addresses or CIDR ranges); none by default,
     /// so the connection's own address counts.
     public var trustedProxies = TrustedProxies()
+    /// When the nightly counters.repair runs, as a cron expression in UTC (QUIRE_REPAIR_CRON).
+    public var repairCron = Schedule.defaultRepairCron
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -117,14 +119,15 @@ public struct QuireConfiguration: Sendable {
             configuration.worker.concurrency = count
         }
         if let (text, source) = value(flags.slowStatementMS.map { "\($0)" }, "QUIRE_SLOW_STATEMENT_MS") {
-            guard let milliseconds = Double(text), milliseconds >= 0, milliseconds.isFinite else {
-                throw ConfigurationError("\(source) must be a number of milliseconds, 0 to log no statement, got \(text)")
+            // Bounded before the conversion: Int64(1e300 * 1000) would trap.
+            guard let milliseconds = Double(text), (0...3_600_000).contains(milliseconds) else {
+                throw ConfigurationError("\(source) must be a number of milliseconds up to 3600000, 0 to log no statement, got \(text)")
             }
             configuration.slowStatementThreshold = milliseconds == 0 ? nil : .microseconds(Int64(milliseconds * 1000))
         }
         if let text = environment["QUIRE_JOB_RESCUE_AFTER"], !text.isEmpty {
-            guard let seconds = Double(text), seconds >= 0.5 else {
-                throw ConfigurationError("QUIRE_JOB_RESCUE_AFTER must be a number of seconds, at least 0.5, got \(text)")
+            guard let seconds = Double(text), (0.5...86_400).contains(seconds) else {
+                throw ConfigurationError("QUIRE_JOB_RESCUE_AFTER must be a number of seconds from 0.5 to 86400, got \(text)")
             }
             configuration.worker.rescueAfter = .milliseconds(Int(seconds * 1000))
             configuration.worker.heartbeatInterval = min(.seconds(1), .milliseconds(Int(seconds * 1000 / 4)))
@@ -155,6 +158,12 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("QUIRE_SESSION_CACHE_SECONDS must be a number of seconds from 0 (no cache) to 300, got \(text)")
             }
             configuration.sessionCacheTTL = .microseconds(Int64(seconds * 1_000_000))
+        }
+        if let text = environment["QUIRE_REPAIR_CRON"], !text.isEmpty {
+            guard (try? Cron(text)) != nil else {
+                throw ConfigurationError("QUIRE_REPAIR_CRON must be a cron expression such as \"17 3 * * *\", got \(text)")
+            }
+            configuration.repairCron = text
         }
         if let text = environment["QUIRE_TRUSTED_PROXIES"], !text.isEmpty {
             do { configuration.trustedProxies = try TrustedProxies(parsing: text) } catch {

@@ -18,6 +18,12 @@ import Testing
         #expect(throws: ConfigurationError.self) {
             try QuireConfiguration.resolve(.init(), environment: ["QUIRE_SLOW_STATEMENT_MS": "fast"])
         }
+        // Numbers past what a duration holds are refused, not converted (which would trap).
+        for bad in [["QUIRE_SLOW_STATEMENT_MS": "1e300"], ["QUIRE_JOB_RESCUE_AFTER": "1e300"], ["QUIRE_SLOW_STATEMENT_MS": "nan"],
+                    ["QUIRE_JOB_RESCUE_AFTER": "inf"], ["QUIRE_REPAIR_CRON": "every night"]] {
+            #expect(throws: ConfigurationError.self, "\(bad)") { try QuireConfiguration.resolve(.init(), environment: bad) }
+        }
+        #expect((try? QuireConfiguration.resolve(.init(), environment: ["QUIRE_REPAIR_CRON": "0 4 * * *"]))?.repairCron == "0 4 * * *")
     }
 
     @Test func theSessionCacheAndTheWorkersMetricsPortAreReadAndChecked() throws {

@@ -117,6 +117,35 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aPeriodicJobRunsOncePerPeriodAcrossWorkerProcesses(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: two worker processes, each scheduling the repair every second
+            let url = ServeProcessTests.text(database.url)
+            let environment = ["QUIRE_REPAIR_CRON": "* * * * * *", "QUIRE_WORKERS": "2"]
+            let workers = [try QuireProcess(["worker", "--database-url", url], environment: environment),
+                           try QuireProcess(["worker", "--database-url", url], environment: environment)]
+
+            // call: until four periods have come round (a loaded machine may take longer than 4 s)
+            let deadline = ContinuousClock.now + .seconds(60)
+            var periods = 0
+            while periods < 4, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                periods = try await database.read { try await $0.raw("SELECT period_start FROM periodic_runs").all().count }
+            }
+            for worker in workers { worker.signal(SIGTERM) }
+            for worker in workers { _ = await worker.waitForExit(timeout: .seconds(15)) }
+
+            // check: one repair a period, though each process scheduled every one
+            let runs = try await database.read { try await $0.raw("SELECT period_start FROM periodic_runs").all().count }
+            let jobs = try await database.read {
+                try await $0.raw("SELECT id FROM jobs WHERE kind = 'counters.repair'").all().count
+            }
+            #expect(runs >= 4)
+            #expect(jobs == runs, "\(jobs) repairs for \(runs) periods")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aWorkerProcessServesItsOwnJobMetrics(engine: TestEngine) async throws {
         try await withTestDatabase(engine) { database in
             // setup: a worker with a metrics port, and a job for it
