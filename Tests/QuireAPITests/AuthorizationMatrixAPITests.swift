@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QuireStore
+import SQLKit
 import TestSupport
 import Testing
 
@@ -15,21 +16,36 @@ import Testing
 
     @Test(arguments: TestEngine.all)
     func everyViewerReadsExactlyWhatTheTableAllows(engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, database in
+        try await Self.run(engine, ownerIsBroadcaster: false)
+    }
+
+    /// The same table when ada is a broadcaster: her followers' homes merge her statuses in when
+    /// read instead of holding copies of them, a second way into a home that must agree with it.
+    @Test(arguments: TestEngine.all)
+    func theTableHoldsWhenTheOwnerIsABroadcaster(engine: TestEngine) async throws {
+        try await Self.run(engine, ownerIsBroadcaster: true)
+    }
+
+    static func run(_ engine: TestEngine, ownerIsBroadcaster: Bool) async throws {
+        // With a limit of 1, ada's second follower makes her a broadcaster.
+        try await withTestApp(engine, configure: { if ownerIsBroadcaster { $0.fanoutLimit = 1 } }) { client, database in
             // setup
             let fixture = try await AuthorizationMatrixFixture.build(client, database)
+            let owner = fixture.users[.owner]?.id ?? 0
+            let broadcasts = try await database.read { try await $0.raw("SELECT user_id FROM broadcasters WHERE user_id = \(bind: owner)").first() != nil }
+            try #require(broadcasts == ownerIsBroadcaster)
             var findings = Findings()
 
             // call and check: every read first, then likes and boosts, which add statuses
             for viewer in Matrix.Viewer.allCases {
-                try await Self.checkReads(of: fixture, as: viewer, client, &findings)
+                try await checkReads(of: fixture, as: viewer, client, &findings)
             }
             for viewer in Matrix.Viewer.allCases {
-                try await Self.checkReactions(of: fixture, as: viewer, client, &findings)
+                try await checkReactions(of: fixture, as: viewer, client, &findings)
             }
 
             // check
-            #expect(findings.mismatches.isEmpty, Comment(rawValue: findings.report))
+            #expect(findings.mismatches.count == 0, Comment(rawValue: findings.report))
             #expect(findings.checks == 801, "the matrix made \(findings.checks) checks")
             // The administrator column means something only if root is one: editing ada's edition.
             let edit = try await client.send(.patch, "/v1/editions/\(fixture.edition)", as: fixture.users[.admin], json: ["title": "Book One"])
