@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import QuireStore
 
 /// Small builders for API tests: accounts, tokens and catalog entries made through the real API.
 public struct APIUser: Sendable {
@@ -24,11 +25,26 @@ extension TestClientProtocol {
     public func signUp(_ username: String) async throws -> APIUser {
         let registered = try await send(.post, "/v1/accounts", json: ["username": username, "email": "\(username)@example.org", "password": "password123"])
         guard registered.status == .created else { throw TestSetupError("sign-up of \(username) failed: \(registered.status)") }
+        return try await signIn(username)
+    }
+
+    /// Logs `username` in (password "password123") with a session of its own.
+    public func signIn(_ username: String) async throws -> APIUser {
         let session = try await send(.post, "/v1/sessions", json: ["username": username, "password": "password123"])
         guard session.status == .created, let token = session.body.json["token"] as? String,
               let account = session.body.json["account"] as? [String: Any], let id = (account["id"] as? NSNumber)?.int64Value
         else { throw TestSetupError("log-in of \(username) failed: \(session.status)") }
         return APIUser(username: username, token: token, id: id)
+    }
+
+    /// Registers `username` and makes them an administrator as `quire users grant-admin` does,
+    /// then signs in afresh, so no session read before the grant stands for the account.
+    public func signUpAdmin(_ username: String, database: Database) async throws -> APIUser {
+        _ = try await signUp(username)
+        guard try await database.write({ try await UserQueries.grantAdmin(username: username, on: $0) }) else {
+            throw TestSetupError("granting \(username) administration failed")
+        }
+        return try await signIn(username)
     }
 
     /// Adds an edition through `POST /v1/editions` and returns its JSON.
