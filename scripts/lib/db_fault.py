@@ -10,33 +10,11 @@ afterwards. Prints what it measured and ends with "N passed, N failed".
 Standard library only, loopback only.
 """
 import argparse
-import json
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-
-
-def call(base, method, path, token=None, body=None, timeout=30):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            payload = response.read()
-            return response.status, (json.loads(payload) if payload else None)
-    except urllib.error.HTTPError as error:
-        payload = error.read()
-        try:
-            return error.code, json.loads(payload)
-        except ValueError:
-            return error.code, {"not_json": payload[:200].decode("utf-8", "replace")}
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
-        return 0, {"failed": str(error)}
+from quire_http import call
 
 
 class Log:

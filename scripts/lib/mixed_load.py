@@ -13,30 +13,10 @@ without it every client sends its next request as soon as it has an answer.
 Standard library only, loopback only.
 """
 import argparse
-import json
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-
-
-def call(base, method, path, token=None, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            payload = response.read()
-            return response.status, (json.loads(payload) if payload else None)
-    except urllib.error.HTTPError as error:
-        payload = error.read()
-        try:
-            return error.code, json.loads(payload)
-        except ValueError:
-            return error.code, None
+from quire_http import call
 
 
 def sign_in(base, username, password):
@@ -102,7 +82,7 @@ def client(base, index, deadline, pause, counts, stamp, interval=0.0):
                 counts.note(call(base, "GET", f"/v1/shelves/{shelf_ids[0]}/books")[0], "GET shelf books")
             else:
                 counts.note(call(base, "GET", f"/v1/users/{name}/statuses", token)[0], "GET statuses")
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+        except (ConnectionError, TimeoutError) as error:
             counts.note(0, f"request failed: {error}")
         if pause:
             time.sleep(pause)
