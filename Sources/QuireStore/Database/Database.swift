@@ -94,7 +94,9 @@ public final class Database: Sendable {
         case .postgres(let client, let outage):
             try outage.check()
             do {
-                return try await client.withConnection { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
+                return try await client.withConnection { connection in
+                    try await body(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed }))
+                }
             } catch {
                 throw outage.translate(error)
             }
@@ -129,7 +131,8 @@ public final class Database: Sendable {
             try outage.check()
             do {
                 return try await client.withConnection { connection in
-                    try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: postgresBegin, body)
+                    let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed })
+                    return try await Self.transaction(db, begin: postgresBegin, body)
                 }
             } catch {
                 throw outage.translate(error)

@@ -11,6 +11,11 @@ import Synchronization
 struct MeteredSQLDatabase: SQLDatabase {
     let base: any SQLDatabase
     let slow: SlowStatementLog?
+    /// Whether the connection under `base` has closed (PostgreSQL). PostgresNIO writes a query to
+    /// its channel without watching the write, so a query sent on a connection the server has just
+    /// closed never answers: seen as a request hanging forever when PostgreSQL stopped under load.
+    /// A closed connection is refused here instead, as the server being unavailable.
+    var closed: (@Sendable () -> Bool)? = nil
 
     var logger: Logger { base.logger }
     var eventLoop: any EventLoop { base.eventLoop }
@@ -20,6 +25,7 @@ struct MeteredSQLDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         let sql = serialize(query).sql
+        if closed?() == true { return eventLoop.makeFailedFuture(DatabaseError.unavailable("the connection to the database closed")) }
         let start = ContinuousClock.now
         return base.execute(sql: query, onRow).always { _ in
             StatementMeter.record(sql: sql, duration: ContinuousClock.now - start, slow: slow)
@@ -28,6 +34,7 @@ struct MeteredSQLDatabase: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
+        if closed?() == true { throw DatabaseError.unavailable("the connection to the database closed") }
         let start = ContinuousClock.now
         defer { StatementMeter.record(sql: sql, binds: binds, duration: ContinuousClock.now - start, slow: slow) }
         // Handed on already serialized, so the driver doesn't serialize the query a second time.
@@ -35,7 +42,7 @@ struct MeteredSQLDatabase: SQLDatabase {
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await base.withSession { [slow] in try await closure(MeteredSQLDatabase(base: $0, slow: slow)) }
+        try await base.withSession { [slow, closed] in try await closure(MeteredSQLDatabase(base: $0, slow: slow, closed: closed)) }
     }
 }
 
