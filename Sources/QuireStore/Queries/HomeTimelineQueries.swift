@@ -92,8 +92,15 @@ public enum HomeTimelineQueries {
     /// work starts from the user), then one statement per `broadcastersPerStatement` of them
     /// (the reader's entries ride with the first), whose parts each seek an index and stop after
     /// `limit` visible rows. So the usual reader, following few broadcasters, pays two statements.
+    ///
+    /// PostgreSQL does it all in one fixed statement instead (`lateralPage`): planning a UNION of
+    /// 64 parts is most of its cost there. Measured with 199 broadcasters followed (release,
+    /// wrk with 16 connections, medians of 3): a part apiece in one statement 0.4 req/s, chunks
+    /// of 64 14.3 req/s, LATERAL 30.2 req/s (5 statements a request against 9). On SQLite the
+    /// chunks gave 74 req/s against 33 for a part apiece (9 statements against 6).
     public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [StatusRecord] {
         let cursor = before ?? Int64.max
+        if db.isPostgres { return try await lateralPage(reader: reader, below: cursor, limit: limit, on: db) }
         let broadcasters = try await db.raw("""
             SELECT f.followee_id AS user_id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
             WHERE f.follower_id = \(bind: reader)
@@ -111,6 +118,30 @@ public enum HomeTimelineQueries {
             start += broadcastersPerStatement
         }
         return page
+    }
+
+    /// PostgreSQL's page: the reader's entries and, for each broadcaster among the reader's
+    /// follows (follows' primary key, then broadcasters' by primary key), a LATERAL seek of
+    /// `statuses_user` that stops after `limit` visible rows; the page's ids are picked before
+    /// its rows are read by primary key. The statement is the same text however many
+    /// broadcasters are followed.
+    static func lateralPage(reader: Int64, below: Int64, limit: Int, on db: any SQLDatabase) async throws -> [StatusRecord] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: StatusRecord.columns("t")) FROM (SELECT id FROM (
+                SELECT id FROM (SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id
+                    WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: below) AND \(StatusVisibility.alive("s", viewer: reader))
+                    ORDER BY h.status_id DESC LIMIT \(bind: limit)) home
+                UNION
+                SELECT x.id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
+                CROSS JOIN LATERAL (SELECT s.id FROM statuses s
+                    WHERE s.user_id = f.followee_id AND s.id < \(bind: below) AND s.privacy <> \(bind: StatusPrivacy.direct.rawValue)
+                      AND \(StatusVisibility.alive("s", viewer: reader))
+                    ORDER BY s.id DESC LIMIT \(bind: limit)) x
+                WHERE f.follower_id = \(bind: reader)) merged
+              ORDER BY id DESC LIMIT \(bind: limit)) page
+            JOIN statuses t ON t.id = page.id
+            ORDER BY t.id DESC
+            """).all().map(StatusRecord.init)
     }
 
     /// One statement: the newest `limit` visible statuses with ids in (`above`, `below`) from the
