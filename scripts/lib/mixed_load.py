@@ -13,6 +13,7 @@ without it every client sends its next request as soon as it has an answer.
 Standard library only, loopback only.
 """
 import argparse
+import os
 import sys
 import threading
 import time
@@ -104,7 +105,8 @@ def main():
     job_id = ((body or {}).get("job") or {}).get("id")
     counts = Counts()
     deadline = time.time() + args.seconds
-    stamp = int(time.time() * 1000) % 10_000_000
+    # Unique across generator processes started in the same millisecond (scripts/soak runs several).
+    stamp = f"{int(time.time() * 1000) % 10_000_000}{os.getpid() % 1000}"
     interval = args.clients / args.rate if args.rate else 0.0
     threads = [threading.Thread(target=client, args=(args.base, i, deadline, args.pause_ms / 1000, counts, stamp, interval), daemon=True)
                for i in range(args.clients)]
