@@ -57,14 +57,13 @@ enum RequestBody {
         case .dataCorrupted:
             // Foundation reports a number too big for an integer field (1e19 for an id) without
             // its key; the body is valid JSON then, so the first such number names the field.
-            if let key = outOfRangeInteger(in: data) {
-                return APIError.invalid(key, "must be a whole number that fits in 64 bits")
-            }
-            return APIError(.badRequest, code: "malformed_body", message: "the request body is not valid JSON, or not a JSON object")
+            return outOfRangeInteger(in: data).map { APIError.invalid($0, "must be a whole number that fits in 64 bits") } ?? malformed
         default:
-            return APIError(.badRequest, code: "malformed_body", message: "the request body is not valid JSON, or not a JSON object")
+            return malformed
         }
     }
+
+    static let malformed = APIError(.badRequest, code: "malformed_body", message: "the request body is not valid JSON, or not a JSON object")
 
     /// The first top-level key, in key order, whose value is a number no Int64 holds exactly.
     private static func outOfRangeInteger(in data: Data) -> String? {

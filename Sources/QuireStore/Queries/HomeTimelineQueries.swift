@@ -128,15 +128,10 @@ public enum HomeTimelineQueries {
     static func lateralPage(reader: Int64, below: Int64, limit: Int, on db: any SQLDatabase) async throws -> [StatusRecord] {
         try await db.raw("""
             SELECT \(unsafeRaw: StatusRecord.columns("t")) FROM (SELECT id FROM (
-                SELECT id FROM (SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id
-                    WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: below) AND \(StatusVisibility.alive("s", viewer: reader))
-                    ORDER BY h.status_id DESC LIMIT \(bind: limit)) home
+                SELECT id FROM (\(homeSeek(reader: reader, above: 0, below: below, limit: limit))) home
                 UNION
                 SELECT x.id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
-                CROSS JOIN LATERAL (SELECT s.id FROM statuses s
-                    WHERE s.user_id = f.followee_id AND s.id < \(bind: below) AND s.privacy <> \(bind: StatusPrivacy.direct.rawValue)
-                      AND \(StatusVisibility.alive("s", viewer: reader))
-                    ORDER BY s.id DESC LIMIT \(bind: limit)) x
+                CROSS JOIN LATERAL (\(authorSeek("f.followee_id", reader: reader, above: 0, below: below, limit: limit))) x
                 WHERE f.follower_id = \(bind: reader)) merged
               ORDER BY id DESC LIMIT \(bind: limit)) page
             JOIN statuses t ON t.id = page.id
@@ -150,20 +145,11 @@ public enum HomeTimelineQueries {
                        on db: any SQLDatabase) async throws -> [StatusRecord] {
         var parts: [SQLQueryString] = []
         if home {
-            parts.append("""
-                SELECT id FROM (SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id
-                    WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: below) AND h.status_id > \(bind: above)
-                      AND \(StatusVisibility.alive("s", viewer: reader))
-                    ORDER BY h.status_id DESC LIMIT \(bind: limit)) home
-                """)
+            parts.append("SELECT id FROM (\(homeSeek(reader: reader, above: above, below: below, limit: limit))) home")
         }
         for (index, author) in broadcasters.enumerated() {
-            parts.append("""
-                SELECT id FROM (SELECT s.id FROM statuses s
-                    WHERE s.user_id = \(bind: author) AND s.id < \(bind: below) AND s.id > \(bind: above)
-                      AND s.privacy <> \(bind: StatusPrivacy.direct.rawValue) AND \(StatusVisibility.alive("s", viewer: reader))
-                    ORDER BY s.id DESC LIMIT \(bind: limit)) b\(unsafeRaw: String(index))
-                """)
+            let seek = authorSeek("\(bind: author)", reader: reader, above: above, below: below, limit: limit)
+            parts.append("SELECT id FROM (\(seek)) b\(unsafeRaw: String(index))")
         }
         guard !parts.isEmpty else { return [] }
         var union = SQLQueryString("")
@@ -175,5 +161,28 @@ public enum HomeTimelineQueries {
             SELECT \(unsafeRaw: StatusRecord.columns("t")) FROM statuses t WHERE t.id IN (\(union))
             ORDER BY t.id DESC LIMIT \(bind: limit)
             """).all().map(StatusRecord.init)
+    }
+
+    /// The reader's newest `limit` visible entries with ids in (`above`, `below`): one seek of
+    /// home_entries' primary key. Both page shapes use it.
+    static func homeSeek(reader: Int64, above: Int64, below: Int64, limit: Int) -> SQLQueryString {
+        """
+        SELECT s.id FROM home_entries h JOIN statuses s ON s.id = h.status_id
+        WHERE h.user_id = \(bind: reader) AND h.status_id < \(bind: below) AND h.status_id > \(bind: above)
+          AND \(StatusVisibility.alive("s", viewer: reader))
+        ORDER BY h.status_id DESC LIMIT \(bind: limit)
+        """
+    }
+
+    /// A broadcaster's newest `limit` statuses the reader may see with ids in (`above`, `below`),
+    /// all but direct ones (those reach their readers as entries): one seek of `statuses_user`.
+    /// `author` is a bound id (SQLite's parts) or the LATERAL join's column (PostgreSQL).
+    static func authorSeek(_ author: SQLQueryString, reader: Int64, above: Int64, below: Int64, limit: Int) -> SQLQueryString {
+        """
+        SELECT s.id FROM statuses s
+        WHERE s.user_id = \(author) AND s.id < \(bind: below) AND s.id > \(bind: above)
+          AND s.privacy <> \(bind: StatusPrivacy.direct.rawValue) AND \(StatusVisibility.alive("s", viewer: reader))
+        ORDER BY s.id DESC LIMIT \(bind: limit)
+        """
     }
 }
