@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.0"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .executableTarget(
@@ -74,6 +76,15 @@ let package = Package(
         ),
         .target(name: "QuireCore"),
         .target(
+            name: "QuireExchange",
+            dependencies: [
+                "QuireCore",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "QuireStore",
             dependencies: [
                 "QuireCore",
@@ -91,7 +102,7 @@ let package = Package(
         .target(
             name: "QuireJobs",
             dependencies: [
-                "QuireStore", "QuireCore",
+                "QuireStore", "QuireCore", "QuireExchange",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -110,6 +121,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "QuireCoreTests", dependencies: ["QuireCore"]),
+        .testTarget(name: "QuireExchangeTests", dependencies: ["QuireExchange", .product(name: "CSV", package: "CSV.swift")]),
         .testTarget(
             name: "QuireJobsTests",
             dependencies: ["TestSupport", "QuireJobs", "QuireStore", .product(name: "SQLKit", package: "sql-kit")]
