@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "QuireStore",
             dependencies: [
-                "QuireCore",
+                "QuireCore", "QuireExchange",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -103,6 +103,7 @@ let package = Package(
             name: "QuireJobs",
             dependencies: [
                 "QuireStore", "QuireCore", "QuireExchange",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -131,8 +132,9 @@ let package = Package(
         .testTarget(
             name: "QuireAPITests",
             dependencies: [
-                "TestSupport", "QuireApp", "QuireAPI",
+                "TestSupport", "QuireApp", "QuireAPI", "QuireJobs",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),

@@ -8,7 +8,7 @@ import QuireStore
 public func buildRouter(
     database: Database, configuration: QuireConfiguration, queue: JobQueue? = nil
 ) -> (Router<QuireRequestContext>, RouteTable) {
-    let queue = queue ?? JobQueue(database: database, registry: .standard)
+    let queue = queue ?? JobQueue(database: database, registry: .standard(exports: configuration.exports))
     let router = Router(context: QuireRequestContext.self)
     let routes = RouteTable()
     let sessions = SessionCache(ttl: configuration.sessionCacheTTL)
@@ -25,6 +25,7 @@ public func buildRouter(
     SearchController(database: database).addRoutes(to: router)
     ReadthroughsController(database: database).addRoutes(to: router)
     JobsController(queue: queue).addRoutes(to: router)
+    ExportsController(queue: queue, settings: configuration.exports).addRoutes(to: router)
     StatusesController(database: database).addRoutes(to: router)
     UsersController(database: database, fanoutLimit: configuration.fanoutLimit).addRoutes(to: router)
     TimelinesController(database: database).addRoutes(to: router)
@@ -39,12 +40,12 @@ public func buildRouter(
 /// The HTTP application with the database as a service started before it and stopped after it.
 /// Migrations run before the server accepts its first connection.
 public func buildApplication(database: Database, configuration: QuireConfiguration, logger: Logger) -> some ApplicationProtocol {
-    let queue = JobQueue(database: database, registry: .standard)
+    let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports))
     let (router, _) = buildRouter(database: database, configuration: configuration, queue: queue)
     // Started in this order and stopped in reverse: the server stops first, then the worker
     // finishes its jobs, and the database closes last.
     // The worker and the server both wait for the migrations, which run once.
-    let worker = JobWorker(queue: queue, configuration: configuration.worker, periodic: Schedule.periodicJobs(repairCron: configuration.repairCron), logger: logger)
+    let worker = JobWorker(queue: queue, configuration: configuration.worker, periodic: Schedule.periodicJobs(repairCron: configuration.repairCron, exportsPruneCron: configuration.exportsPruneCron), logger: logger)
     let migrations = StartupMigrations(database: database, logger: logger)
     var app = Application(
         router: router,

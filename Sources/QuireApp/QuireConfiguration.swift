@@ -40,6 +40,10 @@ public struct QuireConfiguration: Sendable {
     public var trustedProxies = TrustedProxies()
     /// When the nightly counters.repair runs, as a cron expression in UTC (QUIRE_REPAIR_CRON).
     public var repairCron = Schedule.defaultRepairCron
+    /// Export files: where, how long, how often (QuireConfiguration+Exports).
+    public var exports = ExportSettings(dataDirectory: "./quire-data")
+    /// When expired export files are removed; `off` for never.
+    public var exportsPruneCron = Schedule.defaultExportsPruneCron
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -170,6 +174,7 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("QUIRE_TRUSTED_PROXIES \(error)")
             }
         }
+        try resolveExports(&configuration, environment: environment)
         return configuration
     }
 }

@@ -13,10 +13,10 @@ extension Commands {
         let logger = Logger(label: "quire")
         let database = try await Database.open(
             configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold, logger: logger)
-        let queue = JobQueue(database: database, registry: .standard)
+        let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports))
         var worker = configuration.worker
         if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }
-        let jobWorker = JobWorker(queue: queue, configuration: worker, periodic: Schedule.periodicJobs(repairCron: configuration.repairCron), logger: logger)
+        let jobWorker = JobWorker(queue: queue, configuration: worker, periodic: Schedule.periodicJobs(repairCron: configuration.repairCron, exportsPruneCron: configuration.exportsPruneCron), logger: logger)
         let migrations = StartupMigrations(database: database, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseService(database))]
         if let port = configuration.metricsPort {
@@ -39,7 +39,7 @@ extension Commands {
     /// `quire jobs list|show|cancel|retry`.
     public static func jobs<T: Sendable>(_ configuration: QuireConfiguration, _ body: @escaping @Sendable (JobQueue) async throws -> T) async throws -> T {
         try await withDatabase(configuration) { database in
-            try await body(JobQueue(database: database, registry: .standard))
+            try await body(JobQueue(database: database, registry: .standard(exports: configuration.exports)))
         }
     }
 }
