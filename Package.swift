@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "quire",
             dependencies: [
-                "QuireApp", "QuireStore",
+                "QuireApp", "QuireStore", "QuireExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "QuireApp",
             dependencies: [
-                "QuireAPI", "QuireStore", "QuireCore", "QuireJobs",
+                "QuireAPI", "QuireStore", "QuireCore", "QuireJobs", "QuireExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "QuireAPI",
             dependencies: [
-                "QuireCore", "QuireStore", "QuireJobs",
+                "QuireCore", "QuireStore", "QuireJobs", "QuireExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -30,7 +30,7 @@ struct Seed: AsyncParsableCommand {
         (plan.users, plan.authors, plan.works, plan.editions, plan.shelvings, plan.seed) = (users, authors, works, editions, shelvings, seed)
         (plan.statuses, plan.boosts, plan.likes, plan.followsPerUser) = (statuses, boosts, likes, followsPerUser)
         (plan.celebrityFollowers, plan.deepFollows, plan.fanoutLimit) = (celebrityFollowers, deepFollows, configuration.fanoutLimit)
-        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
+        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1, command: "seed")
         do {
             let start = ContinuousClock.now
             let rows = try await Commands.seed(configuration, plan: plan) { table, done, total in bar.show(table, done, total) }
@@ -46,33 +46,3 @@ struct Seed: AsyncParsableCommand {
 
 /// Progress on standard error: a one-line bar in a terminal; otherwise a line when a phase ends,
 /// with the seconds since the seed began, so a benchmark's log shows where a long seed spent them.
-final class ProgressBar: @unchecked Sendable {
-    let enabled: Bool
-    private let lock = NSLock()
-    private var lastTable = ""
-    private let start = ContinuousClock.now
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func show(_ table: String, _ done: Int, _ total: Int) {
-        guard total > 0 else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        guard enabled else {
-            let seconds = Seed.seconds(start.duration(to: .now))
-            if done >= total { FileHandle.standardError.write(Data("seed: \(table) \(total) done at \(String(format: "%.1f", seconds)) s\n".utf8)) }
-            return
-        }
-        if table != lastTable, !lastTable.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
-        lastTable = table
-        let width = 30
-        let filled = min(width, done * width / total)
-        let line = "\r\(table.padding(toLength: 14, withPad: " ", startingAt: 0)) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(done * 100 / total)% \(done)/\(total)"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
-    }
-}

@@ -119,7 +119,7 @@ final class Attempts: Sendable {
                 let (job, _) = try await queue.enqueue(NewJob(kind: "test.long"))
                 _ = try await waitForJob(job.id, on: database) { $0.state == .running }
                 _ = try await queue.cancel(job.id)
-                let done = try await waitForJob(job.id, on: database, timeout: .seconds(5)) { $0.state.isFinished }
+                let done = try await waitForJob(job.id, on: database, timeout: .seconds(20)) { $0.state.isFinished }
                 #expect(done.state == .cancelled)
             }
         }
@@ -167,7 +167,7 @@ final class Attempts: Sendable {
                 // call: start it again, then end it and start it once more
                 let ((again, againCreated), recorder) = try await StatementRecorder.recording { try await queue.enqueue(job) }
                 _ = try await queue.cancel(first.id)
-                let ended = try await waitForJob(first.id, on: database, timeout: .seconds(10)) { $0.state.isFinished }
+                let ended = try await waitForJob(first.id, on: database, timeout: .seconds(20)) { $0.state.isFinished }
                 let (next, nextCreated) = try await queue.enqueue(job)
 
                 // check: the running job with its progress, from no statement; a new job once it ended

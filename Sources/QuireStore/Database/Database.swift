@@ -2,6 +2,7 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import VaporCSQLite
 import SQLiteKit
 import SQLiteNIO
 import ServiceLifecycle
@@ -169,6 +170,17 @@ public final class Database: Sendable {
             try await connection.listen(on: channel) { notifications in
                 for try await _ in notifications { onNotification() }
             }
+        }
+    }
+
+    /// Bytes SQLite's own allocator holds in this process (page caches, statements, schema), or
+    /// nil on PostgreSQL. A soak tells a leak from caches filling by setting the process's
+    /// anonymous memory against this: the page caches are bounded by `cache_size` a connection
+    /// and grow only until they are full.
+    public func engineMemoryBytes() -> Int64? {
+        switch backend {
+        case .sqlite: sqlite_nio_sqlite3_memory_used()
+        case .postgres: nil
         }
     }
 
