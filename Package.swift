@@ -40,7 +40,8 @@ let package = Package(
         .executableTarget(
             name: "quire-bench",
             dependencies: [
-                "QuireJobs", "QuireStore",
+                "QuireJobs", "QuireStore", "QuireCore", "QuireExchange",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -14,45 +14,60 @@ public enum AccountExportJob {
         var exportId: Int64
     }
 
+    /// What the job reports: the file, and what writing it cost (its statements and time), so
+    /// the cost of an export is visible beside it (scripts/bench-export reads these).
     struct Result: Encodable {
         let exportId: Int64
         let books: Int64
         let size: Int64
+        let statements: Int
+        let milliseconds: Double
     }
 
     public static func kind(_ settings: ExportSettings) -> JobKind {
         JobKind(name, maxAttempts: 3, backoffBase: .seconds(5), timeLimit: settings.timeLimit) { context in
             let id = try context.arguments(Arguments.self).exportId
-            guard let export = try await context.database.read({ try await ExportQueries.find(id, on: $0) }) else {
-                throw PermanentJobError("export \(id) no longer exists")
+            let started = ContinuousClock.now
+            let (written, recorder) = try await StatementRecorder.recording {
+                try await export(id, settings: settings, context: context)
             }
-            guard let format = ExportFormat(rawValue: export.format) else {
-                throw PermanentJobError("export \(id) has an unknown format \(export.format)")
-            }
-            let files = FileManager.default
-            let work = settings.workFolder(exportID: id)
-            try? files.removeItem(atPath: work)
-            try files.createDirectory(atPath: work, withIntermediateDirectories: true)
-            defer { try? files.removeItem(atPath: work) }
-            let fileName = "export-\(id).\(format.fileExtension)"
-            let partial = (work as NSString).appendingPathComponent(fileName)
-            let written = try await AccountExporter(database: context.database, settings: settings)
-                .write(userID: export.userID, format: format, to: partial) { done, total in
-                    try context.checkpoint()
-                    try await context.progress(done, of: total, "books")
-                }
-            try context.checkpoint()
-            let final = settings.path(fileName: fileName)
-            try? files.removeItem(atPath: final)
-            try files.moveItem(atPath: partial, toPath: final)
-            let now = Timestamp.microsecondsNow()
-            try await context.database.write {
-                try await ExportQueries.finish(
-                    id, fileName: fileName, size: written.size, books: written.books, now: now,
-                    expiresAt: now + settings.ttl.microseconds, on: $0)
-            }
-            return String(decoding: try JSONEncoder.snakeCase.encode(Result(exportId: id, books: written.books, size: written.size)), as: UTF8.self)
+            let elapsed = started.duration(to: .now)
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let result = Result(exportId: id, books: written.books, size: written.size, statements: recorder.count, milliseconds: milliseconds)
+            return String(decoding: try JSONEncoder.snakeCase.encode(result), as: UTF8.self)
         }
+    }
+
+    static func export(_ id: Int64, settings: ExportSettings, context: JobContext) async throws -> AccountExporter.Written {
+        guard let export = try await context.database.read({ try await ExportQueries.find(id, on: $0) }) else {
+            throw PermanentJobError("export \(id) no longer exists")
+        }
+        guard let format = ExportFormat(rawValue: export.format) else {
+            throw PermanentJobError("export \(id) has an unknown format \(export.format)")
+        }
+        let files = FileManager.default
+        let work = settings.workFolder(exportID: id)
+        try? files.removeItem(atPath: work)
+        try files.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? files.removeItem(atPath: work) }
+        let fileName = "export-\(id).\(format.fileExtension)"
+        let partial = (work as NSString).appendingPathComponent(fileName)
+        let written = try await AccountExporter(database: context.database, settings: settings)
+            .write(userID: export.userID, format: format, to: partial) { done, total in
+                try context.checkpoint()
+                try await context.progress(done, of: total, "books")
+            }
+        try context.checkpoint()
+        let final = settings.path(fileName: fileName)
+        try? files.removeItem(atPath: final)
+        try files.moveItem(atPath: partial, toPath: final)
+        let now = Timestamp.microsecondsNow()
+        try await context.database.write {
+            try await ExportQueries.finish(
+                id, fileName: fileName, size: written.size, books: written.books, now: now,
+                expiresAt: now + settings.ttl.microseconds, on: $0)
+        }
+        return written
     }
 }
 

@@ -2,7 +2,7 @@ import SQLKit
 
 /// Multi-row `INSERT ... VALUES (...), (...)` in batches: one statement per `rowsPerStatement`
 /// rows, its placeholder text built once per shape. The seed's rows/s come from this.
-struct BulkInsert {
+public struct BulkInsert {
     let table: String
     let columns: [String]
     let rowsPerStatement: Int
@@ -11,7 +11,7 @@ struct BulkInsert {
     private var values: [any Encodable & Sendable] = []
     private(set) var inserted = 0
 
-    init(_ table: String, _ columns: [String], rowsPerStatement: Int = 500, suffix: String = "") {
+    public init(_ table: String, _ columns: [String], rowsPerStatement: Int = 500, suffix: String = "") {
         self.table = table
         self.columns = columns
         self.suffix = suffix
@@ -22,12 +22,12 @@ struct BulkInsert {
 
     var pendingRows: Int { values.count / columns.count }
 
-    mutating func add(_ row: [any Encodable & Sendable], on db: any SQLDatabase) async throws {
+    public mutating func add(_ row: [any Encodable & Sendable], on db: any SQLDatabase) async throws {
         values.append(contentsOf: row)
         if pendingRows >= rowsPerStatement { try await flush(on: db) }
     }
 
-    mutating func flush(on db: any SQLDatabase) async throws {
+    public mutating func flush(on db: any SQLDatabase) async throws {
         let rows = pendingRows
         guard rows > 0 else { return }
         var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
