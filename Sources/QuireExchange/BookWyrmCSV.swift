@@ -1,4 +1,3 @@
-import CSV
 import QuireCore
 
 /// BookWyrm's CSV export (its `preferences/export.py`): one row a book, its 30 columns in its
@@ -22,7 +21,7 @@ struct BookWyrmCSV: CSVExportFormat {
 
     let urls: BookWyrmURLs
     var header: [String] { Self.columns }
-    var newline: CSVWriter.Newline { .crlf }
+    var newline: String { "\r\n" }
 
     init(publicURL: String) {
         urls = BookWyrmURLs(publicURL: publicURL, username: "")

@@ -1,4 +1,3 @@
-import CSV
 import QuireCore
 
 /// Goodreads' library export: its 31 columns in its order, LF line ends, ISBNs as `="…"` (so
@@ -33,7 +32,7 @@ struct GoodreadsCSV: CSVExportFormat {
     static let didNotFinish = "did-not-finish"
 
     var header: [String] { Self.columns }
-    var newline: CSVWriter.Newline { .lf }
+    var newline: String { "\n" }
 
     func row(_ book: ExchangeBook) -> [String] {
         let edition = book.edition

@@ -48,7 +48,7 @@ final class GzipTarWriter {
     private func compress(_ bytes: [UInt8], flush: CompressNIOFlush) throws {
         var input = ByteBuffer(bytes: bytes)
         try input.compressStream(with: compressor, flush: flush) { window in
-            try out.write(window.readableBytesView)
+            try window.withUnsafeReadableBytes { try out.write($0) }
         }
     }
 

@@ -19,9 +19,13 @@ final class BufferedFileWriter {
         buffer.reserveCapacity(Self.bufferSize)
     }
 
-    func write(_ bytes: some Sequence<UInt8>) throws {
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
     }
 
     func write(_ byte: UInt8) throws {
@@ -30,7 +34,8 @@ final class BufferedFileWriter {
     }
 
     func write(_ text: String) throws {
-        try write(text.utf8)
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
     }
 
     func flush() throws {

@@ -1,10 +1,10 @@
-import CSV
 import Foundation
 
 /// A CSV export format: its header and how one book becomes one row.
 protocol CSVExportFormat {
     var header: [String] { get }
-    var newline: CSVWriter.Newline { get }
+    /// The line end after every row, the last included.
+    var newline: String { get }
     func row(_ book: ExchangeBook) -> [String]
 }
 

@@ -1,81 +1,49 @@
-import CSV
-import Foundation
-
-/// Rows to a new file through CSV.swift's `CSVWriter`, which does the quoting (a field holding
-/// a quote, the delimiter or a line break is quoted, quotes doubled).
+/// Rows to a new file, quoted as RFC 4180 and Python's csv module quote them: a field holding a
+/// quote, a comma or a line break is put in quotes, its quotes doubled; other fields are written
+/// as they are.
 ///
-/// `CSVWriter` writes one byte per `OutputStream.write` call, which against a file stream would
-/// be one system call per byte; and it writes each line break before the next row, so it can't
-/// be given a fresh memory stream per batch. So it keeps one stream for the whole file, a small
-/// subclass that hands the bytes to a `BufferedFileWriter`, and the file's last line break is
-/// written here on close (Goodreads' and Python's CSV files end with one).
+/// Not CSV.swift's `CSVWriter`, which writes correct files but costs about 60 µs a Goodreads row
+/// (measured: 1.23 s for 20,000 rows against 0.03 s for this, both -O, into memory): it makes
+/// five Foundation string searches a field and one `OutputStream.write` call a byte. An export of
+/// 20,000 books has 5 s for everything, the database included.
 final class CSVFileWriter {
     private let file: BufferedFileWriter
-    private let stream: ForwardingOutputStream
-    private let writer: CSVWriter
     private let newline: String
+    private var row: [UInt8] = []
 
-    init(path: String, newline: CSVWriter.Newline) throws {
-        let file = try BufferedFileWriter(path: path)
-        do {
-            stream = ForwardingOutputStream(file: file)
-            writer = try CSVWriter(stream: stream, newline: newline)
-        } catch {
-            file.abandon()
-            throw ExportWriterError.io("cannot start CSV at \(path): \(error)")
-        }
-        self.file = file
-        self.newline = newline == .crlf ? "\r\n" : "\n"
+    init(path: String, newline: String) throws {
+        file = try BufferedFileWriter(path: path)
+        self.newline = newline
     }
 
-    func write(row: [String]) throws {
-        do {
-            try writer.write(row: row)
-        } catch {
-            throw stream.failure ?? ExportWriterError.io("cannot write \(file.path): \(error)")
+    func write(row fields: [String]) throws {
+        row.removeAll(keepingCapacity: true)
+        for (index, field) in fields.enumerated() {
+            if index > 0 { row.append(UInt8(ascii: ",")) }
+            var field = field
+            field.withUTF8 { bytes in
+                guard bytes.contains(where: Self.needsQuotes) else { return row.append(contentsOf: bytes) }
+                row.append(UInt8(ascii: "\""))
+                for byte in bytes {
+                    if byte == UInt8(ascii: "\"") { row.append(byte) }
+                    row.append(byte)
+                }
+                row.append(UInt8(ascii: "\""))
+            }
         }
-        if let failure = stream.failure { throw failure }
+        row.append(contentsOf: newline.utf8)
+        try file.write(row)
     }
 
     func close() throws {
-        try file.write(newline)
         try file.close()
     }
 
     func abandon() {
         file.abandon()
     }
-}
 
-/// An OutputStream that passes every byte to a buffered file. `CSVWriter` only opens it and
-/// calls `write`, whose result can't carry an error, so a failed flush is kept for the caller.
-private final class ForwardingOutputStream: OutputStream {
-    private let file: BufferedFileWriter
-    private(set) var failure: Error?
-
-    init(file: BufferedFileWriter) {
-        self.file = file
-        super.init(toMemory: ())
-    }
-
-    @available(*, unavailable, message: "a ForwardingOutputStream writes to a file")
-    required init(toMemory: ()) {
-        fatalError("unavailable")
-    }
-
-    override func open() {}
-    override func close() {}
-    override var streamStatus: Stream.Status { .open }
-    override var hasSpaceAvailable: Bool { true }
-
-    override func write(_ buffer: UnsafePointer<UInt8>, maxLength length: Int) -> Int {
-        guard failure == nil else { return -1 }
-        do {
-            try file.write(UnsafeBufferPointer(start: buffer, count: length))
-            return length
-        } catch {
-            failure = error
-            return -1
-        }
+    private static func needsQuotes(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
     }
 }
