@@ -2,7 +2,8 @@ import Foundation
 import QuireCore
 import QuireExchange
 
-/// The library the export tests write: awkward text in every field that can hold it, a book on a
+/// The library the export tests write (default shelvings carry names other than BookWyrm's, so
+/// the tests see the formats put BookWyrm's names in): awkward text in every field that can hold it, a book on a
 /// custom shelf only, a book with several read-throughs and reviews, a stopped book with empty
 /// optional fields, and a half-star rating.
 enum ExportFixtures {
@@ -62,7 +63,7 @@ enum ExportFixtures {
             edition: ExchangeEdition(id: 103, title: "Ulysses"),
             work: ExchangeWork(id: 13, title: "Ulysses"),
             authors: [],
-            shelvings: [ExchangeShelving(identifier: "stopped-reading", name: "Stopped Reading", privacy: "public", shelvedAt: march5 + 3 * day)],
+            shelvings: [ExchangeShelving(identifier: "stopped-reading", name: "Stopped", privacy: "public", shelvedAt: march5 + 3 * day)],
             readthroughs: [
                 ExchangeReadthrough(id: 9, startedOn: "2024-01-01", stoppedOn: "2024-02-02", progress: 30, progressMode: "percent", createdAt: march5, updatedAt: march5)
             ],
@@ -75,7 +76,7 @@ enum ExportFixtures {
             edition: ExchangeEdition(id: 104, title: "Piranesi", isbn13: "9781526622426"),
             work: ExchangeWork(id: 14, title: "Piranesi"),
             authors: [ExchangeAuthor(id: 4, name: "Susanna Clarke")],
-            shelvings: [ExchangeShelving(identifier: "reading", name: "Currently Reading", privacy: "public", shelvedAt: march5 + 4 * day)],
+            shelvings: [ExchangeShelving(identifier: "reading", name: "reading", privacy: "public", shelvedAt: march5 + 4 * day)],
             readthroughs: [ExchangeReadthrough(id: 10, startedOn: "2024-03-01", progress: 50, createdAt: march5, updatedAt: march5)],
             statuses: [ExchangeStatus(id: 506, kind: .review, title: "Early days", body: "Strange.", rating: 1, createdAt: march5 + 5 * day)]
         )
