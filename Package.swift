@@ -80,7 +80,6 @@ let package = Package(
             name: "QuireExchange",
             dependencies: [
                 "QuireCore",
-                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -102,4 +102,32 @@ import Testing
             try await QueryPlanTests.expectNoFullScans(small, database: database, engine: engine, atLeast: 10)
         }
     }
+
+    /// The routes and the prune job read exports through the owner's index and the expiry index.
+    @Test(arguments: TestEngine.all)
+    func theExportRoutesAndThePruneUseIndexes(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let settings = ExportSettings(dataDirectory: folder, interval: .seconds(3600))
+        try await withTestApp(engine, configure: { $0.exports = settings; $0.worker.concurrency = 0; $0.sessionCacheTTL = .zero }) { client, database in
+            // setup
+            let ada = try await client.signUp("ada")
+            for name in ["bea", "cal"] {
+                let other = try await client.signUp(name)
+                _ = try await client.send(.post, "/v1/me/exports", as: other, json: ["format": "goodreads"])
+            }
+
+            // call
+            let (_, recorder) = try await StatementRecorder.recording {
+                let started = try await client.send(.post, "/v1/me/exports", as: ada, json: ["format": "goodreads"])
+                _ = try await client.send(.post, "/v1/me/exports", as: ada, json: ["format": "goodreads"])
+                _ = try await client.send(.get, "/v1/me/exports?limit=5", as: ada)
+                _ = try await client.send(.get, "/v1/me/exports/\(started.body.json.int("export_id") ?? 0)/download", as: ada)
+                _ = try await database.read { try await ExportQueries.expired(now: Int64.max, limit: 10, on: $0) }
+            }
+
+            // check
+            try await QueryPlanTests.expectNoFullScans(recorder, database: database, engine: engine, atLeast: 8)
+        }
+    }
 }

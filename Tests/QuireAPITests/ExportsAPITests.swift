@@ -117,7 +117,7 @@ import Testing
             let comment = ((byTitle["Piranesi"]?["comments"]) as? [[String: Any]])?.first ?? [:]
             #expect((comment["progress"] as? NSNumber)?.intValue == 120)
             let quotation = ((byTitle["Gideon the Ninth"]?["quotations"]) as? [[String: Any]])?.first ?? [:]
-            #expect(quotation["quote"] as? String == "Mouth of the Ninth")
+            #expect(quotation["quote"] as? String == "<p>Mouth of the Ninth</p>", "BookWyrm keeps a quote as HTML")
             let active = ((byTitle["Station Eleven"]?["readthroughs"]) as? [[String: Any]])?.first ?? [:]
             #expect(active["is_active"] as? Bool == true)
         }

@@ -15,7 +15,7 @@ import Testing
     static let bigTables = ["users", "editions", "works", "authors", "shelf_books", "shelves", "sessions", "readthroughs", "work_authors",
                             "statuses", "follows", "follow_requests", "blocks", "likes", "notifications", "home_entries", "status_mentions",
                             "status_counts", "user_shard_counts", "user_counts", "work_counts", "shelf_counts", "user_work_shelvings",
-                            "jobs", "broadcasters", "periodic_runs"]
+                            "jobs", "broadcasters", "periodic_runs", "exports"]
 
     @Test(arguments: TestEngine.all)
     func noEndpointQueryScansABigTable(engine: TestEngine) async throws {
