@@ -10,7 +10,6 @@ enum MetricsHelp {
         "quire_db_connections_in_use": "Database connections lent out (SQLite).",
         "quire_db_connections_waiting": "Tasks waiting for a database connection (SQLite).",
         "quire_process_resident_memory_bytes": "Resident memory of the process.",
-        "quire_sqlite_memory_bytes": "Memory SQLite's allocator holds in this process: page caches (bounded by cache_size a connection), statements, schema.",
         "quire_jobs_total": "Job state changes made by this process, by kind and the state entered (failed: a retry is scheduled).",
         "quire_job_duration_seconds": "How long job attempts ran, by kind, whatever their outcome.",
         "quire_job_pickup_latency_seconds": "Time from a job becoming ready (enqueued or due) to a worker claiming it, by kind.",

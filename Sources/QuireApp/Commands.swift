@@ -12,7 +12,8 @@ public enum Commands {
     public static func serve(_ configuration: QuireConfiguration) async throws {
         let logger = Logger(label: "quire")
         let database = try await Database.open(
-            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold, logger: logger)
+            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold,
+            sqliteCacheKiB: configuration.sqliteCacheKiB, logger: logger)
         let app = buildApplication(database: database, configuration: configuration, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -41,7 +42,8 @@ public enum Commands {
     ) async throws -> T {
         let logger = Logger(label: "quire")
         let database = try await Database.open(
-            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold, logger: logger)
+            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold,
+            sqliteCacheKiB: configuration.sqliteCacheKiB, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await database.run()

@@ -40,6 +40,8 @@ public struct QuireConfiguration: Sendable {
     public var trustedProxies = TrustedProxies()
     /// When the nightly counters.repair runs, as a cron expression in UTC (QUIRE_REPAIR_CRON).
     public var repairCron = Schedule.defaultRepairCron
+    /// Each SQLite connection's page cache in KiB; nil for the defaults (16 MiB a reader, 64 MiB the writer).
+    public var sqliteCacheKiB: Int?
     /// Export files: where, how long, how often (QuireConfiguration+Exports).
     public var exports = ExportSettings(dataDirectory: "./quire-data")
     /// When expired export files are removed; `off` for never.
@@ -173,6 +175,12 @@ public struct QuireConfiguration: Sendable {
             do { configuration.trustedProxies = try TrustedProxies(parsing: text) } catch {
                 throw ConfigurationError("QUIRE_TRUSTED_PROXIES \(error)")
             }
+        }
+        if let text = environment["QUIRE_SQLITE_CACHE_KIB"], !text.isEmpty {
+            guard let kib = Int(text), (64...4_194_304).contains(kib) else {
+                throw ConfigurationError("QUIRE_SQLITE_CACHE_KIB must be a number of KiB from 64 to 4194304, got \(text)")
+            }
+            configuration.sqliteCacheKiB = kib
         }
         try resolveExports(&configuration, environment: environment)
         return configuration

@@ -12,7 +12,8 @@ extension Commands {
     public static func worker(_ configuration: QuireConfiguration) async throws {
         let logger = Logger(label: "quire")
         let database = try await Database.open(
-            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold, logger: logger)
+            configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold,
+            sqliteCacheKiB: configuration.sqliteCacheKiB, logger: logger)
         let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports))
         var worker = configuration.worker
         if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }

@@ -34,9 +34,6 @@ public struct MetricsController: Sendable {
         if let rss = Self.residentMemoryBytes() {
             Gauge(label: "quire_process_resident_memory_bytes").record(rss)
         }
-        if let bytes = database.engineMemoryBytes() {
-            Gauge(label: "quire_sqlite_memory_bytes").record(bytes)
-        }
         if let pool = await database.poolUsage() {
             Gauge(label: "quire_db_connections_in_use").record(pool.inUse)
             Gauge(label: "quire_db_connections_waiting").record(pool.waiting)

@@ -23,7 +23,7 @@ final class SQLiteConnections: Sendable {
         self.threads = threads
     }
 
-    static func open(path: String, readers count: Int, logger: Logger) async throws -> SQLiteConnections {
+    static func open(path: String, readers count: Int, cacheKiB: Int? = nil, logger: Logger) async throws -> SQLiteConnections {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -32,15 +32,15 @@ final class SQLiteConnections: Sendable {
         let threads = NIOThreadPool(numberOfThreads: count + 1)
         threads.start()
         do {
-            let writer = try await openConnection(path: path, threads: threads, logger: logger)
+            let writer = try await openConnection(path: path, threads: threads, cacheKiB: cacheKiB ?? 16_384, logger: logger)
             // WAL is a property of the file, so setting it once on the writer covers every connection.
             _ = try await writer.query("PRAGMA journal_mode = WAL")
             // The writer's page cache holds the index pages that bulk writes (seed, imports) keep
             // returning to; SQLite's default of 2 MB made the seed page-bound.
-            _ = try await writer.query("PRAGMA cache_size = -65536")
+            _ = try await writer.query("PRAGMA cache_size = -\(cacheKiB ?? 65_536)")
             var readers: [SQLiteConnection] = []
             for _ in 0..<count {
-                readers.append(try await openConnection(path: path, threads: threads, logger: logger))
+                readers.append(try await openConnection(path: path, threads: threads, cacheKiB: cacheKiB ?? 16_384, logger: logger))
             }
             return SQLiteConnections(writer: writer, readers: readers, threads: threads)
         } catch let error as SQLiteError {
@@ -52,7 +52,7 @@ final class SQLiteConnections: Sendable {
         }
     }
 
-    private static func openConnection(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
+    private static func openConnection(path: String, threads: NIOThreadPool, cacheKiB: Int, logger: Logger) async throws -> SQLiteConnection {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
                                                          on: MultiThreadedEventLoopGroup.singleton.any()).get()
         // busy_timeout replaces SQLiteNIO's default busy handler, which retries in a tight loop.
@@ -61,8 +61,10 @@ final class SQLiteConnections: Sendable {
         // mmap_size lets reads of a file bigger than the page cache come from the OS page cache
         // without a pread system call a page: measured on a 2.5 GB seeded database, the kernel's
         // page copies were a fifth of a home timeline request's time.
+        // The page cache fills as pages are read and stays full: a connection's anonymous memory
+        // grows up to cache_size (or the database's size) and then holds (QUIRE_SQLITE_CACHE_KIB).
         for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
-                       "PRAGMA mmap_size = 17179869184", "PRAGMA cache_size = -16384"] {
+                       "PRAGMA mmap_size = 17179869184", "PRAGMA cache_size = -\(cacheKiB)"] {
             _ = try await connection.query(pragma)
         }
         return connection
