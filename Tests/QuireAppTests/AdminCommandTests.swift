@@ -31,6 +31,37 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func exportFromTheCommandLine(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: seeded users with shelvings; a folder for the file
+            let url = ServeProcessTests.text(database.url)
+            var plan = SeedPlan()
+            (plan.users, plan.authors, plan.works, plan.editions, plan.shelvings) = (3, 5, 10, 20, 30)
+            _ = try await Seeder(database: database, plan: plan).run()
+            let reader = try await database.read { try await $0.raw("SELECT username FROM users ORDER BY id LIMIT 1").first()?
+                .decode(column: "username", as: String.self) } ?? ""
+            let folder = try temporaryFolder()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let out = (folder as NSString).appendingPathComponent("library.csv")
+
+            // call
+            let export = try QuireProcess(["export", reader, "--format", "goodreads", "--out", out, "--database-url", url])
+            let status = await export.waitForExit(timeout: .seconds(60))
+            let badFormat = try QuireProcess(["export", reader, "--format", "pdf", "--out", out, "--database-url", url])
+            let badStatus = await badFormat.waitForExit(timeout: .seconds(30))
+
+            // check
+            #expect(status == 0, "\(export.standardError)")
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(text.hasPrefix("Book Id,Title,Author,"))
+            #expect(text.split(separator: "\n").count > 1, "the reader's books are rows")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["library.csv"], "no partial file is left")
+            #expect(badStatus == 1)
+            #expect(badFormat.standardError.contains("--format must be one of"))
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func countersCheckAndRepairFromTheCommandLine(engine: TestEngine) async throws {
         try await withTestDatabase(engine) { database in
             let url = ServeProcessTests.text(database.url)
