@@ -9,9 +9,11 @@ import SQLKit
 
 /// Account exports on a release build (issue 13): three readers on a seeded catalog, each
 /// exported `--runs` times through the real `account.export` job with a worker in this process.
-/// Prints one Markdown row per reader and format: the job's own time (median, from its result),
-/// its statements, the file's size, and the peak resident memory above the idle process's
-/// (VmHWM after resetting it through /proc/self/clear_refs, against VmRSS just before).
+/// Prints one Markdown row per reader and format: the books the export held, the job's own time
+/// (median, from its result), its statements, the file's size, and the peak resident memory above
+/// the idle process's: all of it (VmHWM after resetting it through /proc/self/clear_refs, against
+/// VmRSS just before), which on SQLite counts the pages of the database file it mapped and read,
+/// and the anonymous part alone (RssAnon sampled every 2 ms), the process's own memory.
 struct ExportBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Benchmark account exports.")
 
@@ -43,32 +45,43 @@ struct ExportBenchmark: AsyncParsableCommand {
             let editions = try await database.read { db in
                 try await db.raw("SELECT count(*) AS n FROM editions").first()?.decode(column: "n", as: Int64.self) ?? 0
             }
-            print("| engine | editions | reader | books | statuses | follows | format | job ms (median of \(runs)) | statements | size | peak RSS above idle |")
-            print("|---|---:|---|---:|---:|---:|---|---:|---:|---:|---:|")
+            print("| engine | editions | reader | books | statuses | follows | format | job ms (median of \(runs)) | statements | size | peak RSS above idle | peak anonymous RSS above idle |")
+            print("|---|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
             for reader in Self.readers {
                 let userID = try await Self.reader(reader, on: database)
                 for format in formats.split(separator: ",").compactMap({ ExportFormat(rawValue: String($0)) }) {
-                    var times: [Double] = [], peaks: [Int64] = []
-                    var statements = 0, size: Int64 = 0
+                    var times: [Double] = [], peaks: [Int64] = [], anonymousPeaks: [Int64] = []
+                    var statements = 0, size: Int64 = 0, books: Int64 = 0
                     for _ in 0..<runs {
-                        let idle = Self.status("VmRSS")
+                        let idle = Self.status("VmRSS"), idleAnonymous = Self.status("RssAnon")
                         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+                        let sampler = Task {
+                            var highest: Int64 = 0
+                            while !Task.isCancelled {
+                                highest = max(highest, Self.status("RssAnon"))
+                                try? await Task.sleep(for: .milliseconds(2))
+                            }
+                            return highest
+                        }
                         let result = try await Self.export(userID: userID, format: format, queue: queue)
+                        sampler.cancel()
+                        anonymousPeaks.append(max(0, await sampler.value - idleAnonymous))
                         peaks.append(max(0, Self.status("VmHWM") - idle))
                         times.append(result.milliseconds)
-                        statements = result.statements
-                        size = result.size
+                        (statements, size, books) = (result.statements, result.size, result.books)
                     }
-                    let peak = peaks.sorted()[peaks.count / 2]
-                    print(String(format: "| %@ | %lld | %@ | %d | %d | %d | %@ | %.1f | %d | %lld kB | %.1f MB |",
-                                 url.engine.rawValue, editions, reader.name, reader.books, reader.statuses, reader.follows,
-                                 format.rawValue, times.sorted()[times.count / 2], statements, size / 1024, Double(peak) / 1024))
+                    func median<T: Comparable>(_ values: [T]) -> T { values.sorted()[values.count / 2] }
+                    print(String(format: "| %@ | %lld | %@ | %lld | %d | %d | %@ | %.1f | %d | %lld kB | %.1f MB | %.1f MB |",
+                                 url.engine.rawValue, editions, reader.name, books, reader.statuses, reader.follows,
+                                 format.rawValue, median(times), statements, size / 1024, Double(median(peaks)) / 1024,
+                                 Double(median(anonymousPeaks)) / 1024))
                 }
             }
         }
     }
 
     struct JobResult: Decodable {
+        let books: Int64
         let size: Int64
         let statements: Int
         let milliseconds: Double

@@ -23,4 +23,8 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable {
         case .bookwyrmCSV, .goodreads: "text/csv; charset=utf-8"
         }
     }
+
+    /// Whether the file lists the reader's follows and blocks (the CSVs are books only), so an
+    /// export in a format without them doesn't read them.
+    public var carriesPeople: Bool { self == .bookwyrm }
 }

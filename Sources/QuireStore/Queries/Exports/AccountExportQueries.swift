@@ -15,16 +15,29 @@ public enum AccountExportQueries {
     /// The statuses an export carries: those about a book.
     static let bookStatusKinds = "('review', 'comment', 'quotation')"
 
-    public static func profile(userID: Int64, on db: any SQLDatabase) async throws -> ExchangeProfile? {
+    /// The account and how many books its export will hold (for progress), in one statement: the
+    /// count reads the same sources through the same indexes once, when the export starts (a
+    /// job's figure, never shown on a read path).
+    public static func profile(userID: Int64, on db: any SQLDatabase) async throws -> (profile: ExchangeProfile, books: Int64)? {
         guard let row = try await db.raw("""
-            SELECT username, display_name, bio, manually_approves_followers, default_privacy FROM users WHERE id = \(bind: userID)
+            SELECT username, display_name, bio, manually_approves_followers, default_privacy, (
+                SELECT count(*) FROM (
+                    SELECT edition_id FROM shelf_books WHERE user_id = \(bind: userID)
+                    UNION
+                    SELECT edition_id FROM readthroughs WHERE user_id = \(bind: userID)
+                    UNION
+                    SELECT edition_id FROM statuses WHERE user_id = \(bind: userID) AND edition_id IS NOT NULL
+                        AND kind IN \(unsafeRaw: bookStatusKinds) AND deleted_at IS NULL
+                ) AS books) AS books
+            FROM users WHERE id = \(bind: userID)
             """).first() else { return nil }
-        return ExchangeProfile(
+        let profile = ExchangeProfile(
             username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "display_name", as: String?.self),
             summary: try row.decode(column: "bio", as: String?.self),
             manuallyApprovesFollowers: try row.decode(column: "manually_approves_followers", as: Bool.self),
             defaultPrivacy: try row.decode(column: "default_privacy", as: String.self))
+        return (profile, try row.decode(column: "books", as: Int64.self))
     }
 
     /// The next `limit` edition ids after `after` among the reader's books. Each source gives
@@ -46,22 +59,6 @@ public enum AccountExportQueries {
                     ORDER BY edition_id LIMIT \(bind: limit)) AS posted
             ) AS books ORDER BY edition_id LIMIT \(bind: limit)
             """).all().map { try $0.decode(column: "edition_id", as: Int64.self) }
-    }
-
-    /// How many books the export will hold, for its progress: the same sources, counted once
-    /// when the export starts (a job's figure, never shown on a read path).
-    public static func bookCount(userID: Int64, on db: any SQLDatabase) async throws -> Int64 {
-        let row = try await db.raw("""
-            SELECT count(*) AS n FROM (
-                SELECT edition_id FROM shelf_books WHERE user_id = \(bind: userID)
-                UNION
-                SELECT edition_id FROM readthroughs WHERE user_id = \(bind: userID)
-                UNION
-                SELECT edition_id FROM statuses WHERE user_id = \(bind: userID) AND edition_id IS NOT NULL
-                    AND kind IN \(unsafeRaw: bookStatusKinds) AND deleted_at IS NULL
-            ) AS books
-            """).first()
-        return try row?.decode(column: "n", as: Int64.self) ?? 0
     }
 
     /// The books with these edition ids, each with everything the reader did with it, in the
