@@ -88,6 +88,9 @@ import Testing
                 try await client.follow(name, as: ada)
                 try await client.follow(name, as: bea)
             }
+            // With statistics, as a live database has them: PostgreSQL chose whole-index merge
+            // joins of works and authors for a batch once autovacuum had analysed these tables.
+            try await database.write { try await $0.raw("ANALYZE").run() }
 
             // call: ten batches each
             let small = try await Self.exportStatements(ada, batchSize: 10, database: database, folder: folder)
@@ -96,9 +99,9 @@ import Testing
             // check
             #expect(small.count == large.count, "statements for 100 books: \(small.count), for 1,000: \(large.count)")
             #expect(small.statements.map(Self.folded) == large.statements.map(Self.folded))
-            // 2 to start, 7 a batch (its ids, then its books in 6), an empty
+            // 2 to start (the account with its count, its shelves), 8 a batch (its ids, then its books in 7), an empty
             // batch to end, then follows and blocks
-            #expect(small.count <= 2 + 10 * 7 + 1 + 2, "\(small.count) statements")
+            #expect(small.count <= 2 + 10 * 8 + 1 + 2, "\(small.count) statements")
             try await QueryPlanTests.expectNoFullScans(small, database: database, engine: engine, atLeast: 10)
         }
     }

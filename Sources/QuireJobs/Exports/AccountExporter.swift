@@ -3,7 +3,7 @@ import QuireExchange
 import QuireStore
 
 /// Writes one reader's export file: the job and `quire export` both run this. It reads the
-/// reader's books in keyset batches of `batchSize` (seven statements a batch whatever it holds)
+/// reader's books in keyset batches of `batchSize` (eight statements a batch whatever it holds)
 /// and hands each batch to the format's writer, which encodes it to disk before the next is
 /// read, so memory stays flat however large the account (lessons 1 and 2).
 public struct AccountExporter: Sendable {
@@ -28,9 +28,12 @@ public struct AccountExporter: Sendable {
         userID: Int64, format: ExportFormat, to path: String,
         progress: @Sendable (_ done: Int64, _ total: Int64) async throws -> Void
     ) async throws -> Written {
-        guard let (profile, total) = try await database.read({ try await AccountExportQueries.profile(userID: userID, on: $0) }) else {
-            throw ExportError.noSuchUser(userID)
+        // The account, its book count and its shelves, read once for the whole export.
+        let start = try await database.read { db -> (ExchangeProfile, Int64, [Int64: AccountExportQueries.ExportShelf])? in
+            guard let (profile, books) = try await AccountExportQueries.profile(userID: userID, on: db) else { return nil }
+            return (profile, books, try await AccountExportQueries.shelves(userID: userID, on: db))
         }
+        guard let (profile, total, shelves) = start else { throw ExportError.noSuchUser(userID) }
         let writer = try makeExportWriter(format, path: path, publicURL: settings.publicURL)
         do {
             try writer.begin(profile: profile)
@@ -40,7 +43,7 @@ public struct AccountExporter: Sendable {
                 let cursor = after
                 let books = try await database.read { db in
                     let ids = try await AccountExportQueries.editionIDs(userID: userID, after: cursor, limit: settings.batchSize, on: db)
-                    return try await AccountExportQueries.books(userID: userID, editionIDs: ids, on: db)
+                    return try await AccountExportQueries.books(userID: userID, editionIDs: ids, shelves: shelves, on: db)
                 }
                 guard let last = books.last else { break }
                 try writer.append(books: books)

@@ -11,7 +11,7 @@ public struct ExportSettings: Sendable {
     public var ttl: Duration
     /// One export a user per this interval.
     public var interval: Duration
-    /// Books a batch: each batch is seven statements and is encoded to disk before the next.
+    /// Books a batch: each batch is eight statements and is encoded to disk before the next.
     public var batchSize: Int
     /// Follows and blocks a batch.
     public var peopleBatchSize: Int

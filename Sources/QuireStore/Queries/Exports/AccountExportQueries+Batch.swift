@@ -5,17 +5,18 @@ import SQLKit
 /// The statements of one batch of an export, each for the whole batch at once (`IN` over the
 /// batch's ids), each keyed so that a batch is assembled without a second look-up.
 extension AccountExportQueries {
-    /// Editions with their works, by primary key.
+    /// Editions with their works, each by primary key: two statements, not a join, because
+    /// PostgreSQL merge-joined the whole works index against a batch once its statistics said the
+    /// tables were small (as it did with authors).
     static func editionsWithWorks(_ ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: (edition: ExchangeEdition, work: ExchangeWork)] {
         let rows = try await db.raw("""
-            SELECT e.id, e.title, e.subtitle, e.description, e.languages, e.pages, e.publishers, e.published_date,
-                   e.physical_format, e.isbn_10, e.isbn_13, e.openlibrary_key, e.goodreads_key,
-                   w.id AS work_id, w.title AS work_title, w.openlibrary_key AS work_openlibrary_key
-            FROM editions e JOIN works w ON w.id = e.work_id WHERE e.id IN (\(binds: ids))
+            SELECT id, work_id, title, subtitle, description, languages, pages, publishers, published_date,
+                   physical_format, isbn_10, isbn_13, openlibrary_key, goodreads_key
+            FROM editions WHERE id IN (\(binds: ids))
             """).all()
-        var found: [Int64: (edition: ExchangeEdition, work: ExchangeWork)] = [:]
+        var editions: [(edition: ExchangeEdition, workID: Int64)] = []
         for row in rows {
-            let edition = ExchangeEdition(
+            editions.append((ExchangeEdition(
                 id: try row.decode(column: "id", as: Int64.self),
                 title: try row.decode(column: "title", as: String.self),
                 subtitle: try row.decode(column: "subtitle", as: String?.self),
@@ -28,12 +29,22 @@ extension AccountExportQueries {
                 isbn10: try row.decode(column: "isbn_10", as: String?.self),
                 isbn13: try row.decode(column: "isbn_13", as: String?.self),
                 openlibraryKey: try row.decode(column: "openlibrary_key", as: String?.self),
-                goodreadsKey: try row.decode(column: "goodreads_key", as: String?.self))
+                goodreadsKey: try row.decode(column: "goodreads_key", as: String?.self)), try row.decode(column: "work_id", as: Int64.self)))
+        }
+        guard !editions.isEmpty else { return [:] }
+        let workRows = try await db.raw("""
+            SELECT id, title, openlibrary_key FROM works WHERE id IN (\(binds: Array(Set(editions.map(\.workID)))))
+            """).all()
+        var works: [Int64: ExchangeWork] = [:]
+        for row in workRows {
             let work = ExchangeWork(
-                id: try row.decode(column: "work_id", as: Int64.self),
-                title: try row.decode(column: "work_title", as: String.self),
-                openlibraryKey: try row.decode(column: "work_openlibrary_key", as: String?.self))
-            found[edition.id] = (edition, work)
+                id: try row.decode(column: "id", as: Int64.self), title: try row.decode(column: "title", as: String.self),
+                openlibraryKey: try row.decode(column: "openlibrary_key", as: String?.self))
+            works[work.id] = work
+        }
+        var found: [Int64: (edition: ExchangeEdition, work: ExchangeWork)] = [:]
+        for (edition, workID) in editions {
+            if let work = works[workID] { found[edition.id] = (edition, work) }
         }
         return found
     }
@@ -66,19 +77,20 @@ extension AccountExportQueries {
         return byWork
     }
 
-    /// The reader's shelvings of the batch's editions, through `shelf_books_user_edition`.
-    static func shelvingsByEdition(userID: Int64, _ ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: [ExchangeShelving]] {
+    /// The reader's shelvings of the batch's editions, through `shelf_books_user_edition`, named
+    /// from the reader's shelves read once for the whole export (`shelves`).
+    static func shelvingsByEdition(
+        userID: Int64, _ ids: [Int64], shelves: [Int64: AccountExportQueries.ExportShelf], on db: any SQLDatabase
+    ) async throws -> [Int64: [ExchangeShelving]] {
         let rows = try await db.raw("""
-            SELECT sb.edition_id, s.identifier, s.name, s.privacy, sb.shelved_at
-            FROM shelf_books sb JOIN shelves s ON s.id = sb.shelf_id
-            WHERE sb.user_id = \(bind: userID) AND sb.edition_id IN (\(binds: ids)) ORDER BY sb.edition_id, sb.shelved_at
+            SELECT edition_id, shelf_id, shelved_at FROM shelf_books
+            WHERE user_id = \(bind: userID) AND edition_id IN (\(binds: ids)) ORDER BY edition_id, shelved_at
             """).all()
         var byEdition: [Int64: [ExchangeShelving]] = [:]
         for row in rows {
+            guard let shelf = shelves[try row.decode(column: "shelf_id", as: Int64.self)] else { continue }
             byEdition[try row.decode(column: "edition_id", as: Int64.self), default: []].append(ExchangeShelving(
-                identifier: try row.decode(column: "identifier", as: String.self),
-                name: try row.decode(column: "name", as: String.self),
-                privacy: try row.decode(column: "privacy", as: String.self),
+                identifier: shelf.identifier, name: shelf.name, privacy: shelf.privacy,
                 shelvedAt: try row.decode(column: "shelved_at", as: Int64.self)))
         }
         return byEdition

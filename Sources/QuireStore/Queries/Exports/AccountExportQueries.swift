@@ -3,7 +3,7 @@ import QuireExchange
 import SQLKit
 
 /// What an account export reads: everything starts from the reader's own rows through an index
-/// on the user, and a batch of books costs the same seven statements whatever it holds (lesson 1:
+/// on the user, and a batch of books costs the same eight statements whatever it holds (lesson 1:
 /// BookWyrm's export OR-joined six relations across the whole edition table, and then ran about
 /// twenty queries a book).
 ///
@@ -12,6 +12,13 @@ import SQLKit
 /// (user_id, edition_id) index: `shelf_books_user_edition`, `readthroughs_user_edition`,
 /// `statuses_user_edition`.
 public enum AccountExportQueries {
+    /// A shelf as an export names it.
+    public struct ExportShelf: Sendable {
+        let identifier: String
+        let name: String
+        let privacy: String
+    }
+
     /// The statuses an export carries: those about a book.
     static let bookStatusKinds = "('review', 'comment', 'quotation')"
 
@@ -62,13 +69,15 @@ public enum AccountExportQueries {
     }
 
     /// The books with these edition ids, each with everything the reader did with it, in the
-    /// order of `ids`: six statements for the batch (editions with their works, the works'
-    /// author links and the authors, shelvings, read-throughs, statuses).
-    public static func books(userID: Int64, editionIDs ids: [Int64], on db: any SQLDatabase) async throws -> [ExchangeBook] {
+    /// order of `ids`: seven statements for the batch (editions, their works, the works' author
+    /// links and the authors, shelvings, read-throughs, statuses).
+    public static func books(
+        userID: Int64, editionIDs ids: [Int64], shelves: [Int64: ExportShelf], on db: any SQLDatabase
+    ) async throws -> [ExchangeBook] {
         guard !ids.isEmpty else { return [] }
         let editions = try await editionsWithWorks(ids, on: db)
         let authors = try await authorsByWork(Array(Set(editions.values.map(\.work.id))), on: db)
-        let shelvings = try await shelvingsByEdition(userID: userID, ids, on: db)
+        let shelvings = try await shelvingsByEdition(userID: userID, ids, shelves: shelves, on: db)
         let readthroughs = try await readthroughsByEdition(userID: userID, ids, on: db)
         let statuses = try await statusesByEdition(userID: userID, ids, on: db)
         return ids.compactMap { id in
@@ -77,6 +86,22 @@ public enum AccountExportQueries {
                 edition: edition, work: work, authors: authors[work.id] ?? [], shelvings: shelvings[id] ?? [],
                 readthroughs: readthroughs[id] ?? [], statuses: statuses[id] ?? [])
         }
+    }
+
+    /// The reader's shelves by id, read once for the whole export through `shelves_user` (a
+    /// reader has at most the four default shelves and `ShelfRules.maxCustomShelves` more), so
+    /// a batch's shelvings need no join: a join of a batch against shelves walked PostgreSQL's
+    /// whole shelves index once the table was small and analysed.
+    public static func shelves(userID: Int64, on db: any SQLDatabase) async throws -> [Int64: ExportShelf] {
+        var shelves: [Int64: ExportShelf] = [:]
+        for row in try await db.raw("""
+            SELECT id, identifier, name, privacy FROM shelves WHERE user_id = \(bind: userID) ORDER BY id
+            """).all() {
+            shelves[try row.decode(column: "id", as: Int64.self)] = ExportShelf(
+                identifier: try row.decode(column: "identifier", as: String.self), name: try row.decode(column: "name", as: String.self),
+                privacy: try row.decode(column: "privacy", as: String.self))
+        }
+        return shelves
     }
 
     /// The usernames the reader follows, after the followee id `after`, through the follows key.
