@@ -22,10 +22,12 @@ public func withWorkers<T: Sendable>(
     return try await withBackground(workers.map { worker in { try await worker.run() } }) { try await body(queue) }
 }
 
-/// Polls the job until `done` holds, or fails after `timeout`.
+/// Polls the job until `done` holds, or fails after `timeout`: generous, since a machine running the
+/// whole suite in parallel beside other work (load average 9 to 12) once took over 20 s to finish a
+/// small counters.repair.
 @discardableResult
 public func waitForJob(
-    _ id: Int64, on database: Database, timeout: Duration = .seconds(20), until done: @Sendable (JobRecord) -> Bool
+    _ id: Int64, on database: Database, timeout: Duration = .seconds(60), until done: @Sendable (JobRecord) -> Bool
 ) async throws -> JobRecord {
     let deadline = ContinuousClock.now + timeout
     while true {
