@@ -43,12 +43,7 @@ struct ExportResponse: JSONWritable {
         if w.key("format") { w.string(format) }
         if w.key("state") { w.string(state) }
         if w.key("job_id") { w.int(jobID) }
-        if w.key("progress") {
-            w.beginObject()
-            if let done = progress.done, w.key("done") { w.int(done) }
-            if let total = progress.total, w.key("total") { w.int(total) }
-            w.endObject()
-        }
+        if w.key("progress") { progress.write(to: &w) }
         if let books, w.key("books") { w.int(books) }
         if let size, w.key("size") { w.int(size) }
         if state == "ready", w.key("download_url") { w.string("/v1/me/exports/\(id)/download") }

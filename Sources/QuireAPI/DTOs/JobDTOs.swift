@@ -11,6 +11,15 @@ struct JobResponse: JSONWritable {
         let done: Int64?
         let total: Int64?
         let message: String?
+
+        /// `{"done": ..., "total": ..., "message": ...}`, each only when known.
+        func write(to w: inout JSONWriter) {
+            w.beginObject()
+            if let done, w.key("done") { w.int(done) }
+            if let total, w.key("total") { w.int(total) }
+            if let message, w.key("message") { w.string(message) }
+            w.endObject()
+        }
     }
 
     let id: Int64
@@ -53,13 +62,7 @@ extension JobResponse {
         if w.key("state") { w.string(state) }
         if w.key("attempts") { w.int(attempts) }
         if w.key("max_attempts") { w.int(maxAttempts) }
-        if w.key("progress") {
-            w.beginObject()
-            if let done = progress.done, w.key("done") { w.int(done) }
-            if let total = progress.total, w.key("total") { w.int(total) }
-            if let message = progress.message, w.key("message") { w.string(message) }
-            w.endObject()
-        }
+        if w.key("progress") { progress.write(to: &w) }
         if let result, w.key("result") { result.write(to: &w) }
         if let lastError, w.key("last_error") { w.string(lastError) }
         if w.key("run_after") { w.date(runAfter) }
