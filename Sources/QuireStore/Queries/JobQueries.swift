@@ -52,8 +52,8 @@ public enum JobQueries {
             UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker), heartbeat_at = \(bind: now),
                 started_at = \(bind: now), updated_at = \(bind: now)
             WHERE id IN (SELECT id FROM picked)
-            RETURNING \(unsafeRaw: JobRecord.columns)
-            """).all().map(JobRecord.init).sorted { ($0.priority, -$0.runAfter, -$0.id) > ($1.priority, -$1.runAfter, -$1.id) }
+            RETURNING \(unsafeRaw: JobRecord.claimedColumns)
+            """).all().map { try JobRecord(claimedRow: $0, worker: worker, now: now) }.sorted { ($0.priority, -$0.runAfter, -$0.id) > ($1.priority, -$1.runAfter, -$1.id) }
     }
 
     /// Whether any job is ready to claim: one index probe, for idle SQLite workers to peek with.
