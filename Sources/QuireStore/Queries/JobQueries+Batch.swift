@@ -24,8 +24,8 @@ extension JobQueries {
                     FROM json_to_recordset(\(bind: rows)::json)
                         AS t(kind text, args text, state text, priority int, max_attempts int, run_after bigint, unique_key text, owner_id bigint)
                     ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN \(unsafeRaw: JobState.active) DO NOTHING
-                    RETURNING \(unsafeRaw: JobRecord.columns))
-                SELECT *, (SELECT pg_notify(\(bind: channel), '')) AS notified FROM inserted
+                    RETURNING id, unique_key)
+                SELECT id, unique_key, (SELECT pg_notify(\(bind: channel), '')) AS notified FROM inserted
                 """).all()
         } else {
             // `WHERE true`: without it SQLite would read ON CONFLICT as a join's ON.
@@ -36,25 +36,28 @@ extension JobQueries {
                     json_extract(value, '$.unique_key'), json_extract(value, '$.owner_id'), \(bind: now), \(bind: now)
                 FROM json_each(\(bind: rows)) WHERE true
                 ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN \(unsafeRaw: JobState.active) DO NOTHING
-                RETURNING \(unsafeRaw: JobRecord.columns)
+                RETURNING id, unique_key
                 """).all()
         }
         // Ids are handed out in the order the rows are inserted, which is the batch's order;
-        // RETURNING's own order is not promised by either engine.
-        let inserted = try insertedRows.map(JobRecord.init).sorted { $0.id < $1.id }
-        var plain = inserted.filter { $0.uniqueKey == nil }[...]
-        var createdByKey = Dictionary(inserted.compactMap { job in job.uniqueKey.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
+        // RETURNING's own order is not promised by either engine. Only ids come back: a created
+        // job's other columns are what was inserted.
+        let inserted = try insertedRows.map { (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decodeUnlessNull(column: "unique_key", as: String.self)) }
+            .sorted { $0.id < $1.id }
+        var plain = inserted.filter { $0.key == nil }.map(\.id)[...]
+        var createdByKey = Dictionary(inserted.compactMap { row in row.key.map { ($0, row.id) } }, uniquingKeysWith: { first, _ in first })
         let skippedKeys = Set(jobs.compactMap(\.uniqueKey)).subtracting(createdByKey.keys)
         let existing = try await active(uniqueKeys: skippedKeys.sorted(), on: db)
         var answerByKey = Dictionary(existing.compactMap { job in job.uniqueKey.map { ($0, (job: job, created: false)) } }, uniquingKeysWith: { first, _ in first })
         return try jobs.map { job -> (job: JobRecord, created: Bool) in
             guard let key = job.uniqueKey else {
-                guard let next = plain.popFirst() else { throw DatabaseError.unavailable("batch enqueue returned too few jobs") }
-                return (next, true)
+                guard let id = plain.popFirst() else { throw DatabaseError.unavailable("batch enqueue returned too few jobs") }
+                return (JobRecord(inserted: job, id: id, now: now), true)
             }
             if let answer = answerByKey[key] { return answer }
             // The first job with this key in the batch created it; any later one gets it.
-            guard let created = createdByKey.removeValue(forKey: key) else { throw DatabaseError.unavailable("enqueue returned no job") }
+            guard let id = createdByKey.removeValue(forKey: key) else { throw DatabaseError.unavailable("enqueue returned no job") }
+            let created = JobRecord(inserted: job, id: id, now: now)
             answerByKey[key] = (created, false)
             return (created, true)
         }
