@@ -65,7 +65,7 @@ public final class EnqueueBatcher: Service, Sendable {
         let answers: [Answer]
         do {
             // One INSERT for the whole batch (its NOTIFY too), instead of an INSERT and a NOTIFY a job.
-            let results = try await database.write { try await JobQueries.enqueue(jobs, now: Timestamp.microsecondsNow(), on: $0) }
+            let results = try await database.writeStatement { try await JobQueries.enqueue(jobs, now: Timestamp.microsecondsNow(), on: $0) }
             answers = results.map { .success($0) }
         } catch {
             answers = Array(repeating: .failure(error), count: batch.count)

@@ -36,7 +36,7 @@ public struct JobQueue: Sendable {
         let ready = prepared(job)
         let result = batcher.isRunning
             ? try await batcher.enqueue(ready)
-            : try await database.write { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
+            : try await database.writeStatement { try await JobQueries.enqueue([ready], now: Timestamp.microsecondsNow(), on: $0)[0] }
         if result.created {
             signal.notify()
             JobMetrics.changed(kind: result.job.kind, to: result.job.state)
@@ -52,7 +52,7 @@ public struct JobQueue: Sendable {
     public func enqueue(_ jobs: [NewJob]) async throws -> [(job: JobRecord, created: Bool)] {
         guard !jobs.isEmpty else { return [] }
         let ready = jobs.map(prepared)
-        let results = try await database.write { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
+        let results = try await database.writeStatement { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
         let created = results.filter(\.created).map(\.job)
         if !created.isEmpty { signal.notify() }
         JobMetrics.entered(created)

@@ -26,7 +26,7 @@ import Testing
             // check: one INSERT for all; each answer is its own job's row, stored, created
             #expect(recorder.statements.filter { $0.contains("INSERT INTO jobs") }.count == 1)
             #expect(results.count == 300)
-            #expect(results.allSatisfy(\.created))
+            #expect(results.allSatisfy { $0.created })
             #expect(results.map(\.job.args) == jobs.map(\.args))
             #expect(results.map(\.job.priority) == jobs.map(\.priority))
             #expect(Set(results.map(\.job.id)).count == 300)
