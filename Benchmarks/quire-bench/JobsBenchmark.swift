@@ -125,6 +125,8 @@ struct JobsBenchmark: AsyncParsableCommand {
             var environment = ProcessInfo.processInfo.environment
             environment["QUIRE_WORKERS"] = "\(workers)"
             process.environment = environment
+            // Their log lines (slow statements, say) go to stderr, so stdout holds only the table.
+            process.standardOutput = FileHandle.standardError
             try process.run()
             return process
         }
