@@ -44,11 +44,11 @@ struct JobsBenchmark: AsyncParsableCommand {
                 try await database.write { try await $0.raw("DELETE FROM jobs").run() }
                 try await settle(database)
             }
-            var latencies: [Double] = []
+            var (latencies, afterCommit): ([Double], [Double]) = ([], [])
             if measure != "drain" {
                 // Latency: jobs enqueued at a steady rate onto idle workers, each committed on its own
                 // as an API request would; enqueue-to-start is started_at - created_at.
-                latencies = try await withWorkers(queue) {
+                (latencies, afterCommit) = try await withWorkers(queue) {
                     // The workers start with this phase: until each has connected and is
                     // listening, the first jobs waited up to 76 ms for them. A few jobs first,
                     // not measured, so the latency is that of idle workers as the phase means.
@@ -64,20 +64,25 @@ struct JobsBenchmark: AsyncParsableCommand {
                     try await database.write { try await $0.raw("DELETE FROM jobs").run() }
                     let interval = Duration.nanoseconds(1_000_000_000 / max(rate, 1))
                     var next = ContinuousClock.now
+                    // When each enqueue was answered (committed): the wait from there to the
+                    // start is the workers' part, the rest the enqueue's own commit.
+                    var answeredAt: [Int64: Int64] = [:]
                     for _ in 0..<latencyJobs {
-                        _ = try await queue.enqueue(NewJob(kind: NoopJob.name))
+                        let (job, _) = try await queue.enqueue(NewJob(kind: NoopJob.name))
+                        answeredAt[job.id] = Timestamp.microsecondsNow()
                         next += interval
                         try await Task.sleep(until: next)
                     }
                     try await waitUntilDone(database)
-                    return try await startLatencies(database)
+                    return try await startLatencies(database, answeredAt: answeredAt)
                 }
             }
-            let p = { (q: Double) in latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))] }
+            let percentile = { (values: [Double], q: Double) in values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * q))] }
+            let p = { (q: Double) in percentile(latencies, q) }
             let ms = { (v: Double) in String(format: "%.2f", v) }
             switch (format, measure) {
             case ("versus", "latency"):
-                print("| \(processes) | \(ms(p(0.5))) ms | \(ms(p(0.99))) ms |")
+                print("| \(processes) | \(ms(p(0.5))) ms | \(ms(p(0.99))) ms | \(ms(percentile(afterCommit, 0.5))) ms | \(ms(percentile(afterCommit, 0.99))) ms |")
             case ("versus", _):
                 print("| Quire (\(workers) a process) | \(processes) | \(jobs) | \(Int(throughput)) | \(Int(enqueueRate)) |")
             default:
@@ -160,10 +165,16 @@ struct JobsBenchmark: AsyncParsableCommand {
         return Double(n) / max(Double(b - a) / 1_000_000, 0.000001)
     }
 
-    /// Enqueue-to-start latencies in milliseconds, sorted.
-    func startLatencies(_ database: Database) async throws -> [Double] {
-        try await database.read { db in
-            try await db.raw("SELECT started_at - created_at AS wait FROM jobs").all().map { Double(try $0.decode(column: "wait", as: Int64.self)) / 1000 }
-        }.sorted()
+    /// Enqueue-to-start latencies in milliseconds, sorted, and the same from when each enqueue
+    /// was answered.
+    func startLatencies(_ database: Database, answeredAt: [Int64: Int64]) async throws -> ([Double], [Double]) {
+        let rows = try await database.read { db in
+            try await db.raw("SELECT id, created_at, started_at FROM jobs").all().map {
+                (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "created_at", as: Int64.self), try $0.decode(column: "started_at", as: Int64.self))
+            }
+        }
+        let total = rows.map { Double($0.2 - $0.1) / 1000 }.sorted()
+        let afterCommit = rows.compactMap { row in answeredAt[row.0].map { Double(row.2 - $0) / 1000 } }.sorted()
+        return (total, afterCommit)
     }
 }
