@@ -8,5 +8,6 @@ public enum Migrations {
         m005CreateJobs,
         m006CreateSocial,
         m007CountStatusesByAudience,
+        m009NarrowJobIndexes,
     ]
 }

@@ -176,8 +176,8 @@ public enum JobQueries {
 
     /// Jobs ready to run now (waiting and due), for the queue depth gauge. It reads only waiting
     /// jobs' index entries (an index-only scan of `jobs_ready` on PostgreSQL; SQLite's planner
-    /// takes `jobs_state` and looks up `run_after`), and stops at `limit`, so a huge backlog
-    /// still costs a bounded read.
+    /// walks `jobs_ready` or `jobs_state`), and stops at `limit`, so a huge backlog still costs a
+    /// bounded read.
     public static func readyCount(now: Int64, limit: Int, on db: any SQLDatabase) async throws -> Int {
         try await db.raw("""
             SELECT count(*) AS n FROM (
