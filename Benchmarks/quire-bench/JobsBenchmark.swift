@@ -30,6 +30,7 @@ struct JobsBenchmark: AsyncParsableCommand {
             try await database.ping()
             _ = try await Migrator(database: database).migrate()
             try await database.write { try await $0.raw("DELETE FROM jobs").run() }
+            try await settle(database)
 
             let queue = JobQueue(database: database, registry: .standard)
             var (throughput, enqueueRate) = (0.0, 0.0)
