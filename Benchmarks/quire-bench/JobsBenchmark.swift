@@ -15,8 +15,11 @@ struct JobsBenchmark: AsyncParsableCommand {
     @Option(help: "Worker processes; 0 runs the worker inside this process, as `quire serve` does.") var processes = 1
     @Option(help: "Concurrency of each worker process.") var workers = 64
     @Option(help: "No-op jobs in the backlog drained for throughput.") var jobs = 100_000
+    @Option(help: "Jobs in each batch enqueue that writes the backlog.") var enqueueBatch = 10_000
     @Option(help: "Jobs enqueued one at a time for the latency run.") var latencyJobs = 5_000
     @Option(help: "Enqueue rate of the latency run, jobs per second.") var rate = 1_000
+    @Option(help: "What to measure: drain (the backlog's jobs/s and its enqueue rate), latency, or both.") var measure = "both"
+    @Option(help: "Row format: quire (the full table row) or versus (the rows scripts/bench-jobs --against prints).") var format = "quire"
 
     func run() async throws {
         let url = try DatabaseURL(parsing: databaseURL)
@@ -27,46 +30,87 @@ struct JobsBenchmark: AsyncParsableCommand {
             try await database.ping()
             _ = try await Migrator(database: database).migrate()
             try await database.write { try await $0.raw("DELETE FROM jobs").run() }
+            try await settle(database)
 
             let queue = JobQueue(database: database, registry: .standard)
-            // Throughput: a backlog of no-op jobs, drained by the workers.
-            try await preload(jobs, database)
-            let throughput = try await withWorkers(queue) {
-                try await waitUntilDone(jobs, database)
-                return try await drainRate(database)
-            }
-            try await database.write { try await $0.raw("DELETE FROM jobs").run() }
-
-            // Latency: jobs enqueued at a steady rate onto idle workers, each committed on its own
-            // as an API request would; enqueue-to-start is started_at - created_at.
-            let latencies = try await withWorkers(queue) {
-                let interval = Duration.nanoseconds(1_000_000_000 / max(rate, 1))
-                var next = ContinuousClock.now
-                for _ in 0..<latencyJobs {
-                    _ = try await queue.enqueue(NewJob(kind: NoopJob.name))
-                    next += interval
-                    try await Task.sleep(until: next)
+            var (throughput, enqueueRate) = (0.0, 0.0)
+            if measure != "latency" {
+                // Throughput: a backlog of no-op jobs written through the batch enqueue, drained by the workers.
+                enqueueRate = try await preload(jobs, queue)
+                try await settle(database)
+                throughput = try await withWorkers(queue) {
+                    try await waitUntilDone(database)
+                    return try await drainRate(database)
                 }
-                try await waitUntilDone(latencyJobs, database)
-                return try await startLatencies(database)
+                try await database.write { try await $0.raw("DELETE FROM jobs").run() }
+                try await settle(database)
             }
-            let p = { (q: Double) in latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))] }
-            print("| \(url.engine) | \(processes == 0 ? "in-process" : "\(processes)") | \(workers) | \(jobs) | \(Int(throughput)) | \(String(format: "%.2f", p(0.5))) | \(String(format: "%.2f", p(0.99))) |")
+            var (latencies, afterCommit): ([Double], [Double]) = ([], [])
+            if measure != "drain" {
+                // Latency: jobs enqueued at a steady rate onto idle workers, each committed on its own
+                // as an API request would; enqueue-to-start is started_at - created_at.
+                (latencies, afterCommit) = try await withWorkers(queue) {
+                    // The workers start with this phase: until each has connected and is
+                    // listening, the first jobs waited up to 76 ms for them. A few jobs first,
+                    // not measured, so the latency is that of idle workers as the phase means.
+                    if database.engine == .postgres, processes > 0 {
+                        while try await database.read({ db in
+                            try await db.raw("SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN %'").first()?.decode(column: "n", as: Int.self) ?? 0
+                        }) < processes {
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                    _ = try await queue.enqueue(Array(repeating: NewJob(kind: NoopJob.name), count: 8 * max(processes, 1)))
+                    try await waitUntilDone(database)
+                    try await database.write { try await $0.raw("DELETE FROM jobs").run() }
+                    let interval = Duration.nanoseconds(1_000_000_000 / max(rate, 1))
+                    var next = ContinuousClock.now
+                    // When each enqueue was answered (committed): the wait from there to the
+                    // start is the workers' part, the rest the enqueue's own commit.
+                    var answeredAt: [Int64: Int64] = [:]
+                    for _ in 0..<latencyJobs {
+                        let (job, _) = try await queue.enqueue(NewJob(kind: NoopJob.name))
+                        answeredAt[job.id] = Timestamp.microsecondsNow()
+                        next += interval
+                        try await Task.sleep(until: next)
+                    }
+                    try await waitUntilDone(database)
+                    return try await startLatencies(database, answeredAt: answeredAt)
+                }
+            }
+            let percentile = { (values: [Double], q: Double) in values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * q))] }
+            let p = { (q: Double) in percentile(latencies, q) }
+            let ms = { (v: Double) in String(format: "%.2f", v) }
+            switch (format, measure) {
+            case ("versus", "latency"):
+                print("| \(processes) | \(ms(p(0.5))) ms | \(ms(p(0.99))) ms | \(ms(percentile(afterCommit, 0.5))) ms | \(ms(percentile(afterCommit, 0.99))) ms |")
+            case ("versus", _):
+                print("| Quire (\(workers) a process) | \(processes) | \(jobs) | \(Int(throughput)) | \(Int(enqueueRate)) |")
+            default:
+                print("| \(url.engine) | \(processes == 0 ? "in-process" : "\(processes)") | \(workers) | \(jobs) | \(Int(throughput)) | \(Int(enqueueRate)) | \(ms(p(0.5))) | \(ms(p(0.99))) |")
+            }
         }
     }
 
-    func preload(_ count: Int, _ database: Database) async throws {
-        let now = Timestamp.microsecondsNow()
+    /// Writes the backlog through `JobQueue.enqueue([NewJob])`, `enqueueBatch` jobs a call;
+    /// returns the jobs enqueued per second.
+    func preload(_ count: Int, _ queue: JobQueue) async throws -> Double {
+        let started = ContinuousClock.now
         var done = 0
         while done < count {
-            let batch = min(10_000, count - done)
-            try await database.write { db in
-                var values: [String] = []
-                for _ in 0..<batch { values.append("('noop', '{}', 'queued', 3, \(now), \(now), \(now))") }
-                try await db.raw("INSERT INTO jobs (kind, args, state, max_attempts, run_after, created_at, updated_at) VALUES \(unsafeRaw: values.joined(separator: ","))").run()
-            }
+            let batch = min(enqueueBatch, count - done)
+            _ = try await queue.enqueue(Array(repeating: NewJob(kind: NoopJob.name), count: batch))
             done += batch
         }
+        let elapsed = (ContinuousClock.now - started).components
+        return Double(count) / max(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, 0.000001)
+    }
+
+    /// On PostgreSQL, VACUUM ANALYZE between phases, as the pgqueuer side does after its backlog:
+    /// each run starts on a table without the previous run's dead rows.
+    func settle(_ database: Database) async throws {
+        guard database.engine == .postgres else { return }
+        try await database.read { try await $0.raw("VACUUM ANALYZE jobs").run() }
     }
 
     func withWorkers<T: Sendable>(_ queue: JobQueue, _ body: @Sendable () async throws -> T) async throws -> T {
@@ -87,6 +131,8 @@ struct JobsBenchmark: AsyncParsableCommand {
             var environment = ProcessInfo.processInfo.environment
             environment["QUIRE_WORKERS"] = "\(workers)"
             process.environment = environment
+            // Their log lines (slow statements, say) go to stderr, so stdout holds only the table.
+            process.standardOutput = FileHandle.standardError
             try process.run()
             return process
         }
@@ -97,10 +143,18 @@ struct JobsBenchmark: AsyncParsableCommand {
         return try await body()
     }
 
-    func waitUntilDone(_ count: Int, _ database: Database) async throws {
+    /// Waits until no job is queued or running, looking every 100 ms. Each look is two index
+    /// probes, ordered as `jobs_ready` and `jobs_running` are so that PostgreSQL walks them:
+    /// counting the succeeded jobs, or a bare EXISTS (which the planner answered with a
+    /// sequential scan past every finished row), cost the database up to 16 ms a look while the
+    /// workers drained.
+    func waitUntilDone(_ database: Database) async throws {
         while try await database.read({ db in
-            try await db.raw("SELECT count(*) AS n FROM jobs WHERE state = 'succeeded'").first()?.decode(column: "n", as: Int.self) ?? 0
-        }) < count {
+            try await db.raw("""
+                SELECT (SELECT id FROM jobs WHERE state IN ('queued', 'scheduled', 'failed') ORDER BY priority DESC, run_after, id LIMIT 1) AS waiting,
+                       (SELECT id FROM jobs WHERE state = 'running' ORDER BY worker, heartbeat_at LIMIT 1) AS running
+                """).first().map { try !$0.decodeNil(column: "waiting") || !$0.decodeNil(column: "running") } ?? true
+        }) {
             try await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -112,10 +166,16 @@ struct JobsBenchmark: AsyncParsableCommand {
         return Double(n) / max(Double(b - a) / 1_000_000, 0.000001)
     }
 
-    /// Enqueue-to-start latencies in milliseconds, sorted.
-    func startLatencies(_ database: Database) async throws -> [Double] {
-        try await database.read { db in
-            try await db.raw("SELECT started_at - created_at AS wait FROM jobs").all().map { Double(try $0.decode(column: "wait", as: Int64.self)) / 1000 }
-        }.sorted()
+    /// Enqueue-to-start latencies in milliseconds, sorted, and the same from when each enqueue
+    /// was answered.
+    func startLatencies(_ database: Database, answeredAt: [Int64: Int64]) async throws -> ([Double], [Double]) {
+        let rows = try await database.read { db in
+            try await db.raw("SELECT id, created_at, started_at FROM jobs").all().map {
+                (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "created_at", as: Int64.self), try $0.decode(column: "started_at", as: Int64.self))
+            }
+        }
+        let total = rows.map { Double($0.2 - $0.1) / 1000 }.sorted()
+        let afterCommit = rows.compactMap { row in answeredAt[row.0].map { Double(row.2 - $0) / 1000 } }.sorted()
+        return (total, afterCommit)
     }
 }

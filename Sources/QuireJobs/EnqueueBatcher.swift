@@ -5,7 +5,8 @@ import Synchronization
 /// Group commit for enqueues: requests that arrive while a transaction commits wait for the next
 /// one and share it, so under load one commit acknowledges many jobs. Each caller still returns
 /// only after its job's transaction has committed: batching changes the cost, not the durability.
-/// Jobs with the same unique key in one batch are enqueued once and share the answer.
+/// Jobs with the same unique key in one batch are enqueued once and share the answer; the whole
+/// batch is one INSERT statement.
 ///
 /// It runs as a service beside the HTTP server; where it isn't running (tests, commands),
 /// `JobQueue` writes each enqueue on its own.
@@ -63,21 +64,8 @@ public final class EnqueueBatcher: Service, Sendable {
         let jobs = batch.map(\.job)
         let answers: [Answer]
         do {
-            let results = try await database.write { db -> [(job: JobRecord, created: Bool)] in
-                let now = Timestamp.microsecondsNow()
-                var byKey: [String: (job: JobRecord, created: Bool)] = [:]
-                var results: [(job: JobRecord, created: Bool)] = []
-                for job in jobs {
-                    if let key = job.uniqueKey, let earlier = byKey[key] {
-                        results.append((earlier.job, false))
-                        continue
-                    }
-                    let result = try await JobQueries.enqueue(job, now: now, on: db)
-                    if let key = job.uniqueKey { byKey[key] = result }
-                    results.append(result)
-                }
-                return results
-            }
+            // One INSERT for the whole batch (its NOTIFY too), instead of an INSERT and a NOTIFY a job.
+            let results = try await database.writeStatement { try await JobQueries.enqueue(jobs, now: Timestamp.microsecondsNow(), on: $0) }
             answers = results.map { .success($0) }
         } catch {
             answers = Array(repeating: .failure(error), count: batch.count)

@@ -28,6 +28,13 @@ enum JobMetrics {
     // lock and check the labels each time. Kinds are few, so this stays small.
     private static let instruments = Mutex(Instruments())
 
+    /// Counts each job as having entered the state it is in: one increment a kind and state.
+    static func entered(_ jobs: [JobRecord]) {
+        for (key, count) in Dictionary(jobs.map { (Key(kind: $0.kind, state: $0.state), 1) }, uniquingKeysWith: +) {
+            changed(kind: key.kind, to: key.state, count: count)
+        }
+    }
+
     static func changed(kind: String, to state: JobState, count: Int = 1) {
         guard count > 0 else { return }
         let key = Key(kind: kind, state: state)

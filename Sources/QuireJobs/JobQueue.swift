@@ -36,12 +36,27 @@ public struct JobQueue: Sendable {
         let ready = prepared(job)
         let result = batcher.isRunning
             ? try await batcher.enqueue(ready)
-            : try await database.write { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
+            : try await database.writeStatement { try await JobQueries.enqueue([ready], now: Timestamp.microsecondsNow(), on: $0)[0] }
         if result.created {
             signal.notify()
             JobMetrics.changed(kind: result.job.kind, to: result.job.state)
         }
         return result
+    }
+
+    /// Enqueues many jobs in one transaction and one INSERT (see `JobQueries.enqueue(_:now:on:)`),
+    /// durable once this returns; answers one result per job, in their order, unique keys as the
+    /// single enqueue treats them. For backlogs and fan-out: each call commits once whatever its
+    /// size, so callers with very many jobs pass them in chunks of some thousands to keep each
+    /// transaction (on SQLite, the write lock) short.
+    public func enqueue(_ jobs: [NewJob]) async throws -> [(job: JobRecord, created: Bool)] {
+        guard !jobs.isEmpty else { return [] }
+        let ready = jobs.map(prepared)
+        let results = try await database.writeStatement { try await JobQueries.enqueue(ready, now: Timestamp.microsecondsNow(), on: $0) }
+        let created = results.filter(\.created).map(\.job)
+        if !created.isEmpty { signal.notify() }
+        JobMetrics.entered(created)
+        return results
     }
 
     /// The job with its kind's attempt limit, unless the caller chose one.

@@ -15,10 +15,7 @@ public final class JobWorker: Service, Sendable {
     let configuration: WorkerConfiguration
     let periodic: [PeriodicJob]
     let logger: Logger
-    let running = Mutex<[Int64: WakeSignal]>([:])
-    let freed = WakeSignal()
-    /// Notified when the worker is stopping and its jobs' grace is over: they stop and go back.
-    let stopJobs = WakeSignal()
+    let running = RunningJobs()
     let completions: CompletionBatcher
 
     public init(queue: JobQueue, configuration: WorkerConfiguration, periodic: [PeriodicJob] = [], logger: Logger) {
@@ -44,6 +41,8 @@ public final class JobWorker: Service, Sendable {
             group.addTask { await cancelWhenGracefulShutdown { await self.every(self.configuration.rescueAfter / 3) { try await self.maintain() } } }
             group.addTask { await cancelWhenGracefulShutdown { await self.schedulePeriodic() } }
             group.addTask { await cancelWhenGracefulShutdown { await self.completions.run() } }
+            // Not stopped by a graceful shutdown: jobs finishing within `stopGrace` keep their limits.
+            group.addTask { await self.running.enforceTimeLimits() }
             if database.engine == .postgres {
                 group.addTask { await cancelWhenGracefulShutdown { await self.listen() } }
             }
@@ -65,20 +64,20 @@ public final class JobWorker: Service, Sendable {
             var backlog = false
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 let seen = queue.signal.generation
-                let seenFree = freed.generation
-                if configuration.concurrency - running.withLock({ $0.count }) <= 0 {
-                    await freed.wait(after: seenFree, timeout: configuration.pollInterval)
+                let seenFree = running.freed.generation
+                if configuration.concurrency - running.count <= 0 {
+                    await running.freed.wait(after: seenFree, timeout: configuration.pollInterval)
                     continue
                 }
-                if backlog, configuration.concurrency - running.withLock({ $0.count }) < configuration.concurrency / 2 {
+                if backlog, configuration.concurrency - running.count < configuration.concurrency / 2 {
                     // With a backlog, claim in larger batches: one claim statement for many free
                     // slots beats one per slot, and short jobs free slots within a millisecond.
                     try? await Task.sleep(for: .milliseconds(1))
                 }
-                let free = configuration.concurrency - running.withLock { $0.count }
+                let free = configuration.concurrency - running.count
                 let claimed: [JobRecord]
                 do {
-                    claimed = try await database.write { [configuration] db in
+                    claimed = try await database.writeStatement { [configuration] db in
                         try await JobQueries.claim(worker: configuration.name, limit: free, now: Timestamp.microsecondsNow(), on: db)
                     }
                     for job in claimed {
@@ -94,14 +93,11 @@ public final class JobWorker: Service, Sendable {
                     continue
                 }
                 backlog = claimed.count == free
-                let stopSeen = stopJobs.generation
                 for job in claimed {
-                    let cancel = WakeSignal()
-                    running.withLock { $0[job.id] = cancel }
+                    let stop = running.start(job.id, timeLimit: queue.registry[job.kind]?.timeLimit ?? Self.unknownKindTimeLimit)
                     jobs.addTask {
-                        await self.execute(job, cancel: cancel, stopSeen: stopSeen)
-                        self.running.withLock { _ = $0.removeValue(forKey: job.id) }
-                        self.freed.notify()
+                        await self.execute(job, stop: stop)
+                        self.running.end(job.id)
                     }
                 }
                 if claimed.isEmpty {
@@ -115,16 +111,16 @@ public final class JobWorker: Service, Sendable {
     /// Waits up to `stopGrace` for the running jobs to end, then tells the rest to stop.
     private func stopRunningJobs() async {
         let deadline = ContinuousClock.now + configuration.stopGrace
-        while !running.withLock({ $0.isEmpty }), ContinuousClock.now < deadline, !Task.isCancelled {
-            let seen = freed.generation
-            if running.withLock({ $0.isEmpty }) { break }
-            await freed.wait(after: seen, timeout: deadline - ContinuousClock.now)
+        while running.count > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+            let seen = running.freed.generation
+            if running.count == 0 { break }
+            await running.freed.wait(after: seen, timeout: deadline - ContinuousClock.now)
         }
-        let left = running.withLock { $0.count }
+        let left = running.count
         if left > 0 {
             logger.info("stopping the jobs still running and putting them back in the queue", metadata: ["jobs": "\(left)"])
         }
-        stopJobs.notify()
+        running.stopAll(.interrupted)
     }
 
     /// Waits for a wake-up or the poll interval. SQLite has no NOTIFY, so a job enqueued by
@@ -159,12 +155,12 @@ public final class JobWorker: Service, Sendable {
     }
 
     private func heartbeat() async throws {
-        guard !running.withLock({ $0.isEmpty }) else { return }
+        guard running.count > 0 else { return }
         let name = configuration.name
-        let (held, cancelled) = try await database.write { try await JobQueries.heartbeat(worker: name, now: Timestamp.microsecondsNow(), on: $0) }
+        let (held, cancelled) = try await database.writeStatement { try await JobQueries.heartbeat(worker: name, now: Timestamp.microsecondsNow(), on: $0) }
         // A job rescued by another process while this one stalled is no longer this worker's.
         queue.held.keepOnly(Set(held), of: name)
-        for id in cancelled { running.withLock { $0[id] }?.notify() }
+        for id in cancelled { running.stop(id, .cancelled) }
     }
 
     private func maintain() async throws {
@@ -183,6 +179,9 @@ public final class JobWorker: Service, Sendable {
         let ready = try await database.read { try await JobQueries.readyCount(now: Timestamp.microsecondsNow(), limit: Self.depthLimit, on: $0) }
         JobMetrics.queueDepth(ready)
     }
+
+    /// A job of a kind this worker doesn't know is failed at once; the limit is never reached.
+    static let unknownKindTimeLimit = Duration.seconds(900)
 
     /// The queue depth gauge stops counting here, so sampling a huge backlog stays cheap.
     static let depthLimit = 100_000

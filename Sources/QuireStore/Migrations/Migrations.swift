@@ -9,5 +9,6 @@ public enum Migrations {
         m006CreateSocial,
         m007CountStatusesByAudience,
         m008CreateExports,
+        m009NarrowJobIndexes,
     ]
 }

@@ -43,17 +43,29 @@ public enum JobQueries {
     /// graphile-worker and River do: written as `UPDATE ... WHERE id IN (SELECT ... SKIP LOCKED)`
     /// two claimers measured spinning at full CPU for minutes, the sub-select being re-run while
     /// rechecking concurrently locked rows.
+    ///
+    /// On PostgreSQL the claim commits without waiting for its WAL to reach the disk
+    /// (`synchronous_commit` off for its own transaction only, set inside the statement so that it
+    /// stays one round trip). A worker waits for its claim before it can start anything, so each
+    /// flush stalled the whole worker: about a millisecond a claim, and 200-300 ms now and then on a
+    /// busy disk. Nothing acknowledged to anyone hangs on a claim: if the server crashes before the
+    /// claim reaches the disk, the job is simply queued again, as when a worker dies, and a
+    /// worker's later success can't be recorded for it (every worker-side write checks the job is
+    /// still `running` for that worker). The success itself commits synchronously, and flushing
+    /// it flushes the claim before it. Draining no-op jobs with one worker on a loaded 2-core
+    /// machine: 2,743-3,286 jobs/s with every commit flushed, 4,626-4,968 with none.
     public static func claim(worker: String, limit: Int, now: Int64, on db: any SQLDatabase) async throws -> [JobRecord] {
         let lock = db.isPostgres ? "FOR UPDATE SKIP LOCKED" : ""
+        let noFlush = db.isPostgres ? "AND set_config('synchronous_commit', 'off', true) IS NOT NULL" : ""
         return try await db.raw("""
             WITH picked AS MATERIALIZED (
                 SELECT id FROM jobs \(unsafeRaw: readyIndex(db)) WHERE state IN \(unsafeRaw: JobState.claimable) AND run_after <= \(bind: now)
                 ORDER BY priority DESC, run_after, id LIMIT \(bind: limit) \(unsafeRaw: lock))
             UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker), heartbeat_at = \(bind: now),
                 started_at = \(bind: now), updated_at = \(bind: now)
-            WHERE id IN (SELECT id FROM picked)
-            RETURNING \(unsafeRaw: JobRecord.columns)
-            """).all().map(JobRecord.init).sorted { ($0.priority, -$0.runAfter, -$0.id) > ($1.priority, -$1.runAfter, -$1.id) }
+            WHERE id IN (SELECT id FROM picked) \(unsafeRaw: noFlush)
+            RETURNING \(unsafeRaw: JobRecord.claimedColumns)
+            """).all().map { try JobRecord(claimedRow: $0, worker: worker, now: now) }.sorted { ($0.priority, -$0.runAfter, -$0.id) > ($1.priority, -$1.runAfter, -$1.id) }
     }
 
     /// Whether any job is ready to claim: one index probe, for idle SQLite workers to peek with.
@@ -164,8 +176,8 @@ public enum JobQueries {
 
     /// Jobs ready to run now (waiting and due), for the queue depth gauge. It reads only waiting
     /// jobs' index entries (an index-only scan of `jobs_ready` on PostgreSQL; SQLite's planner
-    /// takes `jobs_state` and looks up `run_after`), and stops at `limit`, so a huge backlog
-    /// still costs a bounded read.
+    /// walks `jobs_ready` or `jobs_state`), and stops at `limit`, so a huge backlog still costs a
+    /// bounded read.
     public static func readyCount(now: Int64, limit: Int, on db: any SQLDatabase) async throws -> Int {
         try await db.raw("""
             SELECT count(*) AS n FROM (
