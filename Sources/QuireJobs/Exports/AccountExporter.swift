@@ -5,7 +5,9 @@ import QuireStore
 /// Writes one reader's export file: the job and `quire export` both run this. It reads the
 /// reader's books in keyset batches of `batchSize` (eight statements a batch whatever it holds)
 /// and hands each batch to the format's writer, which encodes it to disk before the next is
-/// read, so memory stays flat however large the account (lessons 1 and 2).
+/// read, so memory stays flat however large the account (lessons 1 and 2). Its reads go through
+/// `Database.bulkRead`: on SQLite one connection of their own, without mmap, so exports neither
+/// map the pages they pass over into the process nor take readers from requests.
 public struct AccountExporter: Sendable {
     public let database: Database
     public let settings: ExportSettings
@@ -29,7 +31,7 @@ public struct AccountExporter: Sendable {
         progress: @Sendable (_ done: Int64, _ total: Int64) async throws -> Void
     ) async throws -> Written {
         // The account, its book count and its shelves, read once for the whole export.
-        let start = try await database.read { db -> (ExchangeProfile, Int64, [Int64: AccountExportQueries.ExportShelf])? in
+        let start = try await database.bulkRead { db -> (ExchangeProfile, Int64, [Int64: AccountExportQueries.ExportShelf])? in
             guard let (profile, books) = try await AccountExportQueries.profile(userID: userID, on: db) else { return nil }
             return (profile, books, try await AccountExportQueries.shelves(userID: userID, on: db))
         }
@@ -41,7 +43,7 @@ public struct AccountExporter: Sendable {
             var after: Int64 = 0
             while true {
                 let cursor = after
-                let books = try await database.read { db in
+                let books = try await database.bulkRead { db in
                     let ids = try await AccountExportQueries.editionIDs(userID: userID, after: cursor, limit: settings.batchSize, on: db)
                     return try await AccountExportQueries.books(userID: userID, editionIDs: ids, shelves: shelves, on: db)
                 }
@@ -58,10 +60,10 @@ public struct AccountExporter: Sendable {
             let limit = settings.peopleBatchSize
             if format.carriesPeople {
                 try await forEachBatch(limit: limit, read: { after in
-                    try await database.read { try await AccountExportQueries.follows(userID: userID, after: after, limit: limit, on: $0) }
+                    try await database.bulkRead { try await AccountExportQueries.follows(userID: userID, after: after, limit: limit, on: $0) }
                 }) { try writer.append(follows: $0) }
                 try await forEachBatch(limit: limit, read: { after in
-                    try await database.read { try await AccountExportQueries.blocks(userID: userID, after: after, limit: limit, on: $0) }
+                    try await database.bulkRead { try await AccountExportQueries.blocks(userID: userID, after: after, limit: limit, on: $0) }
                 }) { try writer.append(blocks: $0) }
             }
             try writer.finish()

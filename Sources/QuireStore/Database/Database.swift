@@ -106,6 +106,19 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body` on a connection for batch work that reads many pages once (an export): on
+    /// SQLite a reader of its own that reads with pread into a 2 MiB page cache rather than
+    /// through mmap, so the pages it passes over are not mapped into the process (see
+    /// `SQLiteConnections.bulk`); on PostgreSQL the same as `read`.
+    public func bulkRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let connections):
+            return try await connections.bulk.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
+        case .postgres:
+            return try await read(body)
+        }
+    }
+
     /// Runs `body`'s reads in one read-only transaction, so every statement sees the same committed
     /// state: a SQLite reader's WAL snapshot (`BEGIN` takes it at the first read), or PostgreSQL's
     /// REPEATABLE READ. It never waits for the writer.
