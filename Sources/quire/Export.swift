@@ -15,7 +15,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let configuration = try startUp(options.overrides)
         guard let format = ExportFormat(rawValue: format) else {
-            fail(ValidationError("--format must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \(format)"))
+            fail(ValidationError("--format must be one of \(ExportFormat.names), got \(format)"))
         }
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1, command: "export")
         do {

@@ -32,7 +32,7 @@ public struct ExportsController: Sendable {
         let user = try context.requireUser()
         let input = try await request.decodeInput(as: ExportInput.self)
         guard let format = ExportFormat(rawValue: input.format) else {
-            throw APIError.invalid("format", "must be one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError.invalid("format", "must be one of \(ExportFormat.names)")
         }
         let (engine, interval) = (database.engine, settings.interval.microseconds)
         let (exportID, job) = try await queue.enqueue { db, enqueue in

@@ -27,4 +27,7 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable {
     /// Whether the file lists the reader's follows and blocks (the CSVs are books only), so an
     /// export in a format without them doesn't read them.
     public var carriesPeople: Bool { self == .bookwyrm }
+
+    /// The formats by name, for the message that refuses any other.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

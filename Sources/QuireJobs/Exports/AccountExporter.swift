@@ -42,6 +42,9 @@ public struct AccountExporter: Sendable {
         // millisecond more on a 1,000,000-edition catalog); a longer one passes over enough pages
         // that mapping them all would swell the process, so it reads through the bulk connection.
         let bulk = total > Int64(settings.batchSize)
+        func reading<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+            bulk ? try await database.bulkRead(body) : try await database.read(body)
+        }
         let writer = try makeExportWriter(format, path: path, publicURL: settings.publicURL)
         do {
             try writer.begin(profile: profile)
@@ -49,11 +52,10 @@ public struct AccountExporter: Sendable {
             var after: Int64 = 0
             while true {
                 let cursor = after
-                let batch: @Sendable (any SQLDatabase) async throws -> [ExchangeBook] = { db in
+                let books = try await reading { db in
                     let ids = try await AccountExportQueries.editionIDs(userID: userID, after: cursor, limit: settings.batchSize, on: db)
                     return try await AccountExportQueries.books(userID: userID, editionIDs: ids, shelves: shelves, on: db)
                 }
-                let books = bulk ? try await database.bulkRead(batch) : try await database.read(batch)
                 guard let last = books.last else { break }
                 try writer.append(books: books)
                 after = last.edition.id
@@ -67,16 +69,10 @@ public struct AccountExporter: Sendable {
             let limit = settings.peopleBatchSize
             if format.carriesPeople {
                 try await forEachBatch(limit: limit, read: { after in
-                    let read: @Sendable (any SQLDatabase) async throws -> [(id: Int64, username: String)] = {
-                        try await AccountExportQueries.follows(userID: userID, after: after, limit: limit, on: $0)
-                    }
-                    return bulk ? try await database.bulkRead(read) : try await database.read(read)
+                    try await reading { try await AccountExportQueries.follows(userID: userID, after: after, limit: limit, on: $0) }
                 }) { try writer.append(follows: $0) }
                 try await forEachBatch(limit: limit, read: { after in
-                    let read: @Sendable (any SQLDatabase) async throws -> [(id: Int64, username: String)] = {
-                        try await AccountExportQueries.blocks(userID: userID, after: after, limit: limit, on: $0)
-                    }
-                    return bulk ? try await database.bulkRead(read) : try await database.read(read)
+                    try await reading { try await AccountExportQueries.blocks(userID: userID, after: after, limit: limit, on: $0) }
                 }) { try writer.append(blocks: $0) }
             }
             try writer.finish()
