@@ -86,10 +86,16 @@ extension JobWorker {
         }
         let uncounted: Bool = if case .interrupted = outcome { true } else { false }
         do {
-            let finished = try await database.write {
-                try await JobQueries.finish(
-                    id: job.id, worker: worker, state: state, result: result, error: error, runAfter: runAfter, uncountAttempt: uncounted, now: now, on: $0)
-            }
+            // Written in a task of its own, which the worker's cancellation doesn't reach: cancelled
+            // mid-stop, the write threw CancellationError and an interrupted job stayed `running`
+            // with its attempt counted, until the rescuer found it (seen in a CI run on SQLite).
+            let database = database
+            let finished = try await Task {
+                try await database.write {
+                    try await JobQueries.finish(
+                        id: job.id, worker: worker, state: state, result: result, error: error, runAfter: runAfter, uncountAttempt: uncounted, now: now, on: $0)
+                }
+            }.value
             if finished { JobMetrics.changed(kind: job.kind, to: state) }
             if state == .failed || state == .queued { queue.signal.notify() }
         } catch {
