@@ -1,0 +1,47 @@
+/// BookWyrm's statuses, bios and descriptions are HTML; Quire keeps plain text. The inverse of
+/// `PlainTextHTML.paragraphs`: paragraphs become blank lines, `<br>` a line break, other tags
+/// are dropped and character references decoded, so text Quire exported comes back as it was.
+enum HTMLText {
+    static func plain(_ html: String) -> String {
+        guard html.contains("<") || html.contains("&") else { return html }
+        var text = ""
+        var index = html.startIndex
+        while index < html.endIndex {
+            let character = html[index]
+            if character == "<", let close = html[index...].firstIndex(of: ">") {
+                let tag = html[html.index(after: index)..<close].lowercased()
+                let name = tag.prefix { $0.isLetter || $0 == "/" }
+                if name == "br" || name == "br/" {
+                    text += "\n"
+                } else if name == "p", !text.isEmpty, !text.hasSuffix("\n\n") {
+                    text += text.hasSuffix("\n") ? "\n" : "\n\n"
+                }
+                index = html.index(after: close)
+            } else if character == "&", let semicolon = html[index...].prefix(12).firstIndex(of: ";"),
+                      let decoded = entity(html[html.index(after: index)..<semicolon]) {
+                text.append(decoded)
+                index = html.index(after: semicolon)
+            } else {
+                text.append(character)
+                index = html.index(after: index)
+            }
+        }
+        return text
+    }
+
+    private static func entity(_ name: Substring) -> Character? {
+        switch name {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos": return "'"
+        case "nbsp": return "\u{A0}"
+        default:
+            guard name.hasPrefix("#") else { return nil }
+            let number = name.dropFirst()
+            let value = number.first == "x" || number.first == "X" ? UInt32(number.dropFirst(), radix: 16) : UInt32(number)
+            return value.flatMap(Unicode.Scalar.init).map(Character.init)
+        }
+    }
+}
