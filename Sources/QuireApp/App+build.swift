@@ -8,11 +8,12 @@ import QuireStore
 public func buildRouter(
     database: Database, configuration: QuireConfiguration, queue: JobQueue? = nil
 ) -> (Router<QuireRequestContext>, RouteTable) {
-    let queue = queue ?? JobQueue(database: database, registry: .standard(exports: configuration.exports))
+    let queue = queue ?? JobQueue(database: database, registry: .standard(exports: configuration.exports, imports: configuration.imports))
     let router = Router(context: QuireRequestContext.self)
     let routes = RouteTable()
     let sessions = SessionCache(ttl: configuration.sessionCacheTTL)
-    APIMiddleware.add(to: router, routes: routes, database: database, sessions: sessions, maxBodyBytes: configuration.maxBodyBytes)
+    APIMiddleware.add(to: router, routes: routes, database: database, sessions: sessions, maxBodyBytes: configuration.maxBodyBytes,
+        uploads: [ImportsController.uploadPath: configuration.maxImportBytes])
     HealthController(database: database).addRoutes(to: router)
     AccountsController(database: database, bcryptCost: configuration.bcryptCost).addRoutes(to: router)
     SessionsController(
@@ -26,6 +27,7 @@ public func buildRouter(
     ReadthroughsController(database: database).addRoutes(to: router)
     JobsController(queue: queue).addRoutes(to: router)
     ExportsController(queue: queue, settings: configuration.exports).addRoutes(to: router)
+    ImportsController(queue: queue, settings: configuration.imports).addRoutes(to: router)
     StatusesController(database: database).addRoutes(to: router)
     UsersController(database: database, fanoutLimit: configuration.fanoutLimit).addRoutes(to: router)
     TimelinesController(database: database).addRoutes(to: router)
@@ -40,7 +42,7 @@ public func buildRouter(
 /// The HTTP application with the database as a service started before it and stopped after it.
 /// Migrations run before the server accepts its first connection.
 public func buildApplication(database: Database, configuration: QuireConfiguration, logger: Logger) -> some ApplicationProtocol {
-    let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports))
+    let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports, imports: configuration.imports))
     let (router, _) = buildRouter(database: database, configuration: configuration, queue: queue)
     // Started in this order and stopped in reverse: the server stops first, then the worker
     // finishes its jobs, and the database closes last.

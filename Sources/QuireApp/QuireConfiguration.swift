@@ -46,6 +46,8 @@ public struct QuireConfiguration: Sendable {
     public var exports = ExportSettings(dataDirectory: "./quire-data")
     /// When expired export files are removed; `off` for never.
     public var exportsPruneCron = Schedule.defaultExportsPruneCron
+    /// The largest import upload (`QUIRE_MAX_IMPORT_BYTES`).
+    public var maxImportBytes: Int64 = 50 << 20
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -183,6 +185,7 @@ public struct QuireConfiguration: Sendable {
             configuration.sqliteCacheKiB = kib
         }
         try resolveExports(&configuration, environment: environment)
+        try resolveImports(&configuration, environment: environment)
         return configuration
     }
 }

@@ -14,7 +14,7 @@ extension Commands {
         let database = try await Database.open(
             configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold,
             sqliteCacheKiB: configuration.sqliteCacheKiB, logger: logger)
-        let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports))
+        let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports, imports: configuration.imports))
         var worker = configuration.worker
         if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }
         let jobWorker = JobWorker(queue: queue, configuration: worker, periodic: Schedule.periodicJobs(repairCron: configuration.repairCron, exportsPruneCron: configuration.exportsPruneCron), logger: logger)
@@ -40,7 +40,7 @@ extension Commands {
     /// `quire jobs list|show|cancel|retry`.
     public static func jobs<T: Sendable>(_ configuration: QuireConfiguration, _ body: @escaping @Sendable (JobQueue) async throws -> T) async throws -> T {
         try await withDatabase(configuration) { database in
-            try await body(JobQueue(database: database, registry: .standard(exports: configuration.exports)))
+            try await body(JobQueue(database: database, registry: .standard(exports: configuration.exports, imports: configuration.imports)))
         }
     }
 }

@@ -4,11 +4,13 @@ import SQLKit
 /// The counter deltas one social write makes, gathered while it writes its rows and applied at
 /// the end in the lock order of `Counters` (steps ascending, keys ascending within a step), so no
 /// write path can take counter rows in another order by accident.
-struct CounterChanges: Sendable {
+public struct CounterChanges: Sendable {
     private var users: [Int64: [Counters.UserColumn: Int64]] = [:]
     private var userShards: [ShardKey: (followers: Int64, unread: Int64)] = [:]
     private var works: [Int64: (reviews: Int64, ratings: Int64, sum: Int64)] = [:]
     private var statuses: [ShardKey: (likes: Int64, boosts: Int64, replies: Int64)] = [:]
+
+    public init() {}
 
     struct ShardKey: Hashable, Comparable, Sendable {
         let id: Int64
@@ -54,7 +56,7 @@ struct CounterChanges: Sendable {
         statuses[key] = entry
     }
 
-    func apply(on db: any SQLDatabase) async throws {
+    public func apply(on db: any SQLDatabase) async throws {
         for userID in users.keys.sorted() {
             for (column, delta) in users[userID, default: [:]].sorted(by: { $0.key.rawValue < $1.key.rawValue }) where delta != 0 {
                 try await Counters.addUser(userID, column, delta, on: db)

@@ -8,7 +8,7 @@ struct Quire: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quire",
         abstract: "A self-hostable social reading server.",
-        subcommands: [Serve.self, Worker.self, Migrate.self, Users.self, Counters.self, Jobs.self, Seed.self, Export.self]
+        subcommands: [Serve.self, Worker.self, Migrate.self, Users.self, Counters.self, Jobs.self, Seed.self, Export.self, Import.self]
     )
 }
 

@@ -63,4 +63,11 @@ extension Dictionary where Key == String, Value == Any {
     public func int(_ key: String) -> Int64? { (self[key] as? NSNumber)?.int64Value }
     /// `items` of a page.
     public var items: [[String: Any]] { self["items"] as? [[String: Any]] ?? [] }
+    /// An error body's `error.code` and `error.message`.
+    public var errorCode: String? { (self["error"] as? [String: Any])?["code"] as? String }
+    public var errorMessage: String? { (self["error"] as? [String: Any])?["message"] as? String }
+}
+
+extension Optional where Wrapped == [String: Any] {
+    public func int(_ key: String) -> Int64? { self?.int(key) }
 }

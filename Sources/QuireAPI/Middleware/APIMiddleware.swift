@@ -5,12 +5,16 @@ import QuireStore
 /// error responses carry it; the access log sees the final status; errors become JSON; then the
 /// body limit, then the bearer token.
 public enum APIMiddleware {
-    public static func add(to router: Router<QuireRequestContext>, routes: RouteTable, database: Database, sessions: SessionCache, maxBodyBytes: Int) {
+    /// `uploads`: the paths whose `POST` streams a file to disk, with each one's limit.
+    public static func add(
+        to router: Router<QuireRequestContext>, routes: RouteTable, database: Database, sessions: SessionCache, maxBodyBytes: Int,
+        uploads: [String: Int64] = [:]
+    ) {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes))
-        router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
+        router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes, uploads: uploads))
         router.add(middleware: AuthMiddleware(database: database, sessions: sessions))
     }
 

@@ -109,11 +109,14 @@ public enum ExportsPruneJob {
 }
 
 extension JobRegistry {
-    /// Every kind Quire's workers run, with the export kinds set up for this server's files.
-    public static func standard(exports settings: ExportSettings) -> JobRegistry {
+    /// Every kind Quire's workers run, with the export and import kinds set up for this
+    /// server's files (imports by default in the exports' data folder, with default limits).
+    public static func standard(exports settings: ExportSettings, imports: ImportSettings? = nil) -> JobRegistry {
+        let imports = imports ?? ImportSettings(dataDirectory: settings.dataDirectory, publicURL: settings.publicURL)
         var registry = JobRegistry.standard
         registry.register(AccountExportJob.kind(settings))
         registry.register(ExportsPruneJob.kind(settings))
+        registry.register(AccountImportJob.kind(imports))
         return registry
     }
 }

@@ -1,3 +1,5 @@
+import SQLKit
+
 /// One schema change, applied once, in a transaction, in `version` order.
 ///
 /// Statements are plain SQL per engine: where the dialects differ (identity columns, booleans,
@@ -6,11 +8,18 @@ public struct Migration: Sendable {
     public let version: Int
     public let name: String
     let statements: @Sendable (DatabaseEngine) -> [String]
+    /// Rows a new column needs that SQL alone can't compute (a key folded by Swift's Unicode
+    /// rules), filled after the statements in the same transaction, in keyset batches.
+    let backfill: (@Sendable (any SQLDatabase) async throws -> Void)?
 
-    init(version: Int, name: String, statements: @escaping @Sendable (DatabaseEngine) -> [String]) {
+    init(
+        version: Int, name: String, backfill: (@Sendable (any SQLDatabase) async throws -> Void)? = nil,
+        statements: @escaping @Sendable (DatabaseEngine) -> [String]
+    ) {
         self.version = version
         self.name = name
         self.statements = statements
+        self.backfill = backfill
     }
 }
 

@@ -10,5 +10,6 @@ public enum Migrations {
         m007CountStatusesByAudience,
         m008CreateExports,
         m009NarrowJobIndexes,
+        m010CreateImports,
     ]
 }

@@ -40,6 +40,14 @@ public struct Migrator: Sendable {
                             "migration \(migration.version) (\(migration.name)) failed: \(String(reflecting: error))")
                     }
                 }
+                if let backfill = migration.backfill {
+                    do {
+                        try await backfill(db)
+                    } catch {
+                        throw DatabaseError.migrationFailed(
+                            "migration \(migration.version) (\(migration.name)) failed filling rows: \(String(reflecting: error))")
+                    }
+                }
                 try await db.insert(into: "schema_migrations")
                     .columns("version", "name", "applied_at")
                     .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(Timestamp.microsecondsNow()))

@@ -1,3 +1,4 @@
+import QuireCore
 import SQLKit
 
 /// What a new edition is made from. `authorIDs` name existing authors; `authorNames` are found by
@@ -55,12 +56,12 @@ public enum EditionQueries {
         let now = Timestamp.microsecondsNow()
         let row = try await db.raw("""
             INSERT INTO editions (work_id, title, subtitle, description, languages, pages, publishers, published_date,
-                physical_format, isbn_10, isbn_13, openlibrary_key, goodreads_key, author_names, created_by, created_at, updated_at)
+                physical_format, isbn_10, isbn_13, openlibrary_key, goodreads_key, author_names, match_key, created_by, created_at, updated_at)
             VALUES (\(bind: workID), \(bind: new.title), \(bind: new.subtitle), \(bind: new.description),
                 \(bind: JSONList.encode(new.languages)), \(bind: new.pages), \(bind: JSONList.encode(new.publishers)),
                 \(bind: new.publishedDate), \(bind: new.physicalFormat), \(bind: new.isbn10), \(bind: new.isbn13),
                 \(bind: new.openlibraryKey), \(bind: new.goodreadsKey), \(bind: authors.map(\.name).joined(separator: " ")),
-                \(bind: new.createdBy), \(bind: now), \(bind: now))
+                \(bind: CatalogMatchKey.make(title: new.title, firstAuthor: authors.first?.name)), \(bind: new.createdBy), \(bind: now), \(bind: now))
             RETURNING \(unsafeRaw: EditionRecord.columns.joined(separator: ", "))
             """).first()
         guard let row else { throw DatabaseError.unavailable("inserting an edition returned no row") }
@@ -81,7 +82,9 @@ public enum EditionQueries {
     /// Saves an edited edition; nil when the new ISBN-13 belongs to another edition.
     public static func update(_ edition: EditionRecord, on db: any SQLDatabase) async throws -> EditionRecord? {
         if let isbn13 = edition.isbn13, let other = try await find(isbn13: isbn13, on: db), other.id != edition.id { return nil }
+        let firstAuthor = try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID]?.first?.name
         return try await db.update("editions")
+            .set("match_key", to: CatalogMatchKey.make(title: edition.title, firstAuthor: firstAuthor))
             .set("title", to: edition.title).set("subtitle", to: edition.subtitle).set("description", to: edition.description)
             .set("languages", to: JSONList.encode(edition.languages)).set("pages", to: edition.pages)
             .set("publishers", to: JSONList.encode(edition.publishers)).set("published_date", to: edition.publishedDate)
@@ -90,6 +93,15 @@ public enum EditionQueries {
             .set("updated_at", to: Timestamp.microsecondsNow())
             .where("id", .equal, edition.id)
             .returning(EditionRecord.columns.map { SQLColumn($0) }).first().map(EditionRecord.init)
+    }
+
+    /// Sets editions' match keys, in one statement.
+    static func setMatchKeys(_ keys: [(id: Int64, key: String)], on db: any SQLDatabase) async throws {
+        guard !keys.isEmpty else { return }
+        var cases = SQLQueryString("CASE id")
+        for (id, key) in keys { cases.appendInterpolation(unsafeRaw: " WHEN "); cases.appendInterpolation(bind: id); cases.appendInterpolation(unsafeRaw: " THEN "); cases.appendInterpolation(bind: key) }
+        cases.appendInterpolation(unsafeRaw: " END")
+        try await db.raw("UPDATE editions SET match_key = \(cases) WHERE id IN (\(binds: keys.map(\.id)))").run()
     }
 
     /// A page of a work's editions in id order, through `editions_work`.

@@ -32,7 +32,8 @@ public enum ShelfBookQueries {
 
     /// Puts an edition on a shelf. On a default shelf it first comes off the user's other default
     /// shelves, as in BookWyrm. Counters move in the lock order of `Counters`.
-    public static func shelve(_ shelf: ShelfRecord, edition: EditionRecord, on db: any SQLDatabase) async throws -> ShelvingResult {
+    /// `at` dates the shelving (an import's date added); by default, now.
+    public static func shelve(_ shelf: ShelfRecord, edition: EditionRecord, at shelvedAt: Int64? = nil, on db: any SQLDatabase) async throws -> ShelvingResult {
         try await Counters.lockUser(shelf.userID, on: db)
         if shelf.isDefault {
             // Through shelf_books_user_edition: where this user has this edition now.
@@ -50,7 +51,7 @@ public enum ShelfBookQueries {
         }
         let inserted = try await db.raw("""
             INSERT INTO shelf_books (shelf_id, edition_id, user_id, work_id, shelved_at)
-            VALUES (\(bind: shelf.id), \(bind: edition.id), \(bind: shelf.userID), \(bind: edition.workID), \(bind: Timestamp.microsecondsNow()))
+            VALUES (\(bind: shelf.id), \(bind: edition.id), \(bind: shelf.userID), \(bind: edition.workID), \(bind: shelvedAt ?? Timestamp.microsecondsNow()))
             ON CONFLICT (shelf_id, edition_id) DO NOTHING
             RETURNING id
             """).first()

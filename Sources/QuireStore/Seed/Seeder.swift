@@ -208,17 +208,20 @@ public struct Seeder: Sendable {
         let now = Timestamp.microsecondsNow()
         try await inBatches(plan.editions, rowsPerItem: 1, { range, db in
             var editions = BulkInsert("editions", ["id", "work_id", "title", "languages", "pages", "published_date", "physical_format",
-                                                   "isbn_13", "author_names", "created_at", "updated_at"])
+                                                   "isbn_13", "author_names", "match_key", "created_at", "updated_at"])
             for index in range {
                 let id = editionBase + Int64(index) + 1
                 let work = Int(editionWorks[index])
                 let (first, second) = workAuthors[work]
-                var names = Self.authorName(seed, Int(first))
+                let firstName = Self.authorName(seed, Int(first))
+                var names = firstName
                 if second >= 0 { names += " " + Self.authorName(seed, Int(second)) }
+                let title = Self.workTitle(seed, work)
                 var item = SeedRandom.forItem(seed, 5, index)
                 try await editions.add([
-                    id, workBase + Int64(work) + 1, Self.workTitle(seed, work), "[\"en\"]", Int(80 + item.next() % 800),
-                    String(1900 + Int(item.next() % 126)), formats[Int(item.next() % 4)], SeedText.isbn13(Int(id)), names, now, now,
+                    id, workBase + Int64(work) + 1, title, "[\"en\"]", Int(80 + item.next() % 800),
+                    String(1900 + Int(item.next() % 126)), formats[Int(item.next() % 4)], SeedText.isbn13(Int(id)), names,
+                    CatalogMatchKey.make(title: title, firstAuthor: firstName), now, now,
                 ], on: db)
             }
             try await editions.flush(on: db)

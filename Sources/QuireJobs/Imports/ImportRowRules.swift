@@ -1,0 +1,71 @@
+import QuireCore
+import QuireExchange
+
+/// The limits the API puts on what a person types, applied to what a file says, so an import
+/// can't store what a client couldn't: a row past them fails with a reason naming what is wrong.
+enum ImportRowRules {
+    static let titleLength = 500
+    static let authorsMax = 20
+    static let authorLength = 200
+    static let pages = 1...100_000
+
+    /// The book made fit to store, or the reason it can't be: text that the API would refuse is a
+    /// failure; an out-of-range page count or publisher is dropped, since nobody asked for it.
+    static func check(_ book: ImportedBook) -> Result<ImportedBook, RowProblem> {
+        var book = book
+        book.title = book.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        book.authors = book.authors.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        if book.title.isEmpty, book.isbn13 == nil, book.openlibraryEditionKey == nil {
+            return .failure(RowProblem("no title and no ISBN"))
+        }
+        if book.title.count > titleLength { return .failure(RowProblem("the title is longer than \(titleLength) characters")) }
+        if let problem = TextRules.singleLineProblem(book.title) { return .failure(RowProblem("the title \(problem)")) }
+        if book.authors.count > authorsMax { return .failure(RowProblem("more than \(authorsMax) authors")) }
+        for author in book.authors {
+            if author.count > authorLength { return .failure(RowProblem("an author's name is longer than \(authorLength) characters")) }
+            if let problem = TextRules.singleLineProblem(author) { return .failure(RowProblem("an author's name \(problem)")) }
+        }
+        if let count = book.pages, !pages.contains(count) { book.pages = nil }
+        if let subtitle = book.subtitle, subtitle.count > titleLength || TextRules.singleLineProblem(subtitle) != nil { book.subtitle = nil }
+        if let publisher = book.publisher, publisher.count > authorLength || TextRules.singleLineProblem(publisher) != nil {
+            book.publisher = nil
+        }
+        for shelving in book.shelvings {
+            guard let name = shelving.customName else { continue }
+            if !ShelfRules.nameLength.contains(name.count) {
+                return .failure(RowProblem("the shelf name '\(name.prefix(40))' must be \(ShelfRules.nameLength.lowerBound) to \(ShelfRules.nameLength.upperBound) characters"))
+            }
+            if let problem = TextRules.singleLineProblem(name) { return .failure(RowProblem("a shelf name \(problem)")) }
+        }
+        for status in book.statuses {
+            if let problem = statusProblem(status) { return .failure(RowProblem(problem)) }
+        }
+        return .success(book)
+    }
+
+    private static func statusProblem(_ status: ExchangeStatus) -> String? {
+        let what = status.kind.rawValue
+        if !StatusRules.bodyLength.contains(status.body.count) {
+            return "the \(what) is longer than \(StatusRules.bodyLength.upperBound) characters"
+        }
+        if let problem = TextRules.freeTextProblem(status.body) { return "the \(what) \(problem)" }
+        if let rating = status.rating, !StatusRules.halfStars.contains(rating) { return "the rating must be from 0.5 to 5 stars" }
+        if let title = status.title, !StatusRules.titleLength.contains(title.count) || TextRules.singleLineProblem(title) != nil {
+            return "the \(what)'s name must be one line of \(StatusRules.titleLength.lowerBound) to \(StatusRules.titleLength.upperBound) characters"
+        }
+        if let quote = status.quote, !StatusRules.quoteLength.contains(quote.count) || TextRules.freeTextProblem(quote) != nil {
+            return "the quotation must be \(StatusRules.quoteLength.lowerBound) to \(StatusRules.quoteLength.upperBound) characters"
+        }
+        if let warning = status.contentWarning, !StatusRules.contentWarningLength.contains(warning.count) {
+            return "the content warning must be \(StatusRules.contentWarningLength.lowerBound) to \(StatusRules.contentWarningLength.upperBound) characters"
+        }
+        if status.kind == .quotation, status.quote == nil { return "a quotation without its quoted text" }
+        return nil
+    }
+}
+
+/// Why a row can't be imported, for a person.
+struct RowProblem: Error, Equatable {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import QuireExchange
+import QuireStore
+
+/// `account.import`: one pass over an uploaded file (`import_id` names the row the API made with
+/// the job): the first pass over every row, or a retry of the failed ones. A crashed attempt is
+/// retried and resumes after the import's last committed batch.
+public enum AccountImportJob {
+    public static let name = "account.import"
+
+    struct Arguments: Decodable {
+        var importId: Int64
+    }
+
+    public static func kind(_ settings: ImportSettings) -> JobKind {
+        JobKind(name, maxAttempts: 3, backoffBase: .seconds(5), timeLimit: settings.timeLimit) { context in
+            let id = try context.arguments(Arguments.self).importId
+            let outcome: AccountImporter.Outcome
+            do {
+                outcome = try await AccountImporter(database: context.database, settings: settings)
+                    .run(importID: id) { done, total in
+                        try context.checkpoint()
+                        try await context.progress(done, of: total, "rows")
+                    }
+            } catch let error as ImportFileError {
+                // A file that can't be read now won't be read on a retry either.
+                throw PermanentJobError("file: \(error.message)")
+            } catch let error as ImportError {
+                throw PermanentJobError(error.description)
+            }
+            return String(decoding: try JSONEncoder.snakeCase.encode(outcome), as: UTF8.self)
+        }
+    }
+}
