@@ -236,4 +236,41 @@ import Testing
             #expect(try await client.send(.get, "/v1/me/imports", as: eve).body.json.items.isEmpty)
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func theFixtureArchiveRestoresBooksShelvesReadthroughsAndStatuses(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: Self.settings(folder)) { client, database in
+            // setup
+            let mouse = try await client.signUp("mouse")
+
+            // call
+            let imported = try await client.importFile(try Self.fixture("bookwyrm_account_export.tar.gz"), as: mouse, database: database)
+
+            // check
+            #expect(imported["format"] as? String == "bookwyrm", "recognised as a gzip'd archive")
+            #expect(imported.int("created") == 2)
+            #expect(imported.int("failed") == 0)
+            let unresolved = imported["unresolved"] as? [[String: Any]] ?? []
+            #expect(unresolved.count == 2, "the follow and the block name accounts on another server")
+            let profile = try await client.send(.get, "/v1/users/mouse", as: mouse).body.json
+            #expect(profile["display_name"] as? String == "Rat")
+            #expect((profile["bio"] as? String)?.contains("soup in Paris") == true)
+            #expect(profile["manually_approves_followers"] as? Bool == true)
+            let read = try await client.shelfTitles("read", of: mouse)
+            let toRead = try await client.shelfTitles("to-read", of: mouse)
+            #expect(read + toRead == ["Seeking Like A State"], "on one default shelf")
+            let statuses = try await client.statuses(of: mouse)
+            #expect(statuses.map { $0["type"] as? String ?? "" }.sorted() == ["comment", "quotation", "review"])
+            let review = statuses.first { $0["type"] as? String == "review" }
+            #expect(review?["title"] as? String == "great book")
+            #expect((review?["rating"] as? NSNumber)?.doubleValue == 5)
+            #expect((review?["created_at"] as? String)?.hasPrefix("2023-08-14") == true, "dated as published")
+            let seeing = try await client.send(.get, "/v1/isbn/9780300070163", as: mouse).body.json.int("id") ?? 0
+            let readthroughs = try await client.send(.get, "/v1/editions/\(seeing)/readthroughs", as: mouse).body.json.items
+            #expect(readthroughs.first?["started_on"] as? String == "2018-01-01")
+            #expect(readthroughs.first?["finished_on"] as? String == "2023-08-13")
+        }
+    }
 }
