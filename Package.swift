@@ -129,7 +129,10 @@ let package = Package(
             name: "QuireJobsTests",
             dependencies: ["TestSupport", "QuireJobs", "QuireStore", .product(name: "SQLKit", package: "sql-kit")]
         ),
-        .testTarget(name: "QuireAppTests", dependencies: ["TestSupport", "QuireStore"]),
+        .testTarget(
+            name: "QuireAppTests",
+            dependencies: ["TestSupport", "QuireStore", "QuireApp", "QuireJobs", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "QuireStoreTests", dependencies: ["TestSupport", "QuireStore"]),
         .testTarget(
             name: "QuireAPITests",

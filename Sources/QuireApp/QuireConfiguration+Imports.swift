@@ -14,5 +14,11 @@ extension QuireConfiguration {
             }
             configuration.maxImportBytes = bytes
         }
+        if let text = environment["QUIRE_IMPORT_BATCH_ROWS"], !text.isEmpty {
+            guard let rows = Int(text), (1...10_000).contains(rows) else {
+                throw ConfigurationError("QUIRE_IMPORT_BATCH_ROWS must be a number of rows from 1 to 10000, got \(text)")
+            }
+            configuration.importBatchRows = rows
+        }
     }
 }

@@ -48,6 +48,8 @@ public struct QuireConfiguration: Sendable {
     public var exportsPruneCron = Schedule.defaultExportsPruneCron
     /// The largest import upload (`QUIRE_MAX_IMPORT_BYTES`).
     public var maxImportBytes: Int64 = 50 << 20
+    /// Rows an import writes a transaction (`QUIRE_IMPORT_BATCH_ROWS`).
+    public var importBatchRows = 500
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 

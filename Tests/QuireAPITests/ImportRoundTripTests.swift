@@ -61,6 +61,8 @@ import Testing
             _ = try await client.signUp("bob")
             _ = try await client.signUp("eve")
             let imported = try await client.importFile(file, as: ada, database: database)
+            let drift = try await CounterAudit(database: database).run(repair: false)
+            #expect(drift.isEmpty, "every counter the import moved is exact: \(drift)")
             result.value = (try await library(of: ada, client: client), imported)
         }
         let (after, imported) = try #require(result.value)

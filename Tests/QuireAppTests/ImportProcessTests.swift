@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import QuireApp
+import QuireStore
+import QuireJobs
+import SQLKit
+import TestSupport
+import Testing
+
+/// Issue 14: an import whose worker is killed (kill -9) midway resumes after its last committed
+/// batch in another worker, and every row lands exactly once.
+@Suite(.serialized) struct ImportProcessTests {
+    /// A Goodreads export of `rows` books, each with its own ISBN-13, a rating and a date read.
+    static func goodreadsFile(rows: Int) -> String {
+        var text = "Book Id,Title,Author,Additional Authors,ISBN,ISBN13,My Rating,Publisher,Number of Pages,Year Published,"
+            + "Original Publication Year,Date Read,Date Added,Bookshelves,Exclusive Shelf,My Review,Spoiler,Private Notes,Read Count\n"
+        for index in 0..<rows {
+            let isbn = isbn13(978_100_000_000 + index)
+            text += "\(index + 1),Killed Midway \(index),Ann Author \(index % 50),,=\"\",=\"\(isbn)\",\(index % 5 + 1),,200,2001,,"
+                + "2024/01/\(String(format: "%02d", index % 28 + 1)),2023/12/01,,read,,,,1\n"
+        }
+        return text
+    }
+
+    /// The ISBN-13 of a 12-digit prefix, its check digit computed.
+    static func isbn13(_ prefix: Int) -> String {
+        let digits = String(prefix).compactMap(\.wholeNumberValue)
+        let sum = digits.enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 1 : 3) }
+        return String(prefix) + String((10 - sum % 10) % 10)
+    }
+
+    @Test(arguments: TestEngine.all)
+    func anImportKilledMidwayResumesAndEachRowLandsOnce(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rows = 3_000
+        try await withTestApp(engine, configure: { configuration in
+            configuration.exports = ExportSettings(dataDirectory: folder)
+            configuration.worker.concurrency = 0
+        }) { client, database in
+            // setup: the import is asked for; no worker in this process runs it
+            let ada = try await client.signUp("ada")
+            let started = try await client.execute(
+                uri: "/v1/me/imports?format=goodreads", method: .post,
+                headers: [.authorization: "Bearer \(ada.token)", .contentType: "text/csv"],
+                body: ByteBuffer(string: Self.goodreadsFile(rows: rows)))
+            let importID = try #require(started.body.json.int("import_id"))
+            let jobID = try #require((started.body.json["job"] as? [String: Any])?.int("id"))
+            let environment = ["QUIRE_DATA_DIR": folder, "QUIRE_IMPORT_BATCH_ROWS": "50", "QUIRE_JOB_RESCUE_AFTER": "1"]
+            let arguments = ["worker", "--database-url", ServeProcessTests.text(database.url)]
+            func rowsDone() async throws -> Int64 {
+                try await database.read { db in
+                    try await db.raw("SELECT rows_done FROM imports WHERE id = \(bind: importID)").first()?.decode(column: "rows_done", as: Int64.self) ?? 0
+                }
+            }
+
+            // call: a worker is killed once some batches are in, another finishes the import
+            let first = try QuireProcess(arguments, environment: environment)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await rowsDone() < 500, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            first.signal(SIGKILL)
+            _ = await first.waitForExit(timeout: .seconds(5))
+            let atKill = try await rowsDone()
+            let second = try QuireProcess(arguments, environment: environment)
+            let job = try await waitForJob(jobID, on: database, timeout: .seconds(120)) { $0.state.isFinished }
+            second.signal(SIGTERM)
+            _ = await second.waitForExit(timeout: .seconds(10))
+
+            // check: killed partway, resumed, and every row applied once
+            #expect(atKill >= 500 && atKill < Int64(rows), "killed midway: \(atKill) rows were in")
+            #expect(job.state == .succeeded, "\(String(describing: job.lastError))")
+            #expect(job.attempts == 2)
+            let imported = try await client.send(.get, "/v1/me/imports/\(importID)", as: ada).body.json
+            #expect(imported.int("created") == Int64(rows), "no row reported twice, none skipped as already there")
+            #expect(imported.int("rows") == Int64(rows))
+            let counts = try await database.read { db in
+                (try await db.raw("SELECT count(*) AS n FROM import_rows WHERE import_id = \(bind: importID)").first()?.decode(column: "n", as: Int64.self),
+                 try await db.raw("SELECT count(*) AS n FROM shelf_books WHERE user_id = \(bind: ada.id)").first()?.decode(column: "n", as: Int64.self),
+                 try await db.raw("SELECT count(*) AS n FROM statuses WHERE user_id = \(bind: ada.id)").first()?.decode(column: "n", as: Int64.self),
+                 try await db.raw("SELECT count(*) AS n FROM readthroughs WHERE user_id = \(bind: ada.id)").first()?.decode(column: "n", as: Int64.self),
+                 try await db.raw("SELECT count(*) AS n FROM editions").first()?.decode(column: "n", as: Int64.self))
+            }
+            #expect(counts.0 == Int64(rows))
+            #expect(counts.1 == Int64(rows), "one shelving a row")
+            #expect(counts.2 == Int64(rows), "one rating a row")
+            #expect(counts.3 == Int64(rows), "one read-through a row")
+            #expect(counts.4 == Int64(rows), "one edition a row")
+            let profile = try await client.send(.get, "/v1/users/ada", as: ada).body.json
+            #expect(profile.int("read_count") == Int64(rows), "the counter rows agree")
+            let drift = try await CounterAudit(database: database).run(repair: false)
+            #expect(drift.isEmpty, "\(drift)")
+        }
+    }
+}
