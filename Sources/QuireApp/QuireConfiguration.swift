@@ -46,6 +46,8 @@ public struct QuireConfiguration: Sendable {
     public var exports = ExportSettings(dataDirectory: "./quire-data")
     /// When expired export files are removed; `off` for never.
     public var exportsPruneCron = Schedule.defaultExportsPruneCron
+    /// When the nightly catalog jobs and the counter check run (QuireConfiguration+Schedules).
+    public var schedules = ScheduleSettings()
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -183,6 +185,7 @@ public struct QuireConfiguration: Sendable {
             configuration.sqliteCacheKiB = kib
         }
         try resolveExports(&configuration, environment: environment)
+        try resolveSchedules(&configuration, environment: environment)
         return configuration
     }
 }

@@ -10,5 +10,7 @@ public enum Migrations {
         m007CountStatusesByAudience,
         m008CreateExports,
         m009NarrowJobIndexes,
+        // 10 is the imports migration, merged from another branch.
+        m011CreateCatalogStats,
     ]
 }
