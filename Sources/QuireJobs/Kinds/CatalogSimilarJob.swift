@@ -39,6 +39,12 @@ public enum CatalogSimilarJob {
     }
 
     public static let kind = JobKind(name, maxAttempts: 3, backoffBase: .seconds(30), timeLimit: .seconds(6 * 3600)) { context in
+        // No StatementRecorder here (an export's result has its statements): it keeps every
+        // statement it sees, which over a night's thousands of batches is memory growing with the run.
+        String(decoding: try JSONEncoder.snakeCase.encode(try await run(context)), as: UTF8.self)
+    }
+
+    static func run(_ context: JobContext) async throws -> Result {
         let arguments = try context.arguments(Arguments.self)
         let bounds = Bounds(
             batch: min(max(arguments.batchSize ?? 100, 1), 1_000),
@@ -69,7 +75,7 @@ public enum CatalogSimilarJob {
             try await context.progress(cursor.done, of: max(total, cursor.done), "works")
             try await CatalogBatches.pause(pause)
         }
-        return String(decoding: try JSONEncoder.snakeCase.encode(Result(works: total, pairs: pairs, resumedAfter: resumedAfter)), as: UTF8.self)
+        return Result(works: total, pairs: pairs, resumedAfter: resumedAfter)
     }
 
     struct Bounds {

@@ -29,6 +29,12 @@ public enum CatalogStatsJob {
     static let worksPhase = "works", authorsPhase = "authors"
 
     public static let kind = JobKind(name, maxAttempts: 3, backoffBase: .seconds(30), timeLimit: .seconds(6 * 3600)) { context in
+        // No StatementRecorder here (an export's result has its statements): it keeps every
+        // statement it sees, which over a night's thousands of batches is memory growing with the run.
+        String(decoding: try JSONEncoder.snakeCase.encode(try await run(context)), as: UTF8.self)
+    }
+
+    static func run(_ context: JobContext) async throws -> Result {
         let arguments = try context.arguments(Arguments.self)
         let batchSize = min(max(arguments.batchSize ?? 500, 1), 5_000)
         let pause = min(max(arguments.pauseMs ?? 0, 0), 1_000)
@@ -67,7 +73,6 @@ public enum CatalogStatsJob {
             try await context.progress(cursor.done, of: max(total, cursor.done), phase)
             try await CatalogBatches.pause(pause)
         }
-        let result = Result(works: works, authors: total - works, resumedAfter: resumedAfter)
-        return String(decoding: try JSONEncoder.snakeCase.encode(result), as: UTF8.self)
+        return Result(works: works, authors: total - works, resumedAfter: resumedAfter)
     }
 }
