@@ -99,8 +99,9 @@ public enum CatalogStatsQueries {
             guard let i = index[try row.decode(column: "author_id", as: Int64.self)] else { continue }
             stats[i].readers = try row.decode(column: "n", as: Int64.self)
         }
+        // Cast: PostgreSQL's sum of bigints is a numeric.
         for row in try await db.raw("""
-            SELECT wa.author_id, sum(ws.ratings_count) AS n, sum(ws.rating_sum) AS total
+            SELECT wa.author_id, CAST(sum(ws.ratings_count) AS BIGINT) AS n, CAST(sum(ws.rating_sum) AS BIGINT) AS total
             FROM work_authors wa JOIN work_stats ws ON ws.work_id = wa.work_id
             WHERE \(range) GROUP BY wa.author_id
             """).all() {
