@@ -25,7 +25,7 @@ public func buildRouter(
     ShelvesController(database: database).addRoutes(to: router)
     SearchController(database: database).addRoutes(to: router)
     ReadthroughsController(database: database).addRoutes(to: router)
-    JobsController(queue: queue).addRoutes(to: router)
+    JobsController(queue: queue, startable: Schedule.startable(configuration)).addRoutes(to: router)
     ExportsController(queue: queue, settings: configuration.exports).addRoutes(to: router)
     ImportsController(queue: queue, settings: configuration.imports).addRoutes(to: router)
     StatusesController(database: database).addRoutes(to: router)
@@ -47,7 +47,7 @@ public func buildApplication(database: Database, configuration: QuireConfigurati
     // Started in this order and stopped in reverse: the server stops first, then the worker
     // finishes its jobs, and the database closes last.
     // The worker and the server both wait for the migrations, which run once.
-    let worker = JobWorker(queue: queue, configuration: configuration.worker, periodic: Schedule.periodicJobs(repairCron: configuration.repairCron, exportsPruneCron: configuration.exportsPruneCron), logger: logger)
+    let worker = JobWorker(queue: queue, configuration: configuration.worker, periodic: Schedule.periodicJobs(configuration), logger: logger)
     let migrations = StartupMigrations(database: database, logger: logger)
     var app = Application(
         router: router,

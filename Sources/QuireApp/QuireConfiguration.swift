@@ -50,6 +50,8 @@ public struct QuireConfiguration: Sendable {
     public var maxImportBytes: Int64 = 50 << 20
     /// Rows an import writes a transaction (`QUIRE_IMPORT_BATCH_ROWS`).
     public var importBatchRows = 500
+    /// When the nightly catalog jobs and the counter check run (QuireConfiguration+Schedules).
+    public var schedules = ScheduleSettings()
     /// How long a graceful shutdown waits for in-flight requests before cancelling them.
     public var shutdownGrace = Duration.seconds(10)
 
@@ -188,6 +190,7 @@ public struct QuireConfiguration: Sendable {
         }
         try resolveExports(&configuration, environment: environment)
         try resolveImports(&configuration, environment: environment)
+        try resolveSchedules(&configuration, environment: environment)
         return configuration
     }
 }

@@ -17,7 +17,7 @@ extension Commands {
         let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports, imports: configuration.imports))
         var worker = configuration.worker
         if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }
-        let jobWorker = JobWorker(queue: queue, configuration: worker, periodic: Schedule.periodicJobs(repairCron: configuration.repairCron, exportsPruneCron: configuration.exportsPruneCron), logger: logger)
+        let jobWorker = JobWorker(queue: queue, configuration: worker, periodic: Schedule.periodicJobs(configuration), logger: logger)
         let migrations = StartupMigrations(database: database, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseService(database))]
         if let port = configuration.metricsPort {

@@ -104,4 +104,51 @@ import Testing
             }
         }
     }
+
+    /// Issue 15: a work's and an author's stats are one primary-key read each, never a count, and
+    /// a similar-works list of ten costs what a list of one does.
+    @Test(arguments: TestEngine.all)
+    func statsAndSimilarListsCostTheSameWhateverTheyHold(engine: TestEngine) async throws {
+        try await withTestApp(engine, configure: Self.noSessionCache) { client, database in
+            // setup: work 1 with a list of ten (each its own work and author), work 2 with a list of one
+            let ada = try await client.signUp("ada")
+            var works: [Int64] = []
+            for index in 0..<12 {
+                works.append(try await client.addEdition("Book \(index)", authors: ["Author \(index)"], as: ada).int("work_id") ?? 0)
+            }
+            let (full, single) = (works[0], works[1])
+            let entries = works.dropFirst(2).enumerated().map { SimilarWorksQueries.Entry(workID: full, rank: $0 + 1, similarWorkID: $1, sharedReaders: 10 - Int64($0)) }
+                + [SimilarWorksQueries.Entry(workID: single, rank: 1, similarWorkID: full, sharedReaders: 1)]
+            try await database.write { try await SimilarWorksQueries.replace(after: 0, through: Int64.max, with: entries, now: 1, on: $0) }
+            let author = try await client.send(.get, "/v1/works/\(full)").body.json["authors"] as? [[String: Any]]
+            let authorID = author?.first?.int("id") ?? 0
+
+            // call
+            var lists: [Int] = []
+            for (work, length) in [(single, 1), (full, 10)] {
+                let (response, sql) = try await statements(client, "/v1/works/\(work)/similar", as: ada)
+                #expect(response.body.json.items.count == length)
+                #expect(!sql.contains { $0.uppercased().contains("COUNT(") })
+                lists.append(sql.count)
+            }
+            let (_, workBefore) = try await statements(client, "/v1/works/\(full)", as: ada)
+            let (_, authorBefore) = try await statements(client, "/v1/authors/\(authorID)", as: ada)
+            try await database.write { db in
+                let now = Timestamp.microsecondsNow()
+                try await CatalogStatsQueries.save(try await CatalogStatsQueries.workStats([full], after: full - 1, now: now, on: db), on: db)
+                try await CatalogStatsQueries.save(try await CatalogStatsQueries.authorStats([authorID], after: authorID - 1, now: now, on: db), on: db)
+            }
+            let (work, workAfter) = try await statements(client, "/v1/works/\(full)", as: ada)
+            let (authorResponse, authorAfter) = try await statements(client, "/v1/authors/\(authorID)", as: ada)
+
+            // check
+            #expect(lists[0] == lists[1], "statements for a similar list of 1 and of 10: \(lists)")
+            #expect(lists[1] <= 4, "\(lists[1]) statements for a similar list")
+            #expect(work.body.json["stats"] != nil && authorResponse.body.json["stats"] != nil)
+            #expect(workBefore.count == workAfter.count && authorBefore.count == authorAfter.count)
+            #expect(workAfter.filter { $0.contains("FROM work_stats WHERE work_id = ") }.count == 1, "\(workAfter.joined(separator: "\n"))")
+            #expect(authorAfter.filter { $0.contains("FROM author_stats WHERE author_id = ") }.count == 1)
+            #expect(!(workAfter + authorAfter).contains { $0.uppercased().contains("COUNT(") })
+        }
+    }
 }

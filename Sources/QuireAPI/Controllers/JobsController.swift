@@ -11,13 +11,18 @@ import QuireStore
 ///     POST /v1/jobs/{id}/cancel        cancel: at once when waiting, at the next checkpoint when running
 ///     GET  /v1/jobs/{id}/events        Server-Sent Events of progress and state until the job ends
 ///     POST /v1/admin/counters/repair   start a counters.repair job (administrators)
+///     POST /v1/admin/jobs/{kind}       start any periodic kind now, as its schedule would (administrators)
 public struct JobsController: Sendable {
     let queue: JobQueue
+    /// The periodic kinds by name, each with the job its schedule enqueues (arguments and unique
+    /// key), so a start by hand runs exactly what the night would.
+    let startable: [String: NewJob]
     /// How often the event stream looks at the job.
     let eventInterval: Duration
 
-    public init(queue: JobQueue, eventInterval: Duration = .milliseconds(250)) {
+    public init(queue: JobQueue, startable: [String: NewJob] = [:], eventInterval: Duration = .milliseconds(250)) {
         self.queue = queue
+        self.startable = startable
         self.eventInterval = eventInterval
     }
 
@@ -29,6 +34,21 @@ public struct JobsController: Sendable {
         router.post("/v1/jobs/{id}/cancel", use: cancel)
         router.get("/v1/jobs/{id}/events", use: events)
         router.post("/v1/admin/counters/repair", use: startCountersRepair)
+        router.post("/v1/admin/jobs/{kind}", use: startPeriodic)
+    }
+
+    @Sendable func startPeriodic(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        guard user.isAdmin else { throw APIError(.forbidden, code: "forbidden", message: "only administrators may start jobs") }
+        let name = context.parameters.get("kind") ?? ""
+        guard var job = startable[name] else {
+            throw APIError(.notFound, code: "unknown_job_kind",
+                           message: "no periodic job kind named \(name.prefix(100)); known kinds are \(startable.keys.sorted().joined(separator: ", "))")
+        }
+        job.ownerID = user.id
+        // The kind's unique key: a start while one waits or runs returns that one.
+        let (record, _) = try await queue.enqueue(job)
+        return JobResponse(record).envelope(status: .accepted, headers: [.location: "/v1/jobs/\(record.id)"])
     }
 
     @Sendable func startCountersRepair(_ request: Request, context: QuireRequestContext) async throws -> Response {

@@ -17,6 +17,9 @@ struct FieldSelection: Sendable {
 
     static let all = FieldSelection(names: nil)
 
+    /// Whether the response will carry `field`, so a read only it needs can be skipped.
+    func includes(_ field: String) -> Bool { names?.contains(field) ?? true }
+
     /// Parses `?fields=` against `type`'s fields; an unknown name is a 400 naming it.
     static func parse<T: FieldNamed>(_ request: Request, for type: T.Type) throws -> FieldSelection {
         try parse(request.uri.queryParameters.get("fields"), for: type)

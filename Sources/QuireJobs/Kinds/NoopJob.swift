@@ -25,5 +25,7 @@ public enum NoopJob {
 
 extension JobRegistry {
     /// Every kind Quire's workers run.
-    public static let standard = JobRegistry([CountersRepairJob.kind, NoopJob.kind])
+    public static let standard = JobRegistry([
+        CountersRepairJob.kind, CountersCheckJob.kind, CatalogStatsJob.kind, CatalogSimilarJob.kind, NoopJob.kind,
+    ])
 }

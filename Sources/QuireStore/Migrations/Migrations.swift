@@ -11,5 +11,6 @@ public enum Migrations {
         m008CreateExports,
         m009NarrowJobIndexes,
         m010CreateImports,
+        m011CreateCatalogStats,
     ]
 }

@@ -1,0 +1,51 @@
+import QuireJobs
+
+/// When the nightly catalog jobs and the counter check run (issue 15).
+public struct ScheduleSettings: Sendable, Equatable {
+    /// Cron expressions in UTC, or `off`.
+    public var catalogStats = Schedule.defaultCatalogStatsCron
+    public var catalogSimilar = Schedule.defaultCatalogSimilarCron
+    public var countersCheck = Schedule.defaultCountersCheckCron
+    /// Whether the scheduled `counters.check` also repairs the drift it finds.
+    public var countersCheckRepair = false
+
+    public init() {}
+}
+
+extension QuireConfiguration {
+    /// `QUIRE_SCHEDULE_CATALOG_STATS`, `QUIRE_SCHEDULE_CATALOG_SIMILAR` and
+    /// `QUIRE_SCHEDULE_COUNTERS_CHECK` (each a cron expression or `off`), `QUIRE_SCHEDULE_COUNTERS_REPAIR`
+    /// (the same as `QUIRE_REPAIR_CRON`, which it overrides) and `QUIRE_COUNTERS_CHECK_REPAIR`
+    /// (`true` or `false`).
+    static func resolveSchedules(_ configuration: inout QuireConfiguration, environment: [String: String]) throws(ConfigurationError) {
+        func schedule(_ variable: String, example: String) throws(ConfigurationError) -> String? {
+            guard let text = environment[variable], !text.isEmpty else { return nil }
+            guard text == "off" || (try? Cron(text)) != nil else {
+                throw ConfigurationError("\(variable) must be a cron expression such as \"\(example)\" or off, got \(text)")
+            }
+            return text
+        }
+        if let text = try schedule("QUIRE_SCHEDULE_CATALOG_STATS", example: Schedule.defaultCatalogStatsCron) {
+            configuration.schedules.catalogStats = text
+        }
+        if let text = try schedule("QUIRE_SCHEDULE_CATALOG_SIMILAR", example: Schedule.defaultCatalogSimilarCron) {
+            configuration.schedules.catalogSimilar = text
+        }
+        if let text = try schedule("QUIRE_SCHEDULE_COUNTERS_CHECK", example: Schedule.defaultCountersCheckCron) {
+            configuration.schedules.countersCheck = text
+        }
+        if let text = environment["QUIRE_SCHEDULE_COUNTERS_REPAIR"], !text.isEmpty {
+            guard (try? Cron(text)) != nil else {
+                throw ConfigurationError("QUIRE_SCHEDULE_COUNTERS_REPAIR must be a cron expression such as \"17 3 * * *\", got \(text)")
+            }
+            configuration.repairCron = text
+        }
+        if let text = environment["QUIRE_COUNTERS_CHECK_REPAIR"], !text.isEmpty {
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": configuration.schedules.countersCheckRepair = true
+            case "false", "0", "no", "off": configuration.schedules.countersCheckRepair = false
+            default: throw ConfigurationError("QUIRE_COUNTERS_CHECK_REPAIR must be true or false, got \(text)")
+            }
+        }
+    }
+}
