@@ -22,11 +22,6 @@ struct ImportFile: ~Copyable {
         self.path = path
     }
 
-    init(directory: consuming TemporaryDirectory, path: String) {
-        self.directory = directory
-        self.path = path
-    }
-
     /// Every row of the file read as `format`, and the reader (for its header and account).
     func read(_ format: ImportFormat, limits: ImportLimits = ImportLimits()) throws -> (rows: [ImportRow], reader: any ImportReader) {
         let reader = try ImportFiles.open(format, path: path, limits: limits, now: importNow)
