@@ -70,5 +70,11 @@ struct ArchiveBook: Decodable {
 
 /// What can still be read of an entry that isn't a whole book, to fill its row's cells.
 struct ArchiveBookName: Decodable {
-    var edition: ArchiveBook.Edition?
+    var edition: Edition?
+
+    struct Edition: Decodable {
+        var title: String?
+        var isbn10: String?
+        var isbn13: String?
+    }
 }

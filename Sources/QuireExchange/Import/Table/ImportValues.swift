@@ -7,7 +7,7 @@ enum ImportValues {
     /// that fails its checksum: matching then falls back to title and author rather than trusting
     /// a mistyped ISBN.
     static func isbn(_ cell: String) -> ISBN? {
-        var text = Substring(cell.trimmingCharacters(in: .whitespaces))
+        var text = Substring(TableRow.trimmed(cell))
         if text.hasPrefix("=") { text = text.dropFirst() }
         text = text.trimmingPrefix(while: { $0 == "\"" || $0 == "[" })
         while let last = text.last, last == "\"" || last == "]" { text = text.dropLast() }
@@ -24,15 +24,16 @@ enum ImportValues {
         for cell in cells {
             guard let isbn = isbn(cell) else { continue }
             if isbn13 == nil { isbn13 = isbn.isbn13 }
-            let written = cell.filter { $0.isNumber || $0 == "X" || $0 == "x" }
-            if isbn10 == nil, written.count == 10 { isbn10 = isbn.isbn10 }
+            let written = cell.utf8.count { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "X") || $0 == UInt8(ascii: "x") }
+            if isbn10 == nil, written == 10 { isbn10 = isbn.isbn10 }
         }
         return (isbn13, isbn10)
     }
 
     /// Names in a list cell, trimmed, empty ones dropped.
     static func list(_ text: String, separator: String) -> [String] {
-        text.components(separatedBy: separator).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        guard !text.isEmpty else { return [] }
+        return text.components(separatedBy: separator).map(TableRow.trimmed).filter { !$0.isEmpty }
     }
 
     /// An OpenLibrary key without its path: `/works/OL45W` and `OL45W` are both `OL45W`.

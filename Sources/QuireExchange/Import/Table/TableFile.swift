@@ -21,6 +21,7 @@ final class TableFile {
         }
         self.workingCopy = workingCopy
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        try source.seek(to: 0)
         let startOfText: Int64 = try source.prefix(3) == bom ? 3 : 0
         try source.seek(to: startOfText)
         let delimiter = try Self.delimiter(source)
