@@ -273,4 +273,45 @@ import Testing
             #expect(readthroughs.first?["finished_on"] as? String == "2023-08-13")
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func aBadRowFailsAloneAndABrokenArchiveFailsTheImportWithAReason(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: Self.settings(folder)) { client, database in
+            // setup: a Goodreads file whose second row has a 1 MB review and third row a bad date;
+            // a gzip'd tar whose archive.json is a list, not BookWyrm's object
+            let ada = try await client.signUp("ada")
+            let huge = String(repeating: "x", count: 1 << 20)
+            let csv = "Title,Author,My Rating,Date Read,Exclusive Shelf,My Review\nKindred,Octavia E. Butler,4,2024/01/02,read,fine\n"
+                + "Dawn,Octavia E. Butler,3,,read,\(huge)\nImago,Octavia E. Butler,3,2024/13/45,read,\n"
+            let archiveFolder = (folder as NSString).appendingPathComponent("archive")
+            try FileManager.default.createDirectory(atPath: archiveFolder, withIntermediateDirectories: true)
+            try "[1, 2, 3]".write(toFile: (archiveFolder as NSString).appendingPathComponent("archive.json"), atomically: true, encoding: .utf8)
+            let tarball = (folder as NSString).appendingPathComponent("broken.tar.gz")
+            let tar = Process()
+            tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+            tar.arguments = ["czf", tarball, "-C", archiveFolder, "archive.json"]
+            try tar.run()
+            tar.waitUntilExit()
+
+            // call
+            let rows = try await client.importFile(ByteBuffer(string: csv), query: "format=goodreads", as: ada, database: database)
+            let broken = try await client.importFile(ByteBuffer(data: try Data(contentsOf: URL(fileURLWithPath: tarball))), as: ada, database: database)
+            let brokenJob = try await client.send(.get, "/v1/jobs/\(broken.int("job_id") ?? 0)", as: ada).body.json
+
+            // check: the good row is in, each bad one failed with its reason, nothing half-written
+            #expect(rows.int("created") == 1)
+            #expect(rows.int("failed") == 2)
+            let reasons = try await client.importRows(rows.int("id") ?? 0, result: "failed", as: ada).compactMap { $0["reason"] as? String }
+            #expect(reasons.count == 2)
+            #expect(reasons.first?.hasPrefix("row 2: ") == true && reasons.first?.contains("My Review") == true, "\(reasons)")
+            #expect(reasons.last?.hasPrefix("row 3: ") == true && reasons.last?.contains("Date Read") == true, "\(reasons)")
+            #expect(try await client.shelfTitles("read", of: ada) == ["Kindred"])
+            #expect(broken["format"] as? String == "bookwyrm")
+            #expect(broken["state"] as? String == "failed")
+            #expect((brokenJob["last_error"] as? String)?.hasPrefix("file: ") == true, "\(brokenJob)")
+            #expect(brokenJob.int("attempts") == 1, "a file that can't be read is not tried again")
+        }
+    }
 }

@@ -62,6 +62,49 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func importFromTheCommandLine(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: a reader and a Goodreads file of two books, one without a title or ISBN
+            let url = ServeProcessTests.text(database.url)
+            var plan = SeedPlan()
+            (plan.users, plan.authors, plan.works, plan.editions) = (1, 1, 1, 1)
+            _ = try await Seeder(database: database, plan: plan).run()
+            let reader = try await database.read { try await $0.raw("SELECT username FROM users ORDER BY id LIMIT 1").first()?
+                .decode(column: "username", as: String.self) } ?? ""
+            let folder = try temporaryFolder()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let file = (folder as NSString).appendingPathComponent("goodreads_library_export.csv")
+            try "Title,Author,ISBN13,My Rating,Exclusive Shelf\nKindred,Octavia E. Butler,,4,read\n,,,3,read\n"
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            let environment = ["QUIRE_DATA_DIR": (folder as NSString).appendingPathComponent("data")]
+
+            // call
+            let log = URL(fileURLWithPath: (folder as NSString).appendingPathComponent("import.log"))
+            let run = try QuireProcess(["import", reader, file, "--database-url", url], environment: environment, log: log)
+            let status = await run.waitForExit(timeout: .seconds(60))
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            let badFormat = try QuireProcess(["import", reader, file, "--format", "pdf", "--database-url", url], environment: environment)
+            let badStatus = await badFormat.waitForExit(timeout: .seconds(30))
+            let unknown = try QuireProcess(["import", "nobody", file, "--database-url", url], environment: environment)
+            let unknownStatus = await unknown.waitForExit(timeout: .seconds(30))
+
+            // check
+            #expect(status == 0, "\(run.standardError)")
+            #expect(output.contains("imported 2 rows"), "\(output)")
+            #expect(output.contains("1 created"))
+            #expect(output.contains("1 failed"))
+            let reported = try await database.read { db in
+                try await db.raw("SELECT reason FROM import_rows WHERE result = 'failed'").all().map { try $0.decode(column: "reason", as: String.self) }
+            }
+            #expect(reported == ["row 2: no title and no ISBN"], "listed like any import, with its report")
+            #expect(badStatus == 1)
+            #expect(badFormat.standardError.contains("--format must be one of"))
+            #expect(unknownStatus == 1)
+            #expect(unknown.standardError.contains("no user named nobody"))
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func countersCheckAndRepairFromTheCommandLine(engine: TestEngine) async throws {
         try await withTestDatabase(engine) { database in
             let url = ServeProcessTests.text(database.url)

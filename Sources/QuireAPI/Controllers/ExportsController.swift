@@ -54,14 +54,7 @@ public struct ExportsController: Sendable {
             try await ExportQueries.attach(id, jobID: record.id, on: db)
             return (id, record)
         }
-        var w = JSONWriter(capacity: 768)
-        w.beginObject()
-        w.key("job")
-        JobResponse(job).write(to: &w)
-        w.key("export_id")
-        w.int(exportID)
-        w.endObject()
-        return JSONBody.response(buffer: w.buffer, status: .accepted, headers: [.location: "/v1/jobs/\(job.id)"])
+        return JobResponse.accepted(job, "export_id", exportID)
     }
 
     @Sendable func list(_ request: Request, context: QuireRequestContext) async throws -> Response {

@@ -62,7 +62,7 @@ public struct ImportsController: Sendable {
                 try await ImportQueries.attach(id, jobID: record.id, retrying: false, on: db)
                 return (id, record)
             }
-            return Self.accepted(job, importID: importID)
+            return JobResponse.accepted(job, "import_id", importID)
         } catch {
             try? FileManager.default.removeItem(atPath: upload.path)
             throw error
@@ -150,7 +150,7 @@ public struct ImportsController: Sendable {
             try await ImportQueries.attach(id, jobID: created.id, retrying: true, on: db)
             return created
         }
-        return Self.accepted(job, importID: id)
+        return JobResponse.accepted(job, "import_id", id)
     }
 
     private func owned(_ request: Request, context: QuireRequestContext) async throws -> ImportRecord {
@@ -160,17 +160,6 @@ public struct ImportsController: Sendable {
             throw APIError.notFound("import")
         }
         return record
-    }
-
-    static func accepted(_ job: JobRecord, importID: Int64) -> Response {
-        var w = JSONWriter(capacity: 768)
-        w.beginObject()
-        w.key("job")
-        JobResponse(job).write(to: &w)
-        w.key("import_id")
-        w.int(importID)
-        w.endObject()
-        return JSONBody.response(buffer: w.buffer, status: .accepted, headers: [.location: "/v1/jobs/\(job.id)"])
     }
 
     static func format(_ text: String) throws -> ImportFormat {

@@ -125,3 +125,18 @@ indirect enum JSONValue: Decodable, Sendable {
         }
     }
 }
+
+extension JobResponse {
+    /// 202 for long work started by a request: the job (`Location` is its URL) and the id of
+    /// the thing it works on (`export_id`, `import_id`).
+    static func accepted(_ job: JobRecord, _ key: String, _ id: Int64) -> Response {
+        var w = JSONWriter(capacity: 768)
+        w.beginObject()
+        w.key("job")
+        JobResponse(job).write(to: &w)
+        w.key(key)
+        w.int(id)
+        w.endObject()
+        return JSONBody.response(buffer: w.buffer, status: .accepted, headers: [.location: "/v1/jobs/\(job.id)"])
+    }
+}
