@@ -66,9 +66,16 @@ public struct CounterChanges: Sendable {
             guard let entry = userShards[key], entry.followers != 0 || entry.unread != 0 else { continue }
             try await Counters.addUserShard(key.id, shard: key.shard, followers: entry.followers, unread: entry.unread, on: db)
         }
+        var moved: [(workID: Int64, reviews: Int64, ratings: Int64, sum: Int64)] = []
         for workID in works.keys.sorted() {
             guard let entry = works[workID], entry != (0, 0, 0) else { continue }
-            try await Counters.addWorkReviews(workID, reviews: entry.reviews, ratings: entry.ratings, sum: entry.sum, on: db)
+            moved.append((workID, entry.reviews, entry.ratings, entry.sum))
+        }
+        if moved.count == 1, let work = moved.first {
+            try await Counters.addWorkReviews(work.workID, reviews: work.reviews, ratings: work.ratings, sum: work.sum, on: db)
+        } else if !moved.isEmpty {
+            // A batch (an import) moves many works: one statement, its rows in ascending work order.
+            try await Counters.addWorkReviews(moved, on: db)
         }
         for key in statuses.keys.sorted() {
             guard let entry = statuses[key], entry != (0, 0, 0) else { continue }

@@ -95,6 +95,42 @@ public enum Counters {
             """).run()
     }
 
+    /// Step 5 for many works at once, in the order given (ascending work ids).
+    static func addWorkReviews(_ works: [(workID: Int64, reviews: Int64, ratings: Int64, sum: Int64)], on db: any SQLDatabase) async throws {
+        let values = SQLQueryString.valueRows(works.map { [$0.workID, $0.reviews, $0.ratings, $0.sum] })
+        try await db.raw("""
+            INSERT INTO work_counts (work_id, reviews, ratings_count, rating_sum) VALUES \(values)
+            ON CONFLICT (work_id) DO UPDATE SET reviews = work_counts.reviews + excluded.reviews,
+                ratings_count = work_counts.ratings_count + excluded.ratings_count, rating_sum = work_counts.rating_sum + excluded.rating_sum
+            """).run()
+    }
+
+    /// Steps 3 and 4 for many works at once (shelvings only arriving): counts `n` more shelvings
+    /// of each work by the user, and one more shelved user for each work that had none of theirs.
+    /// Two statements, their rows in ascending work order.
+    static func addWorkShelvings(_ userID: Int64, _ works: [(workID: Int64, n: Int64)], on db: any SQLDatabase) async throws {
+        guard !works.isEmpty else { return }
+        let values = SQLQueryString.valueRows(works.map { [userID, $0.workID, $0.n] })
+        let rows = try await db.raw("""
+            INSERT INTO user_work_shelvings (user_id, work_id, n) VALUES \(values)
+            ON CONFLICT (user_id, work_id) DO UPDATE SET n = user_work_shelvings.n + excluded.n
+            RETURNING work_id, n
+            """).all()
+        let added = Dictionary(works.map { ($0.workID, $0.n) }, uniquingKeysWith: +)
+        var firsts: [Int64] = []
+        for row in rows {
+            let work = try row.decode(column: "work_id", as: Int64.self)
+            // n equal to what this call added: the user had no shelving of the work before.
+            if try row.decode(column: "n", as: Int64.self) == added[work] { firsts.append(work) }
+        }
+        guard !firsts.isEmpty else { return }
+        let users = SQLQueryString.valueRows(firsts.sorted().map { [$0, Int64(1)] })
+        try await db.raw("""
+            INSERT INTO work_counts (work_id, shelved_users) VALUES \(users)
+            ON CONFLICT (work_id) DO UPDATE SET shelved_users = work_counts.shelved_users + excluded.shelved_users
+            """).run()
+    }
+
     /// Step 6: moves a status's like, boost and reply counts, on the acting user's shard.
     static func addStatus(_ statusID: Int64, shard: Int64, likes: Int64, boosts: Int64, replies: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("""

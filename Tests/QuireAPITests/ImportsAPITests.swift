@@ -282,7 +282,7 @@ import Testing
             // setup: a Goodreads file whose second row has a 1 MB review and third row a bad date;
             // a gzip'd tar whose archive.json is a list, not BookWyrm's object
             let ada = try await client.signUp("ada")
-            let huge = String(repeating: "x", count: 1 << 20)
+            let huge = String(repeating: "x", count: (1 << 20) + 10)
             let csv = "Title,Author,My Rating,Date Read,Exclusive Shelf,My Review\nKindred,Octavia E. Butler,4,2024/01/02,read,fine\n"
                 + "Dawn,Octavia E. Butler,3,,read,\(huge)\nImago,Octavia E. Butler,3,2024/13/45,read,\n"
             let archiveFolder = (folder as NSString).appendingPathComponent("archive")

@@ -4,10 +4,12 @@ import QuireStore
 import SQLKit
 
 /// One batch of an import's rows, written in one transaction with their report lines and the
-/// import's counts and cursor. The catalog is looked up once for the whole batch (three
-/// statements), and the reader's library for the batch's editions once (three more); then each
-/// row writes only what it adds, so a second import of the same file writes nothing but its
-/// report.
+/// import's counts and cursor. A statement a row would cost more than the rows' own work (each is
+/// a hop to the database's thread), so the batch is read and written a statement a table: the
+/// catalog looked up (three statements) and the missing editions made (four), the reader's
+/// library for the batch's editions read (three), and what the rows add written
+/// (`ImportLibraryWrites`, about a dozen). A second import of the same file writes nothing but
+/// its report.
 struct ImportBatch {
     let importID: Int64
     let userID: Int64
@@ -17,12 +19,17 @@ struct ImportBatch {
     let shelfPrivacy: String
     let retrying: Bool
 
-    /// A row made fit to store, with the keys it is looked up by.
+    /// A row made fit to store, with the key its edition is found or made by.
     private struct Ready {
         let row: ImportRow
         let book: ImportedBook
         let matchKey: String?
+        /// ISBN-13, else the folded title and author: rows with the same key are one book.
+        var bookKey: String? { book.isbn13.map { "isbn:" + $0 } ?? matchKey.map { "title:" + $0 } }
     }
+
+    /// Editions made a statement: 18 columns a row, well under the engines' bound-value limits.
+    static let editionsPerStatement = 1_000
 
     /// Writes `rows` (in file order, the last being `rowsDone`), returning the user's shelves as
     /// they are after it (custom shelves may have been made).
@@ -47,42 +54,13 @@ struct ImportBatch {
                 ready.append(Ready(row: row, book: book, matchKey: CatalogMatchKey.make(title: book.title, firstAuthor: book.authors.first)))
             }
         }
-        var matches = try await ImportCatalogQueries.lookup(
-            isbn13s: Set(ready.compactMap(\.book.isbn13)), openlibraryKeys: Set(ready.compactMap(\.book.openlibraryEditionKey)),
-            matchKeys: Set(ready.compactMap(\.matchKey)), on: db)
-        var found: [(ready: Ready, edition: EditionRecord, created: Bool)] = []
-        for item in ready {
-            let book = item.book
-            if let edition = matches.edition(isbn13: book.isbn13, openlibraryKey: book.openlibraryEditionKey, matchKey: item.matchKey) {
-                found.append((item, edition, false))
-                continue
-            }
-            guard !book.title.isEmpty else {
-                let key = book.openlibraryEditionKey ?? book.isbn13 ?? ""
-                lines.append(Self.failure(item.row, "no edition in the catalog has the key \(key), and the file gives no title to add it by"))
-                continue
-            }
-            switch try await EditionQueries.create(Self.newEdition(book, createdBy: userID), on: db) {
-            case let .created(edition, _):
-                matches.add(edition, matchKey: item.matchKey)
-                found.append((item, edition, true))
-            case let .isbnTaken(existingID):
-                guard let edition = try await EditionQueries.find(existingID, on: db) else {
-                    lines.append(Self.failure(item.row, "its ISBN belongs to an edition that could not be read"))
-                    continue
-                }
-                found.append((item, edition, false))
-            case .unknownAuthors, .unknownWork:
-                lines.append(Self.failure(item.row, "its authors could not be added to the catalog"))
-            }
-        }
+        let (found, failures) = try await editions(for: ready, on: db)
+        lines += failures
         var library = try await ImportLibraryQueries.library(userID: userID, editionIDs: Set(found.map(\.edition.id)), on: db)
         var shelves = shelves
-        // Counter rows of works are taken in ascending work order within the batch, as every
-        // other write path takes them, so two imports at once can't deadlock on them.
-        let ordered = found.enumerated().sorted { ($0.element.edition.workID, $0.offset) < ($1.element.edition.workID, $1.offset) }
-        for (_, item) in ordered {
-            let outcome = try await add(item.ready.book, to: item.edition, library: &library, shelves: &shelves, on: db)
+        var writes = ImportLibraryWrites(userID: userID)
+        for item in found {
+            let outcome = try await add(item.ready.book, to: item.edition, library: &library, shelves: &shelves, writes: &writes, on: db)
             switch outcome {
             case let .failure(problem): lines.append(Self.failure(item.ready.row, problem.reason))
             case let .success(added):
@@ -90,15 +68,58 @@ struct ImportBatch {
                 lines.append(ImportRowRecord(number: Int64(item.ready.row.number), result: result, editionID: item.edition.id, reason: nil, cells: []))
             }
         }
+        try await writes.write(on: db)
         lines.sort { $0.number < $1.number }
         try await ImportQueries.record(importID, lines: lines, replaced: replaced, rowsDone: rowsDone, on: db)
         return shelves
     }
 
-    /// Writes what the row adds to the reader's library; returns whether it added anything.
+    /// Each row's edition, found in the catalog or made (once for all the batch's rows that name
+    /// the same book); `created` marks the row that made it.
+    private func editions(
+        for ready: [Ready], on db: any SQLDatabase
+    ) async throws -> (found: [(ready: Ready, edition: EditionRecord, created: Bool)], failures: [ImportRowRecord]) {
+        let matches = try await ImportCatalogQueries.lookup(
+            isbn13s: Set(ready.compactMap(\.book.isbn13)), openlibraryKeys: Set(ready.compactMap(\.book.openlibraryEditionKey)),
+            matchKeys: Set(ready.compactMap(\.matchKey)), on: db)
+        var failures: [ImportRowRecord] = []
+        var toMake: [NewEdition] = []
+        var makerOf: [String: Int] = [:]
+        var pending: [(ready: Ready, edition: EditionRecord?, made: Int?)] = []
+        for item in ready {
+            let book = item.book
+            if let edition = matches.edition(isbn13: book.isbn13, openlibraryKey: book.openlibraryEditionKey, matchKey: item.matchKey) {
+                pending.append((item, edition, nil))
+            } else if book.title.isEmpty {
+                let key = book.openlibraryEditionKey ?? book.isbn13 ?? ""
+                failures.append(Self.failure(item.row, "no edition in the catalog has the key \(key), and the file gives no title to add it by"))
+            } else if let key = item.bookKey, let index = makerOf[key] {
+                pending.append((item, nil, -index - 1))
+            } else {
+                if let key = item.bookKey { makerOf[key] = toMake.count }
+                pending.append((item, nil, toMake.count))
+                toMake.append(Self.newEdition(book, createdBy: userID))
+            }
+        }
+        var made: [EditionRecord] = []
+        for start in stride(from: 0, to: toMake.count, by: Self.editionsPerStatement) {
+            made += try await ImportCatalogQueries.create(Array(toMake[start..<min(start + Self.editionsPerStatement, toMake.count)]), on: db)
+        }
+        // `made` holds the maker row's index; a later row naming the same book holds -index - 1.
+        let found = pending.map { item -> (ready: Ready, edition: EditionRecord, created: Bool) in
+            switch item.made {
+            case let index? where index >= 0: (item.ready, made[index], true)
+            case let index?: (item.ready, made[-index - 1], false)
+            case nil: (item.ready, item.edition ?? made[0], false)
+            }
+        }
+        return (found, failures)
+    }
+
+    /// Gathers what the row adds to the reader's library; returns whether it adds anything.
     private func add(
         _ book: ImportedBook, to edition: EditionRecord, library: inout ImportLibrary, shelves: inout ImportShelves,
-        on db: any SQLDatabase
+        writes: inout ImportLibraryWrites, on db: any SQLDatabase
     ) async throws -> Result<Bool, RowProblem> {
         var added = false
         for shelving in book.shelvings {
@@ -108,29 +129,34 @@ struct ImportBatch {
             case let .failure(problem): return .failure(problem)
             }
             guard !library.has(shelfID: shelf.id, editionID: edition.id) else { continue }
-            _ = try await ShelfBookQueries.shelve(shelf, edition: edition, at: shelving.shelvedAt, on: db)
-            if shelf.isDefault {
-                // Shelving on a default shelf took the book off the others.
-                for other in shelves.defaultShelves where other.id != shelf.id {
+            let others = shelf.isDefault ? shelves.defaultShelves.filter { library.has(shelfID: $0.id, editionID: edition.id) } : []
+            if others.isEmpty {
+                writes.shelve(edition, on: shelf, at: shelving.shelvedAt ?? Timestamp.microsecondsNow())
+            } else {
+                // The book moves between default shelves: off the one it is on (not yet written,
+                // or in the database already, where `shelve` takes it off), onto this one.
+                for other in others {
                     library.forget(shelfID: other.id, editionID: edition.id)
+                    if writes.cancelShelving(shelfID: other.id, editionID: edition.id) {
+                        writes.shelve(edition, on: shelf, at: shelving.shelvedAt ?? Timestamp.microsecondsNow())
+                    } else {
+                        _ = try await ShelfBookQueries.shelve(shelf, edition: edition, at: shelving.shelvedAt, on: db)
+                    }
                 }
             }
             library.note(shelfID: shelf.id, editionID: edition.id)
             added = true
         }
         for readthrough in book.readthroughs where !library.has(readthrough, editionID: edition.id) {
-            try await ImportLibraryQueries.addReadthrough(readthrough, userID: userID, editionID: edition.id, on: db)
+            writes.add(readthrough, of: edition.id)
             library.note(readthrough, editionID: edition.id)
             added = true
         }
-        var changes = CounterChanges()
         for status in book.statuses where !library.has(status, editionID: edition.id) {
-            let privacy = book.privacyFromFile ? status.privacy : privacy
-            try await ImportLibraryQueries.addStatus(status, privacy: privacy, userID: userID, edition: edition, changes: &changes, on: db)
+            writes.add(status, privacy: book.privacyFromFile ? status.privacy : privacy, about: edition)
             library.note(status, editionID: edition.id)
             added = true
         }
-        try await changes.apply(on: db)
         return .success(added)
     }
 

@@ -70,34 +70,4 @@ public enum ImportLibraryQueries {
         }
         return library
     }
-
-    /// A read-through as the file dates it.
-    public static func addReadthrough(_ r: ImportedReadthrough, userID: Int64, editionID: Int64, on db: any SQLDatabase) async throws {
-        var record = ReadthroughRecord(userID: userID, editionID: editionID)
-        record.startedOn = r.startedOn
-        record.finishedOn = r.finishedOn
-        record.stoppedOn = r.stoppedOn
-        _ = try await ReadthroughQueries.create(record, on: db)
-    }
-
-    /// An imported review, comment or quotation, dated as the file dates it. Unlike a status
-    /// posted now it goes to no home timeline and notifies nobody: it is the reader's history,
-    /// shown on their profile and the book, not news. Its counters are gathered into `changes`,
-    /// which the caller applies once for the batch.
-    public static func addStatus(
-        _ s: ExchangeStatus, privacy: StatusPrivacy, userID: Int64, edition: EditionRecord, changes: inout CounterChanges,
-        on db: any SQLDatabase
-    ) async throws {
-        try await db.raw("""
-            INSERT INTO statuses (user_id, kind, edition_id, work_id, title, body, rating, quote, position, progress, content_warning,
-                                  privacy, created_at, edited_at)
-            VALUES (\(bind: userID), \(bind: s.kind.rawValue), \(bind: edition.id), \(bind: edition.workID), \(bind: s.title),
-                    \(bind: s.body), \(bind: s.rating), \(bind: s.quote), \(bind: s.position), \(bind: s.progress),
-                    \(bind: s.contentWarning), \(bind: privacy.rawValue), \(bind: s.createdAt), \(bind: s.editedAt))
-            """).run()
-        changes.statuses(of: userID, privacy: privacy.rawValue, 1)
-        if s.kind == .review, Counters.countsForEveryone(privacy.rawValue) {
-            changes.review(work: edition.workID, halfStars: s.rating, 1)
-        }
-    }
 }
