@@ -40,6 +40,8 @@ import Testing
             #expect(imported["format"] as? String == "goodreads", "recognised from its header")
             #expect(imported["state"] as? String == "finished")
             #expect(imported.int("rows") == 3)
+            #expect((imported["progress"] as? [String: Any])?.int("total") == 3, "the file's rows, counted before the first batch")
+            #expect((imported["progress"] as? [String: Any])?.int("done") == 3)
             #expect(imported.int("matched") == 1, "Gideon by its ISBN-13")
             #expect(imported.int("created") == 2)
             #expect(imported.int("failed") == 0)

@@ -12,6 +12,17 @@ public protocol ImportReader: AnyObject {
     /// BookWyrm's profile, settings, shelves, follows and blocks; nil for other formats. Complete
     /// once `next()` has returned nil.
     var account: ImportedAccount? { get }
+    /// Reads to the end, counting the rows `next()` would have given, for an import's progress
+    /// total; cheaper than `next()` where a format can skip turning records into books.
+    func countRemaining() throws -> Int
+}
+
+extension ImportReader {
+    public func countRemaining() throws -> Int {
+        var count = 0
+        while try next() != nil { count += 1 }
+        return count
+    }
 }
 
 /// Bounds on what a file may make the server do.

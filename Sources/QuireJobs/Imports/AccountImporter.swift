@@ -60,7 +60,7 @@ public struct AccountImporter: Sendable {
         func flush() async throws {
             guard let last = pending.last else { return }
             let (rows, current, rowsDone) = (pending, shelves, Int64(last.number))
-            shelves = try await database.write { try await batch.write(rows, rowsDone: rowsDone, shelves: current, on: $0) }
+            shelves = try await database.bulkWrite { try await batch.write(rows, rowsDone: rowsDone, shelves: current, on: $0) }
             done = rowsDone
             pending.removeAll(keepingCapacity: true)
             try await progress(done, total)
@@ -87,9 +87,7 @@ public struct AccountImporter: Sendable {
     }
 
     static func countRows(_ reader: any ImportReader) throws -> Int64 {
-        var count: Int64 = 0
-        while try reader.next() != nil { count += 1 }
-        return count
+        Int64(try reader.countRemaining())
     }
 }
 
