@@ -12,9 +12,25 @@ public enum AccountImportJob {
         var importId: Int64
     }
 
+    /// What the job reports: the import's counts, and the pass's own time (scripts/bench-import
+    /// reads it).
+    struct Result: Encodable {
+        let outcome: AccountImporter.Outcome
+        let milliseconds: Double
+
+        func encode(to encoder: any Encoder) throws {
+            try outcome.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(milliseconds, forKey: .milliseconds)
+        }
+
+        enum Key: String, CodingKey { case milliseconds }
+    }
+
     public static func kind(_ settings: ImportSettings) -> JobKind {
         JobKind(name, maxAttempts: 3, backoffBase: .seconds(5), timeLimit: settings.timeLimit) { context in
             let id = try context.arguments(Arguments.self).importId
+            let started = ContinuousClock.now
             let outcome: AccountImporter.Outcome
             do {
                 outcome = try await AccountImporter(database: context.database, settings: settings)
@@ -28,7 +44,9 @@ public enum AccountImportJob {
             } catch let error as ImportError {
                 throw PermanentJobError(error.description)
             }
-            return String(decoding: try JSONEncoder.snakeCase.encode(outcome), as: UTF8.self)
+            let elapsed = started.duration(to: .now)
+            let result = Result(outcome: outcome, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            return String(decoding: try JSONEncoder.snakeCase.encode(result), as: UTF8.self)
         }
     }
 }
