@@ -316,4 +316,40 @@ import Testing
             #expect(brokenJob.int("attempts") == 1, "a file that can't be read is not tried again")
         }
     }
+
+    @Test(arguments: TestEngine.all)
+    func aPageOfTheReportOrTheImportsCostsTheSameForOneItemOrTwenty(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: { configuration in
+            Self.settings(folder)(&configuration)
+            configuration.sessionCacheTTL = .zero
+        }) { client, database in
+            // setup: 21 imports, the last of 25 rows
+            let ada = try await client.signUp("ada")
+            var csv = "Title,Author,Exclusive Shelf\n"
+            for index in 0..<25 { csv += "Book \(index),Author \(index),to-read\n" }
+            var last: [String: Any] = [:]
+            for _ in 0..<21 { last = try await client.importFile(ByteBuffer(string: csv), query: "format=goodreads", as: ada, database: database) }
+            let id = last.int("id") ?? 0
+            func statements(_ uri: String) async throws -> (count: Int, items: Int, counts: Bool) {
+                let (response, recorder) = try await StatementRecorder.recording { try await client.send(.get, uri, as: ada) }
+                let counting = recorder.statements.contains { $0.uppercased().contains("COUNT(") }
+                return (recorder.statements.count, response.body.json.items.count, counting)
+            }
+
+            // call
+            let rows1 = try await statements("/v1/me/imports/\(id)/rows?limit=1")
+            let rows20 = try await statements("/v1/me/imports/\(id)/rows?limit=20")
+            let imports1 = try await statements("/v1/me/imports?limit=1")
+            let imports20 = try await statements("/v1/me/imports?limit=20")
+
+            // check
+            #expect(rows1.items == 1 && rows20.items == 20)
+            #expect(rows1.count == rows20.count, "the report: \(rows1.count) statements for 1, \(rows20.count) for 20")
+            #expect(imports1.items == 1 && imports20.items == 20)
+            #expect(imports1.count == imports20.count, "imports: \(imports1.count) statements for 1, \(imports20.count) for 20")
+            #expect(![rows1, rows20, imports1, imports20].contains { $0.counts }, "no COUNT on a read path")
+        }
+    }
 }

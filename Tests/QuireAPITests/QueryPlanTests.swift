@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QuireApp
+import QuireJobs
 import QuireStore
 import SQLKit
 import TestSupport
@@ -15,7 +16,8 @@ import Testing
     static let bigTables = ["users", "editions", "works", "authors", "shelf_books", "shelves", "sessions", "readthroughs", "work_authors",
                             "statuses", "follows", "follow_requests", "blocks", "likes", "notifications", "home_entries", "status_mentions",
                             "status_counts", "user_shard_counts", "user_counts", "work_counts", "shelf_counts", "user_work_shelvings",
-                            "jobs", "broadcasters", "periodic_runs", "exports", "work_stats", "author_stats", "work_similar", "job_cursors"]
+                            "jobs", "broadcasters", "periodic_runs", "exports", "work_stats", "author_stats", "work_similar", "job_cursors",
+                            "imports", "import_rows"]
 
     @Test(arguments: TestEngine.all)
     func noEndpointQueryScansABigTable(engine: TestEngine) async throws {
@@ -60,6 +62,46 @@ import Testing
 
             // check
             try await Self.expectNoFullScans(recorder, database: database, engine: engine, atLeast: 40)
+        }
+    }
+
+    /// An import's request, report and batch statements: the upload's checks and enqueue, the
+    /// listing, the report and failed.csv, and the job's pass (run here, so it is recorded): the
+    /// catalog looked up by ISBN, OpenLibrary key and match key, the reader's library read,
+    /// editions made and the library written.
+    @Test(arguments: TestEngine.all)
+    func noImportQueryScansABigTable(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: { configuration in
+            configuration.sessionCacheTTL = .zero
+            configuration.worker.concurrency = 0
+            configuration.exports = ExportSettings(dataDirectory: folder)
+        }) { client, database in
+            // setup: a small catalog, outside the recording
+            let bob = try await client.signUp("bob")
+            for index in 0..<30 { try await client.addEdition("Filler \(index)", authors: ["Filler Author \(index)"], isbn13: nil, as: bob) }
+            _ = try await client.addEdition("Kindred", authors: ["Octavia E. Butler"], isbn13: "9780807083697", as: bob)
+            let ada = try await client.signUp("ada")
+            let file = "Title,Author,ISBN13,My Rating,Exclusive Shelf,Bookshelves,Date Read,My Review\n"
+                + "Kindred,Octavia E. Butler,=\"9780807083697\",4,read,favourites,2024/01/02,fine\n"
+                + "Filler 3,Filler Author 3,,3,to-read,,,\nA New Book,Someone New,,5,read,,2024/02/03,new\n,,,,read,,,\n"
+
+            // call
+            let (_, recorder) = try await StatementRecorder.recording {
+                let started = try await client.execute(
+                    uri: "/v1/me/imports?format=goodreads", method: .post,
+                    headers: [.authorization: "Bearer \(ada.token)", .contentType: "text/csv"], body: ByteBuffer(string: file))
+                let id = started.body.json.int("import_id") ?? 0
+                _ = try await AccountImporter(database: database, settings: ImportSettings(dataDirectory: folder)).run(importID: id) { _, _ in }
+                _ = try await client.send(.get, "/v1/me/imports", as: ada)
+                _ = try await client.send(.get, "/v1/me/imports/\(id)", as: ada)
+                _ = try await client.send(.get, "/v1/me/imports/\(id)/rows?result=failed", as: ada)
+                _ = try await client.send(.get, "/v1/me/imports/\(id)/failed.csv", as: ada)
+            }
+
+            // check
+            try await Self.expectNoFullScans(recorder, database: database, engine: engine, atLeast: 20)
         }
     }
 
