@@ -14,9 +14,13 @@ struct ImportAccountRestore {
     let publicURL: String
     let fanoutLimit: Int
 
+    /// The API's limits on a profile (`MeController`): longer text from an archive is cut to them.
+    static let displayNameMax = 100
+    static let summaryMax = 5_000
+
     func restore(_ account: ImportedAccount, on db: any SQLDatabase) async throws -> String? {
-        let displayName = account.displayName.map { String($0.prefix(100)) }.flatMap { TextRules.singleLineProblem($0) == nil ? $0 : nil }
-        let summary = account.summary.map { String($0.prefix(2_000)) }.flatMap { TextRules.freeTextProblem($0) == nil ? $0 : nil }
+        let displayName = account.displayName.map { String($0.prefix(Self.displayNameMax)) }.flatMap { TextRules.singleLineProblem($0) == nil ? $0 : nil }
+        let summary = account.summary.map { String($0.prefix(Self.summaryMax)) }.flatMap { TextRules.freeTextProblem($0) == nil ? $0 : nil }
         let privacy = account.defaultPrivacy.flatMap(Privacy.init(rawValue:))?.rawValue
         _ = try await UserQueries.update(userID, UserChanges(
             displayName: displayName.map { .some($0) }, bio: summary.map { .some($0) }, defaultPrivacy: privacy,
