@@ -179,12 +179,21 @@ public final class Database: Sendable {
         try await db.execute(sql: SQLRaw(begin)) { _ in }
         do {
             let result = try await body(db)
-            try await db.execute(sql: SQLRaw("COMMIT")) { _ in }
+            try await end(db, "COMMIT")
             return result
         } catch {
-            try? await db.execute(sql: SQLRaw("ROLLBACK")) { _ in }
+            try? await end(db, "ROLLBACK")
             throw error
         }
+    }
+
+    /// Ends a begun transaction even when the task has been cancelled (a job cancelled, a worker
+    /// stopping): SQLiteNIO's async statements are skipped once their task is cancelled, ROLLBACK
+    /// too, which left the connection inside the transaction, holding the write lock, and every
+    /// later write on it failed ("cannot start a transaction within a transaction"). The future
+    /// form runs whatever the task's state.
+    private static func end(_ db: any SQLDatabase, _ statement: String) async throws {
+        try await db.execute(sql: SQLRaw(statement)) { _ in }.get()
     }
 
     /// Answers whether the database responds to a trivial query within `timeout`.
