@@ -15,10 +15,11 @@ import SQLiteNIO
 final class SQLiteConnections: Sendable {
     let writer: OwnedConnections<SQLiteConnection>
     let readers: OwnedConnections<SQLiteConnection>
-    /// A reader for batch work (exports): it reads with pread into a small page cache instead of
-    /// through mmap, so a pass over many pages of a large file doesn't map them into the process.
-    /// Through mmap, a 20,000-book export on a 1,000,000-edition catalog raised the process's
-    /// resident memory by 48.6 MB, all of it mapped database pages.
+    /// A connection for batch work (exports' and the nightly jobs' reads, the nightly jobs' batch
+    /// writes): it reads with pread into a small page cache instead of through mmap, so a pass over
+    /// many pages of a large file doesn't map them into the process. Through mmap, a 20,000-book
+    /// export on a 1,000,000-edition catalog raised the process's resident memory by 48.6 MB, all
+    /// of it mapped database pages.
     let bulk: OwnedConnections<SQLiteConnection>
     private let threads: NIOThreadPool
 
