@@ -1,4 +1,5 @@
-import QuireApp
+@testable import QuireApp
+import QuireJobs
 import Testing
 
 @Suite struct QuireConfigurationTests {
@@ -48,6 +49,69 @@ import Testing
             #expect(throws: ConfigurationError.self, "\(bad)") {
                 try QuireConfiguration.resolve(.init(), environment: ["QUIRE_TRUSTED_PROXIES": bad])
             }
+        }
+    }
+
+    /// What the worker schedules: each periodic job's cron by name, and the check's arguments.
+    static func scheduled(_ environment: [String: String]) throws -> (crons: [String: String], checkArgs: String?) {
+        let jobs = Schedule.periodicJobs(try QuireConfiguration.resolve(.init(), environment: environment))
+        return (Dictionary(uniqueKeysWithValues: jobs.map { ($0.job.kind, $0.cron.description) }),
+                jobs.first { $0.job.kind == CountersCheckJob.name }?.job.args)
+    }
+
+    @Test func eachNightlyKindsScheduleIsACronOrOff() throws {
+        // the defaults: every kind at its own time of night, the check without repair
+        let defaults = try Self.scheduled([:])
+        #expect(defaults.crons[CatalogStatsJob.name] == "23 2 * * *")
+        #expect(defaults.crons[CatalogSimilarJob.name] == "37 2 * * *")
+        #expect(defaults.crons[CountersCheckJob.name] == "53 1 * * *")
+        #expect(defaults.checkArgs == "{}")
+
+        // a cron (five fields or six, seconds first) for one kind leaves the others alone
+        let set = try Self.scheduled(["QUIRE_SCHEDULE_CATALOG_STATS": "*/2 * * * * *", "QUIRE_SCHEDULE_CATALOG_SIMILAR": "0 4 * * 1-5",
+                                      "QUIRE_SCHEDULE_COUNTERS_CHECK": "15 0 1 * *"])
+        #expect(set.crons[CatalogStatsJob.name] == "*/2 * * * * *")
+        #expect(set.crons[CatalogSimilarJob.name] == "0 4 * * 1-5")
+        #expect(set.crons[CountersCheckJob.name] == "15 0 1 * *")
+
+        // off: that kind is not scheduled at all, the others are
+        let off = try Self.scheduled(["QUIRE_SCHEDULE_CATALOG_SIMILAR": "off", "QUIRE_SCHEDULE_COUNTERS_CHECK": "off"])
+        #expect(off.crons[CatalogSimilarJob.name] == nil)
+        #expect(off.crons[CountersCheckJob.name] == nil)
+        #expect(off.crons[CatalogStatsJob.name] == "23 2 * * *")
+        #expect(off.crons[CountersRepairJob.name] == "17 3 * * *")
+
+        // the repair's own name for its schedule wins over the older QUIRE_REPAIR_CRON
+        let repair = try Self.scheduled(["QUIRE_REPAIR_CRON": "0 5 * * *", "QUIRE_SCHEDULE_COUNTERS_REPAIR": "30 4 * * *"])
+        #expect(repair.crons[CountersRepairJob.name] == "30 4 * * *")
+    }
+
+    @Test func aBadScheduleIsRefusedWithTheVariablesName() {
+        for variable in [
+            "QUIRE_SCHEDULE_CATALOG_STATS", "QUIRE_SCHEDULE_CATALOG_SIMILAR", "QUIRE_SCHEDULE_COUNTERS_CHECK", "QUIRE_SCHEDULE_COUNTERS_REPAIR",
+        ] {
+            for bad in ["nightly", "61 2 * * *", "* * * *", "0 0 31 2 * * *", "*/0 * * * *"] {
+                let error = #expect(throws: ConfigurationError.self, "\(variable)=\(bad)") {
+                    try QuireConfiguration.resolve(.init(), environment: [variable: bad])
+                }
+                #expect(error?.description.hasPrefix("\(variable) must be a cron expression") == true, "\(error?.description ?? "")")
+                #expect(error?.description.contains(bad) == true, "\(error?.description ?? "")")
+            }
+        }
+    }
+
+    @Test func theScheduledCheckRepairsOnlyWhenConfigured() throws {
+        for yes in ["true", "1", "yes", "on", "TRUE"] {
+            #expect(try Self.scheduled(["QUIRE_COUNTERS_CHECK_REPAIR": yes]).checkArgs == #"{"repair":true}"#, "\(yes)")
+        }
+        for no in ["false", "0", "no", "off", ""] {
+            #expect(try Self.scheduled(["QUIRE_COUNTERS_CHECK_REPAIR": no]).checkArgs == "{}", "\(no)")
+        }
+        for bad in ["sometimes", "2", "y"] {
+            let error = #expect(throws: ConfigurationError.self, "\(bad)") {
+                try QuireConfiguration.resolve(.init(), environment: ["QUIRE_COUNTERS_CHECK_REPAIR": bad])
+            }
+            #expect(error?.description == "QUIRE_COUNTERS_CHECK_REPAIR must be true or false, got \(bad)")
         }
     }
 }

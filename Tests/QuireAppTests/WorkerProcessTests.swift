@@ -116,34 +116,58 @@ import Testing
         }
     }
 
+    /// The periodic kinds the process test schedules every second, by the name their periods are claimed under.
+    static let periodicKinds = [
+        "nightly counters.repair": CountersRepairJob.name, "nightly catalog.stats": CatalogStatsJob.name,
+        "nightly catalog.similar": CatalogSimilarJob.name, "nightly counters.check": CountersCheckJob.name,
+    ]
+
     @Test(arguments: TestEngine.all)
     func aPeriodicJobRunsOncePerPeriodAcrossWorkerProcesses(engine: TestEngine) async throws {
         try await withTestDatabase(engine) { database in
-            // setup: two worker processes, each scheduling the repair every second
+            // setup: two worker processes, each scheduling the repair and the nightly catalog kinds every second
             let url = ServeProcessTests.text(database.url)
-            let environment = ["QUIRE_REPAIR_CRON": "* * * * * *", "QUIRE_WORKERS": "2"]
+            let everySecond = "* * * * * *"
+            let environment = [
+                "QUIRE_REPAIR_CRON": everySecond, "QUIRE_SCHEDULE_CATALOG_STATS": everySecond, "QUIRE_SCHEDULE_CATALOG_SIMILAR": everySecond,
+                "QUIRE_SCHEDULE_COUNTERS_CHECK": everySecond, "QUIRE_WORKERS": "4",
+            ]
             let workers = [try QuireProcess(["worker", "--database-url", url], environment: environment),
                            try QuireProcess(["worker", "--database-url", url], environment: environment)]
 
-            // call: until four periods have come round (a loaded machine may take longer than 4 s)
+            // call: until four periods of every kind have come round (a loaded machine may take longer than 4 s)
             let deadline = ContinuousClock.now + .seconds(60)
-            var periods = 0
-            while periods < 4, ContinuousClock.now < deadline {
+            var periods: [String: Int] = [:]
+            while periods.count < Self.periodicKinds.count || periods.values.contains(where: { $0 < 4 }), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
-                periods = try await database.read { try await $0.raw("SELECT period_start FROM periodic_runs").all().count }
+                periods = try await Self.count("SELECT name AS k, count(*) AS n FROM periodic_runs GROUP BY name", on: database)
             }
             for worker in workers { worker.signal(SIGTERM) }
-            for worker in workers { _ = await worker.waitForExit(timeout: .seconds(15)) }
+            var statuses: [Int32?] = []
+            for worker in workers { statuses.append(await worker.waitForExit(timeout: .seconds(15))) }
 
-            // check: never two repairs for a period, though each process scheduled every one. A
-            // period may also start none: a repair still running when the next second comes holds
-            // the unique key, and that period's start returns it (seen once on a loaded machine).
-            let runs = try await database.read { try await $0.raw("SELECT period_start FROM periodic_runs").all().count }
-            let jobs = try await database.read {
-                try await $0.raw("SELECT id FROM jobs WHERE kind = 'counters.repair'").all().count
+            // check: never two jobs of a kind for a period, though each process scheduled every one. A
+            // period may also start none: a job still running when the next second comes holds its
+            // kind's unique key, and that period's start returns it (seen once on a loaded machine).
+            let runs = try await Self.count("SELECT name AS k, count(*) AS n FROM periodic_runs GROUP BY name", on: database)
+            let jobs = try await Self.count("SELECT kind AS k, count(*) AS n FROM jobs GROUP BY kind", on: database)
+            let failed = try await Self.count("SELECT kind AS k, count(*) AS n FROM jobs WHERE state IN ('failed', 'discarded') GROUP BY kind", on: database)
+            for (name, kind) in Self.periodicKinds.sorted(by: { $0.key < $1.key }) {
+                let (periods, started) = (runs[name] ?? 0, jobs[kind] ?? 0)
+                #expect(periods >= 4, "\(periods) periods of \(name)")
+                #expect(started <= periods && started >= 2, "\(started) \(kind) jobs for \(periods) periods")
             }
-            #expect(runs >= 4)
-            #expect(jobs <= runs && jobs >= 2, "\(jobs) repairs for \(runs) periods")
+            #expect(failed.isEmpty, "\(failed)")
+            #expect(statuses == [0, 0], "\(workers.map(\.standardError))")
+        }
+    }
+
+    /// A two-column count, `k` to `n`.
+    static func count(_ sql: String, on database: Database) async throws -> [String: Int] {
+        try await database.read { db in
+            Dictionary(uniqueKeysWithValues: try await db.raw("\(unsafeRaw: sql)").all().map {
+                (try $0.decode(column: "k", as: String.self), try $0.decode(column: "n", as: Int.self))
+            })
         }
     }
 

@@ -64,18 +64,21 @@ import Testing
 
             try await withWorkers(database, registry: .standard) { queue in
                 for kind in [CatalogStatsJob.name, CatalogSimilarJob.name] {
-                    // call: a slow run of one work a batch, cancelled once some batches are in
-                    let (started, _) = try await queue.enqueue(NewJob(kind: kind, args: #"{"batch_size": 1, "pause_ms": 60}"#))
+                    // call: a slow run of one work a batch, cancelled once some batches are in (a pause of
+                    // 100 ms a batch leaves the cancellation a second or more to land before the end)
+                    let (started, _) = try await queue.enqueue(NewJob(kind: kind, args: #"{"batch_size": 1, "pause_ms": 100}"#))
                     _ = try await waitForJob(started.id, on: database) { ($0.progressDone ?? 0) >= 3 }
                     _ = try await queue.cancel(started.id)
-                    let cancelled = try await waitForJob(started.id, on: database) { $0.state.isFinished }
+                    // An attempt that failed instead ends the wait at once, its error in the check,
+                    // rather than after its retry's backoff of 30 s or more.
+                    let cancelled = try await waitForJob(started.id, on: database) { $0.state.isFinished || $0.state == .failed }
                     let cursor = try await database.read { try await JobCursorQueries.find(kind: kind, jobID: started.id, on: $0) }
                     // then run again: the same job, retried, goes on from its last committed batch
                     _ = try await queue.retry(started.id)
-                    let resumed = try await waitForJob(started.id, on: database) { $0.state == .succeeded || $0.state == .discarded }
+                    let resumed = try await waitForJob(started.id, on: database) { $0.state.isFinished || $0.state == .failed }
 
                     // check
-                    #expect(cancelled.state == .cancelled)
+                    #expect(cancelled.state == .cancelled, "\(cancelled.lastError ?? "")")
                     let total = Int64(recount.works.count + (kind == CatalogStatsJob.name ? recount.authors.count : 0))
                     #expect((cursor?.done ?? 0) >= 3 && (cursor?.done ?? total) < total, "cancelled halfway: \(String(describing: cursor))")
                     #expect(resumed.state == .succeeded, "\(resumed.lastError ?? "")")

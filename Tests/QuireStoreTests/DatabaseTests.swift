@@ -81,4 +81,57 @@ import Testing
             #expect(rows.count == 40)
         }
     }
+
+    /// Cancels the task it is called in, as a job's cancellation or a worker's stop does to its handler.
+    static func cancelThisTask() { withUnsafeCurrentTask { $0?.cancel() } }
+
+    @Test(arguments: TestEngine.all)
+    func aWriteCancelledHalfwayEndsItsTransactionAndLaterWritesCommit(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // call: a write whose task is cancelled between two statements (SQLite's driver skips
+            // the statements of a cancelled task, once its ROLLBACK too, which left the writer in the
+            // transaction and every later write failing: "cannot start a transaction within a transaction")
+            let cancelled = Task {
+                try await database.write { db in
+                    _ = try await UserQueries.create(NewUser(username: "before", email: nil, passwordHash: nil), on: db)
+                    Self.cancelThisTask()
+                    _ = try await UserQueries.create(NewUser(username: "after", email: nil, passwordHash: nil), on: db)
+                }
+            }
+            let outcome = await cancelled.result
+            let later = try await database.write { try await UserQueries.create(NewUser(username: "later", email: nil, passwordHash: nil), on: $0) }
+
+            // check: all of the cancelled write or none of it, and the next write commits
+            #expect(later?.username == "later")
+            let found = try await database.read { db in
+                [try await UserQueries.find(username: "before", on: db) != nil, try await UserQueries.find(username: "after", on: db) != nil]
+            }
+            let committed = (try? outcome.get()) != nil
+            #expect(found == [committed, committed], "\(outcome)")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aSnapshotCancelledHalfwayLeavesNoReaderBehindInIt(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: a snapshot cancelled between its reads, then a row written after it
+            _ = await Task {
+                try await database.snapshot { db in
+                    _ = try await db.raw("SELECT count(*) AS n FROM users").all()
+                    Self.cancelThisTask()
+                    _ = try await db.raw("SELECT count(*) AS n FROM users").all()
+                }
+            }.result
+            _ = try await database.write { try await UserQueries.create(NewUser(username: "fresh", email: nil, passwordHash: nil), on: $0) }
+
+            // call: reads on every reader, the one the snapshot used among them
+            let seen = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 { group.addTask { try await database.read { try await UserQueries.find(username: "fresh", on: $0) != nil } } }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+
+            // check: no reader still reads the snapshot's old state
+            #expect(seen == Array(repeating: true, count: 8))
+        }
+    }
 }

@@ -67,7 +67,7 @@ public enum CatalogSimilarJob {
             pairs += counted
             let next = JobCursor(phase: "works", afterID: last, done: cursor.done + Int64(ids.count))
             let (now, jobID) = (Timestamp.microsecondsNow(), context.job.id)
-            try await database.write { db in
+            try await database.bulkWrite { db in
                 try await SimilarWorksQueries.replace(after: after, through: last, with: entries, now: now, on: db)
                 try await JobCursorQueries.save(kind: name, jobID: jobID, next, now: now, on: db)
             }

@@ -58,13 +58,13 @@ public enum CatalogStatsJob {
             let jobID = context.job.id
             if phase == worksPhase {
                 let stats = try await database.bulkRead { try await CatalogStatsQueries.workStats(ids, after: after, now: now, on: $0) }
-                try await database.write { db in
+                try await database.bulkWrite { db in
                     try await CatalogStatsQueries.save(stats, on: db)
                     try await JobCursorQueries.save(kind: name, jobID: jobID, next, now: now, on: db)
                 }
             } else {
                 let stats = try await database.bulkRead { try await CatalogStatsQueries.authorStats(ids, after: after, now: now, on: $0) }
-                try await database.write { db in
+                try await database.bulkWrite { db in
                     try await CatalogStatsQueries.save(stats, on: db)
                     try await JobCursorQueries.save(kind: name, jobID: jobID, next, now: now, on: db)
                 }

@@ -27,8 +27,10 @@ struct MeteredSQLDatabase: SQLDatabase {
         let sql = serialize(query).sql
         if closed?() == true { return eventLoop.makeFailedFuture(DatabaseError.unavailable("the connection to the database closed")) }
         let start = ContinuousClock.now
+        // Taken here: the future completes on an event loop, outside the task and its recorder.
+        let recorder = StatementRecorder.current
         return base.execute(sql: query, onRow).always { _ in
-            StatementMeter.record(sql: sql, duration: ContinuousClock.now - start, slow: slow)
+            StatementMeter.record(sql: sql, duration: ContinuousClock.now - start, slow: slow, recorder: recorder)
         }
     }
 
@@ -81,13 +83,16 @@ enum StatementMeter {
         }
     )
 
-    static func record(sql: String, binds: [any Encodable & Sendable] = [], duration: Duration, slow: SlowStatementLog? = nil) {
+    static func record(
+        sql: String, binds: [any Encodable & Sendable] = [], duration: Duration, slow: SlowStatementLog? = nil,
+        recorder: StatementRecorder? = StatementRecorder.current
+    ) {
         let kind = StatementKind(sql: sql)
         if let instruments = instruments[kind] {
             instruments.counter.increment()
             instruments.timer.recordNanoseconds(duration.nanoseconds)
         }
-        StatementRecorder.current?.record(sql: sql, binds: binds, duration: duration)
+        recorder?.record(sql: sql, binds: binds, duration: duration)
         if let slow, duration >= slow.threshold { slow.log(sql: sql, kind: kind, duration: duration) }
     }
 }
