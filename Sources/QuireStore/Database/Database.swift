@@ -119,12 +119,13 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction for batch work that writes across a whole table once
-    /// (the nightly catalog jobs): on SQLite on the bulk connection (a 2 MiB page cache, no mmap)
-    /// instead of the writer. The writer's 64 MiB page cache kept every page of `work_stats` and
-    /// `work_similar` a run wrote, and its mmap every `works` page the foreign keys looked up: a
-    /// debug run over a 50,000-work catalog peaked at 25 to 30 MB above the idle process, growing
-    /// with the catalog. SQLite orders this transaction and the writer's by the file's write lock
+    /// Runs `body` in one write transaction for batch work that passes over many pages (the
+    /// nightly catalog jobs, an import's batches): on SQLite on the bulk connection (a 2 MiB page
+    /// cache, no mmap) instead of the writer. Through the writer, a 20,000-row import into a
+    /// 1,000,000-edition catalog mapped 313 MB of the file into the process; the writer's 64 MiB
+    /// page cache kept every page of `work_stats` and `work_similar` a catalog run wrote, and its
+    /// mmap every `works` page the foreign keys looked up (a debug run over 50,000 works peaked at
+    /// 25 to 30 MB above the idle process, growing with the catalog). SQLite orders this transaction and the writer's by the file's write lock
     /// (`BEGIN IMMEDIATE` waits up to the busy timeout), as it does writers in other processes.
     /// On PostgreSQL the same as `write`.
     public func bulkWrite<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -143,16 +144,6 @@ public final class Database: Sendable {
     /// write lock up front instead of failing with SQLITE_BUSY on its first write.
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await transaction(sqlite: \.writer, "BEGIN IMMEDIATE", postgres: "BEGIN", body)
-    }
-
-    /// `write` for batch work that passes over many pages (an import's batches): on SQLite on the
-    /// bulk connection, which reads without mmap into a 2 MiB page cache, so the catalog pages a
-    /// batch reads and the index pages it writes are not mapped into the process (a 20,000-row
-    /// import into a 1,000,000-edition catalog mapped 313 MB of the file through the writer). It
-    /// takes SQLite's write lock as another process's writer would (`BEGIN IMMEDIATE`, waiting
-    /// up to the busy timeout), so requests' writes wait at most one batch. On PostgreSQL, `write`.
-    public func bulkWrite<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await transaction(sqlite: \.bulk, "BEGIN IMMEDIATE", postgres: "BEGIN", body)
     }
 
     /// Runs `body`, which writes with one statement (reads may follow it), as its own transaction.
