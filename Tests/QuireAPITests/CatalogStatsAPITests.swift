@@ -13,7 +13,10 @@ import Testing
     static func start(_ kind: String, as user: APIUser, _ client: any TestClientProtocol, _ database: Database) async throws -> JobRecord {
         let started = try await client.send(.post, "/v1/admin/jobs/\(kind)", as: user)
         let id = (started.body.json["job"] as? [String: Any])?.int("id") ?? 0
-        return try await waitForJob(id, on: database) { $0.state.isFinished }
+        // A whole counter audit, as counters.check runs, took over 60 s on SQLite once while the
+        // full suite ran beside it on 2 cores (it was moving: its progress and heartbeat were
+        // seconds old), so these jobs get longer than the default wait.
+        return try await waitForJob(id, on: database, timeout: .seconds(240)) { $0.state.isFinished }
     }
 
     @Test(arguments: TestEngine.all)
