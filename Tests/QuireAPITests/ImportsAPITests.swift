@@ -156,6 +156,10 @@ import Testing
             let badPrivacy = try await post("Title\n", query: "privacy=everyone")
             let anonymous = try await client.execute(uri: "/v1/me/imports", method: .post, headers: [.contentType: "text/csv"],
                                                      body: ByteBuffer(string: "Title\n"))
+            let cutShort = try await client.execute(
+                uri: "/v1/me/imports", method: .post,
+                headers: [.authorization: "Bearer \(ada.token)", .contentType: "multipart/form-data; boundary=abc"],
+                body: ByteBuffer(string: "--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nTitle,Author\nKindred,Octavia E. Butler\n"))
 
             // check
             #expect(empty.status == .badRequest)
@@ -170,6 +174,8 @@ import Testing
             #expect(badFormat.body.json.errorMessage?.hasPrefix("format:") == true)
             #expect(badPrivacy.status == .badRequest)
             #expect(anonymous.status == .unauthorized)
+            #expect(cutShort.status == .badRequest)
+            #expect(cutShort.body.json.errorMessage?.contains("closing boundary") == true, "a form cut short is not half a file")
             #expect(try await client.send(.get, "/v1/me/imports", as: ada).body.json.items.isEmpty)
             let stored = (try? FileManager.default.contentsOfDirectory(atPath: (folder as NSString).appendingPathComponent("imports"))) ?? []
             #expect(stored.isEmpty, "a refused upload leaves no file")

@@ -49,6 +49,7 @@ struct ImportUpload {
         var fieldBytes: [UInt8] = []
         var size: Int64 = 0
         var sawFile = false
+        var fileComplete = false
         var originalName: String?
         var overLimit = false
         parser.onHeader = { name, value in
@@ -67,6 +68,7 @@ struct ImportUpload {
             }
         }
         parser.onPartComplete = {
+            if part.name == "file" { fileComplete = true }
             if let name = part.name, name != "file", fields.count < 10 { fields[name] = String(decoding: fieldBytes, as: UTF8.self) }
             fieldBytes = []
             part = (nil, nil)
@@ -76,6 +78,8 @@ struct ImportUpload {
             if overLimit { throw tooLarge(maxBytes) }
         }
         guard sawFile else { throw APIError.invalid("file", "the form has no part named file") }
+        // A body cut short (the file part never closed by its boundary) would import half a file.
+        guard fileComplete else { throw APIError.invalid("file", "the multipart/form-data body ends before the file part's closing boundary") }
         return ImportUpload(path: path, size: size, originalName: originalName.map { String($0.prefix(200)) }, fields: fields)
     }
 
