@@ -17,8 +17,9 @@ import Testing
         }
     }
 
+    /// Tests/Fixtures: real export files as Goodreads and BookWyrm write them.
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        .appendingPathComponent("Fixtures")
 
     static func fixture(_ name: String) throws -> ByteBuffer {
         ByteBuffer(data: try Data(contentsOf: fixtures.appendingPathComponent(name)))

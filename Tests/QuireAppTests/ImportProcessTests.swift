@@ -34,7 +34,9 @@ import Testing
     func anImportKilledMidwayResumesAndEachRowLandsOnce(engine: TestEngine) async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let rows = 3_000
+        // Enough rows that the kill lands midway even when the batches are fast (3,000 rows had
+        // all gone in before the kill in one CI run).
+        let rows = 20_000
         try await withTestApp(engine, configure: { configuration in
             configuration.exports = ExportSettings(dataDirectory: folder)
             configuration.worker.concurrency = 0

@@ -2,7 +2,7 @@ import QuireExchange
 import Testing
 
 @Suite struct GoodreadsCSVTests {
-    /// The header of a real Goodreads export (shared/fixtures/goodreads.csv).
+    /// The header of a real Goodreads export (Tests/Fixtures/goodreads.csv).
     static let columns = [
         "Book Id", "Title", "Author", "Author l-f", "Additional Authors", "ISBN", "ISBN13", "My Rating", "Average Rating",
         "Publisher", "Binding", "Number of Pages", "Year Published", "Original Publication Year", "Date Read", "Date Added",

@@ -4,7 +4,7 @@ import QuireCore
 import Testing
 
 @Suite struct BookWyrmArchiveImportTests {
-    static let fixture = "/work/shared/fixtures/bookwyrm_account_export.tar.gz"
+    static let fixture = ImportFixtures.path("bookwyrm_account_export.tar.gz")
 
     /// A gzip'd tar of the named contents, in order, written by the export's own tar writer.
     static func archive(_ entries: [(String, String)], in directory: borrowing TemporaryDirectory) throws -> String {

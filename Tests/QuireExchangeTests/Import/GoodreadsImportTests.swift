@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func theSharedFixtureReadsItsThreeRows() throws {
-        let file = try ImportFile(String(contentsOfFile: "/work/shared/fixtures/goodreads.csv", encoding: .utf8))
+        let file = try ImportFile(String(contentsOfFile: ImportFixtures.path("goodreads.csv"), encoding: .utf8))
         #expect(try ImportFiles.detect(path: file.path) == .goodreads)
 
         let rows = try file.rows(.goodreads)
