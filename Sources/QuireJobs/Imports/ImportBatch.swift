@@ -82,22 +82,25 @@ struct ImportBatch {
         let matches = try await ImportCatalogQueries.lookup(
             isbn13s: Set(ready.compactMap(\.book.isbn13)), openlibraryKeys: Set(ready.compactMap(\.book.openlibraryEditionKey)),
             matchKeys: Set(ready.compactMap(\.matchKey)), on: db)
+        /// Where a row's edition comes from: the catalog, or the batch's list of editions to make
+        /// (`first`: this row is the one that makes it).
+        enum Source { case catalog(EditionRecord), made(index: Int, first: Bool) }
         var failures: [ImportRowRecord] = []
         var toMake: [NewEdition] = []
         var makerOf: [String: Int] = [:]
-        var pending: [(ready: Ready, edition: EditionRecord?, made: Int?)] = []
+        var pending: [(ready: Ready, source: Source)] = []
         for item in ready {
             let book = item.book
             if let edition = matches.edition(isbn13: book.isbn13, openlibraryKey: book.openlibraryEditionKey, matchKey: item.matchKey) {
-                pending.append((item, edition, nil))
+                pending.append((item, .catalog(edition)))
             } else if book.title.isEmpty {
                 let key = book.openlibraryEditionKey ?? book.isbn13 ?? ""
                 failures.append(Self.failure(item.row, "no edition in the catalog has the key \(key), and the file gives no title to add it by"))
             } else if let key = item.bookKey, let index = makerOf[key] {
-                pending.append((item, nil, -index - 1))
+                pending.append((item, .made(index: index, first: false)))
             } else {
                 if let key = item.bookKey { makerOf[key] = toMake.count }
-                pending.append((item, nil, toMake.count))
+                pending.append((item, .made(index: toMake.count, first: true)))
                 toMake.append(Self.newEdition(book, createdBy: userID))
             }
         }
@@ -105,12 +108,10 @@ struct ImportBatch {
         for start in stride(from: 0, to: toMake.count, by: Self.editionsPerStatement) {
             made += try await ImportCatalogQueries.create(Array(toMake[start..<min(start + Self.editionsPerStatement, toMake.count)]), on: db)
         }
-        // `made` holds the maker row's index; a later row naming the same book holds -index - 1.
         let found = pending.map { item -> (ready: Ready, edition: EditionRecord, created: Bool) in
-            switch item.made {
-            case let index? where index >= 0: (item.ready, made[index], true)
-            case let index?: (item.ready, made[-index - 1], false)
-            case nil: (item.ready, item.edition ?? made[0], false)
+            switch item.source {
+            case let .catalog(edition): (item.ready, edition, false)
+            case let .made(index, first): (item.ready, made[index], first)
             }
         }
         return (found, failures)
