@@ -13,7 +13,7 @@ public enum Commands {
         let logger = Logger(label: "quire")
         let database = try await Database.open(
             configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold,
-            sqliteCacheKiB: configuration.sqliteCacheKiB, logger: logger)
+            sqliteCacheKiB: configuration.sqliteCacheKiB, cacheLimits: configuration.cacheLimits, logger: logger)
         let app = buildApplication(database: database, configuration: configuration, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -43,7 +43,7 @@ public enum Commands {
         let logger = Logger(label: "quire")
         let database = try await Database.open(
             configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold,
-            sqliteCacheKiB: configuration.sqliteCacheKiB, logger: logger)
+            sqliteCacheKiB: configuration.sqliteCacheKiB, cacheLimits: configuration.cacheLimits, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await database.run()

@@ -42,6 +42,8 @@ public struct QuireConfiguration: Sendable {
     public var repairCron = Schedule.defaultRepairCron
     /// Each SQLite connection's page cache in KiB; nil for the defaults (16 MiB a reader, 64 MiB the writer).
     public var sqliteCacheKiB: Int?
+    /// Each in-process cache's size (QUIRE_CACHE_ENTRIES, 0 turns them off; QUIRE_CACHE_MIB).
+    public var cacheLimits = CacheLimits.standard
     /// Export files: where, how long, how often (QuireConfiguration+Exports).
     public var exports = ExportSettings(dataDirectory: "./quire-data")
     /// When expired export files are removed; `off` for never.
@@ -187,6 +189,18 @@ public struct QuireConfiguration: Sendable {
                 throw ConfigurationError("QUIRE_SQLITE_CACHE_KIB must be a number of KiB from 64 to 4194304, got \(text)")
             }
             configuration.sqliteCacheKiB = kib
+        }
+        if let text = environment["QUIRE_CACHE_ENTRIES"], !text.isEmpty {
+            guard let entries = Int(text), (0...10_000_000).contains(entries) else {
+                throw ConfigurationError("QUIRE_CACHE_ENTRIES must be a number of entries from 0 (no caches) to 10000000, got \(text)")
+            }
+            configuration.cacheLimits.entries = entries
+        }
+        if let text = environment["QUIRE_CACHE_MIB"], !text.isEmpty {
+            guard let mib = Int(text), (1...65_536).contains(mib) else {
+                throw ConfigurationError("QUIRE_CACHE_MIB must be a number of MiB from 1 to 65536, got \(text)")
+            }
+            configuration.cacheLimits.bytes = mib << 20
         }
         try resolveExports(&configuration, environment: environment)
         try resolveImports(&configuration, environment: environment)

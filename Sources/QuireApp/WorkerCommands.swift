@@ -13,7 +13,7 @@ extension Commands {
         let logger = Logger(label: "quire")
         let database = try await Database.open(
             configuration.databaseURL, poolSize: configuration.poolSize, slowStatementThreshold: configuration.slowStatementThreshold,
-            sqliteCacheKiB: configuration.sqliteCacheKiB, logger: logger)
+            sqliteCacheKiB: configuration.sqliteCacheKiB, cacheLimits: configuration.cacheLimits, logger: logger)
         let queue = JobQueue(database: database, registry: .standard(exports: configuration.exports, imports: configuration.imports))
         var worker = configuration.worker
         if worker.concurrency == 0 { worker.concurrency = WorkerConfiguration().concurrency }

@@ -103,6 +103,7 @@ import Testing
                 var counts: [Int] = []
                 for limit in [1, 20] {
                     // call
+                    database.caches.empty()
                     let (response, recorder) = try await StatementRecorder.recording {
                         try await client.send(.get, list.path + "?limit=\(limit)", as: list.viewer)
                     }

@@ -15,6 +15,8 @@ public final class Database: Sendable {
     let logger: Logger
     /// Statements slower than its threshold are logged; nil logs none.
     let slowStatements: SlowStatementLog?
+    /// What reads may answer from memory; writes drop what they change when they commit.
+    public let caches: Caches
     private let backend: Backend
     private let running = Mutex(false)
 
@@ -23,10 +25,13 @@ public final class Database: Sendable {
         case postgres(PostgresClient, PostgresOutage)
     }
 
-    private init(url: DatabaseURL, backend: Backend, logger: Logger, slowStatementThreshold: Duration?) {
+    private init(url: DatabaseURL, backend: Backend, logger: Logger, slowStatementThreshold: Duration?, cacheLimits: CacheLimits) {
         self.url = url
         self.engine = url.engine
         self.backend = backend
+        // On PostgreSQL other processes write too: nothing is served from memory until the
+        // listener hears their changes (`CacheListener`).
+        self.caches = Caches(limits: cacheLimits, trusted: url.engine == .sqlite)
         self.logger = logger
         self.slowStatements = slowStatementThreshold.map { SlowStatementLog(threshold: $0, logger: logger) }
     }
@@ -34,20 +39,23 @@ public final class Database: Sendable {
     /// Opens the database. SQLite files are created on first open; PostgreSQL connections are made
     /// lazily by the pool once `run()` is running. Statements slower than `slowStatementThreshold`
     /// are logged to `logger` with their SQL (never their bound values). `sqliteCacheKiB` sizes
-    /// each SQLite connection's page cache (nil: 16 MiB a reader, 64 MiB for the writer).
+    /// each SQLite connection's page cache (nil: 16 MiB a reader, 64 MiB for the writer);
+    /// `cacheLimits` each in-process cache (`Caches`).
     public static func open(
-        _ url: DatabaseURL, poolSize: Int, slowStatementThreshold: Duration? = nil, sqliteCacheKiB: Int? = nil, logger: Logger
+        _ url: DatabaseURL, poolSize: Int, slowStatementThreshold: Duration? = nil, sqliteCacheKiB: Int? = nil,
+        cacheLimits: CacheLimits = .standard, logger: Logger
     ) async throws -> Database {
         switch url {
         case .sqlite(let path):
             let connections = try await SQLiteConnections.open(path: path, readers: max(1, poolSize), cacheKiB: sqliteCacheKiB, logger: logger)
-            return Database(url: url, backend: .sqlite(connections), logger: logger, slowStatementThreshold: slowStatementThreshold)
+            return Database(url: url, backend: .sqlite(connections), logger: logger, slowStatementThreshold: slowStatementThreshold,
+                            cacheLimits: cacheLimits)
         case .postgres(let text):
             let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize)
             try await preflight(text, logger: logger)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             return Database(url: url, backend: .postgres(client, PostgresOutage(url: text, logger: logger)), logger: logger,
-                            slowStatementThreshold: slowStatementThreshold)
+                            slowStatementThreshold: slowStatementThreshold, cacheLimits: cacheLimits)
         }
     }
 
@@ -82,6 +90,7 @@ public final class Database: Sendable {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 group.addTask { await outage.watch() }
+                group.addTask { await CacheListener(url: self.url, caches: self.caches, logger: self.logger).run() }
                 await group.next()
                 group.cancelAll()
             }
@@ -93,12 +102,13 @@ public final class Database: Sendable {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            return try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
+            return try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements, caches: caches)) }
         case .postgres(let client, let outage):
             try outage.check()
             do {
                 return try await client.withConnection { connection in
-                    try await body(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed }))
+                    try await body(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed },
+                                                      caches: caches))
                 }
             } catch {
                 throw outage.translate(error)
@@ -156,7 +166,16 @@ public final class Database: Sendable {
         try outage.check()
         do {
             return try await client.withConnection { connection in
-                try await body(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed }))
+                let changes = TransactionChanges()
+                let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed }, changes: changes)
+                let result = try await body(db)
+                // The statement has committed by itself: others are told in a transaction of its own.
+                let keys = changes.all
+                if !keys.isEmpty {
+                    caches.committed(keys)
+                    try await Self.notify(keys, caches: caches, on: db)
+                }
+                return result
             }
         } catch {
             throw outage.translate(error)
@@ -171,14 +190,17 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let connections):
             return try await connections[keyPath: pool].with { connection in
-                try await Self.transaction(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements), begin: sqliteBegin, body)
+                let changes = TransactionChanges()
+                let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, changes: changes)
+                return try await Self.transaction(db, begin: sqliteBegin, changes: changes, caches: caches, body)
             }
         case .postgres(let client, let outage):
             try outage.check()
             do {
                 return try await client.withConnection { connection in
-                    let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed })
-                    return try await Self.transaction(db, begin: postgresBegin, body)
+                    let changes = TransactionChanges()
+                    let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed }, changes: changes)
+                    return try await Self.transaction(db, begin: postgresBegin, changes: changes, caches: caches, body)
                 }
             } catch {
                 throw outage.translate(error)
@@ -187,12 +209,16 @@ public final class Database: Sendable {
     }
 
     private static func transaction<T: Sendable>(
-        _ db: any SQLDatabase, begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T
+        _ db: any SQLDatabase, begin: String, changes: TransactionChanges, caches: Caches, _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await db.execute(sql: SQLRaw(begin)) { _ in }
         do {
             let result = try await body(db)
+            // PostgreSQL delivers a NOTIFY sent inside a transaction when, and only if, it commits.
+            let keys = changes.all
+            if db.isPostgres, !keys.isEmpty { try await notify(keys, caches: caches, on: db) }
             try await end(db, "COMMIT")
+            if !keys.isEmpty { caches.committed(keys) }
             return result
         } catch {
             try? await end(db, "ROLLBACK")
@@ -207,6 +233,13 @@ public final class Database: Sendable {
     /// form runs whatever the task's state.
     private static func end(_ db: any SQLDatabase, _ statement: String) async throws {
         try await db.execute(sql: SQLRaw(statement)) { _ in }.get()
+    }
+
+    /// Tells other processes' caches (`CacheListener`) which keys changed.
+    private static func notify(_ keys: Set<CacheKey>, caches: Caches, on db: any SQLDatabase) async throws {
+        for payload in caches.payloads(keys) {
+            try await db.raw("SELECT pg_notify(\(bind: CacheListener.channel), \(bind: payload))").run()
+        }
     }
 
     /// Answers whether the database responds to a trivial query within `timeout`.

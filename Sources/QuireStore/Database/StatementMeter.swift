@@ -16,6 +16,9 @@ struct MeteredSQLDatabase: SQLDatabase {
     /// closed never answers: seen as a request hanging forever when PostgreSQL stopped under load.
     /// A closed connection is refused here instead, as the server being unavailable.
     var closed: (@Sendable () -> Bool)? = nil
+    /// The keys a write transaction changes (nil outside one), and the caches a read may use.
+    var changes: TransactionChanges? = nil
+    var caches: Caches? = nil
 
     var logger: Logger { base.logger }
     var eventLoop: any EventLoop { base.eventLoop }
@@ -44,7 +47,9 @@ struct MeteredSQLDatabase: SQLDatabase {
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await base.withSession { [slow, closed] in try await closure(MeteredSQLDatabase(base: $0, slow: slow, closed: closed)) }
+        try await base.withSession { [slow, closed, changes, caches] in
+            try await closure(MeteredSQLDatabase(base: $0, slow: slow, closed: closed, changes: changes, caches: caches))
+        }
     }
 }
 

@@ -20,6 +20,11 @@ public struct UserRecord: Sendable, Equatable {
     }
 }
 
+extension UserRecord {
+    /// What an entry holds in memory, roughly: the struct, its strings, the dictionary slot.
+    var cacheBytes: Int { 160 + username.utf8.count + (displayName?.utf8.count ?? 0) + (bio?.utf8.count ?? 0) + defaultPrivacy.utf8.count }
+}
+
 public struct NewUser: Sendable {
     public let username: String
     public let email: String?
@@ -65,22 +70,55 @@ public enum UserQueries {
             """).first().map(decode)
     }
 
-    /// Looks a user up by name, ignoring case, through `users_username_key`.
+    /// Looks a user up by name, ignoring case, through `users_username_key`; outside a write
+    /// transaction from the process's cache when it holds them.
     public static func find(username: String, on db: any SQLDatabase) async throws -> UserRecord? {
+        let key = AccountRules.usernameKey(username)
+        guard let caches = db.readCaches else { return try await read(usernameKey: key, on: db) }
+        if let id = caches.userNames.value(key), let user = caches.users.value(id),
+           AccountRules.usernameKey(user.username) == key {
+            return user
+        }
+        let (names, users) = (caches.userNames.generation, caches.users.generation)
+        guard let user = try await read(usernameKey: key, on: db) else { return nil }
+        caches.userNames.store(key, user.id, bytes: 64 + key.utf8.count, generation: names)
+        caches.users.store(user.id, user, bytes: user.cacheBytes, generation: users)
+        return user
+    }
+
+    private static func read(usernameKey: String, on db: any SQLDatabase) async throws -> UserRecord? {
         try await db.select().columns(columns.map { SQLColumn($0) }).from("users")
-            .where("username_key", .equal, AccountRules.usernameKey(username))
+            .where("username_key", .equal, usernameKey)
             .first().map(decode)
     }
 
-    /// Users by id, for a page that names them, in one statement.
+    /// Users by id, for a page that names them, in one statement for those not cached.
     public static func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: UserRecord] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await db.select().columns(columns.map { SQLColumn($0) }).from("users").where("id", .in, ids).all()
-        return Dictionary(uniqueKeysWithValues: try rows.map { let user = try decode($0); return (user.id, user) })
+        var found: [Int64: UserRecord] = [:]
+        var missing = ids
+        let caches = db.readCaches
+        if let caches {
+            missing = ids.filter { id in
+                guard let user = caches.users.value(id) else { return true }
+                found[id] = user
+                return false
+            }
+            guard !missing.isEmpty else { return found }
+        }
+        let generation = caches?.users.generation ?? 0
+        let rows = try await db.select().columns(columns.map { SQLColumn($0) }).from("users").where("id", .in, missing).all()
+        for row in rows {
+            let user = try decode(row)
+            found[user.id] = user
+            caches?.users.store(user.id, user, bytes: user.cacheBytes, generation: generation)
+        }
+        return found
     }
 
     /// Applies `changes` and returns the account as it now is.
     public static func update(_ id: Int64, _ changes: UserChanges, on db: any SQLDatabase) async throws -> UserRecord? {
+        db.changed(.user(id))
         let update = db.update("users").where("id", .equal, id)
         guard changes.displayName != nil || changes.bio != nil || changes.defaultPrivacy != nil || changes.manuallyApprovesFollowers != nil else {
             return try await db.select().columns(columns.map { SQLColumn($0) }).from("users").where("id", .equal, id).first().map(decode)
@@ -94,9 +132,12 @@ public enum UserQueries {
 
     /// Makes a user an administrator; returns whether the user exists.
     public static func grantAdmin(username: String, on db: any SQLDatabase) async throws -> Bool {
-        try await db.update("users").set("is_admin", to: true)
+        guard let row = try await db.update("users").set("is_admin", to: true)
             .where("username_key", .equal, AccountRules.usernameKey(username))
-            .returning("id").first() != nil
+            .returning("id").first()
+        else { return false }
+        db.changed(.user(try row.decode(column: "id", as: Int64.self)))
+        return true
     }
 
     /// The user and their password hash, for logging in.

@@ -1,0 +1,24 @@
+/// What a committed write changed, as the caches name it: every cache entry derives from rows
+/// one of these keys covers, and a write that changes those rows records the key in its
+/// transaction (`SQLDatabase.changed`).
+public enum CacheKey: Hashable, Sendable {
+    /// A `users` row: the account's name, summary, privacy default, follower approval, role.
+    case user(Int64)
+
+    /// The form sent to other processes in a NOTIFY payload.
+    var text: String {
+        switch self {
+        case .user(let id): "u\(id)"
+        }
+    }
+
+    /// Reads `text`'s form back; nil for anything else (another version's key, say), which the
+    /// listener answers by emptying its caches rather than guessing.
+    init?(text: Substring) {
+        guard let kind = text.first, let id = Int64(text.dropFirst()) else { return nil }
+        switch kind {
+        case "u": self = .user(id)
+        default: return nil
+        }
+    }
+}

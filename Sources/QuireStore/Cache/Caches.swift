@@ -1,0 +1,83 @@
+import Logging
+
+/// The process's caches of what is read far more than written, and the one place committed
+/// changes reach them: `Database` calls `committed` after each write transaction that recorded
+/// keys, and, on PostgreSQL, `heard` for every other process's (see `CacheListener`).
+public final class Caches: Sendable {
+    /// Users by id; a name is looked up through `userNames`.
+    public let users: EntityCache<Int64, UserRecord>
+    let userNames: EntityCache<String, Int64>
+
+    /// `trusted`: whether every write the caches must hear of reaches them from the start. On
+    /// PostgreSQL they serve nothing until the listener is listening.
+    init(limits: CacheLimits, trusted: Bool) {
+        users = EntityCache(name: "users", limits: limits, trusted: trusted)
+        userNames = EntityCache(name: "user_names", limits: limits, trusted: trusted)
+    }
+
+    /// A write in this process committed.
+    func committed(_ keys: Set<CacheKey>) { drop(keys) }
+
+    /// Names this process in its NOTIFY payloads, so it ignores its own: `committed` has
+    /// already dropped those keys, and dropping them again would refuse stores for nothing.
+    let origin = "o" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+
+    /// A NOTIFY payload: the sending process's `origin`, then the keys, separated by spaces.
+    func payloads(_ keys: Set<CacheKey>) -> [String] {
+        var payloads: [String] = []
+        var payload = origin
+        for key in keys {
+            // PostgreSQL refuses payloads of 8,000 bytes or more.
+            if payload.utf8.count > 7_000 {
+                payloads.append(payload)
+                payload = origin
+            }
+            payload += " " + key.text
+        }
+        payloads.append(payload)
+        return payloads
+    }
+
+    /// Another process's write committed. A key this version can't read empties everything
+    /// rather than leave something stale.
+    func heard(_ payload: String) {
+        var keys: Set<CacheKey> = []
+        let parts = payload.split(separator: " ")
+        guard parts.first != origin[...] else { return }
+        for text in parts.dropFirst() {
+            guard let key = CacheKey(text: text) else {
+                clear(trusted: true)
+                return
+            }
+            keys.insert(key)
+        }
+        drop(keys)
+    }
+
+    private func drop(_ keys: Set<CacheKey>) {
+        var users: [Int64] = []
+        for key in keys {
+            switch key {
+            case .user(let id): users.append(id)
+            }
+        }
+        // A user's name entry maps to the id, and `user(named:)` checks the record's name, so
+        // dropping the record is enough.
+        if !users.isEmpty { self.users.drop(users) }
+    }
+
+    /// Empties every cache and keeps serving: a cold start, for tests that measure one.
+    public func empty() {
+        users.clear(trusted: users.isTrusted)
+        userNames.clear(trusted: userNames.isTrusted)
+    }
+
+    /// Whether the caches serve entries: always on SQLite, on PostgreSQL while the listener listens.
+    public var isServing: Bool { users.isTrusted }
+
+    /// Empties every cache; with `trusted` false they serve nothing until `clear(trusted: true)`.
+    func clear(trusted: Bool) {
+        users.clear(trusted: trusted)
+        userNames.clear(trusted: trusted)
+    }
+}

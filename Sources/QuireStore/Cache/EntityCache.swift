@@ -1,0 +1,145 @@
+import Metrics
+import Synchronization
+
+/// A bounded in-process cache of values read from the database, sized in entries and bytes,
+/// evicting by CLOCK (an entry read since the hand last passed gets a second chance), with
+/// `quire_cache_hits_total`, `quire_cache_misses_total` and `quire_cache_evictions_total` under
+/// its name.
+///
+/// Never wrong, by two rules the callers follow:
+/// - a value is looked up and stored only outside write transactions (`readCaches`);
+/// - `generation` is taken before the database read, and `store` refuses the value when anything
+///   was dropped since: the read may have begun before a write that has since committed and
+///   been dropped here, and would otherwise put the old value back.
+public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct Entry {
+        var value: Value
+        var bytes: Int
+        var referenced: Bool
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var ring: [Key] = []
+        var hand = 0
+        var bytes = 0
+        var generation: UInt64 = 0
+        /// False while the process can't be sure it hears of other processes' writes.
+        var trusted: Bool
+    }
+
+    public let limits: CacheLimits
+    private let state: Mutex<State>
+    private let hits: Counter
+    private let misses: Counter
+    private let evictions: Counter
+
+    init(name: String, limits: CacheLimits, trusted: Bool) {
+        self.limits = limits
+        self.state = Mutex(State(trusted: trusted))
+        self.hits = Counter(label: "quire_cache_hits_total", dimensions: [("cache", name)])
+        self.misses = Counter(label: "quire_cache_misses_total", dimensions: [("cache", name)])
+        self.evictions = Counter(label: "quire_cache_evictions_total", dimensions: [("cache", name)])
+    }
+
+    /// The cached value, counting the hit or the miss.
+    func value(_ key: Key) -> Value? {
+        let value = state.withLock { state -> Value? in
+            guard state.trusted else { return nil }
+            state.entries[key]?.referenced = true
+            return state.entries[key]?.value
+        }
+        (value == nil ? misses : hits).increment()
+        return value
+    }
+
+    /// Taken before the database read whose result goes to `store`.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    func store(_ key: Key, _ value: Value, bytes: Int, generation: UInt64) {
+        guard limits.entries > 0, bytes <= limits.bytes else { return }
+        let evicted = state.withLock { state -> Int in
+            guard state.trusted, state.generation == generation else { return 0 }
+            if let old = state.entries[key] {
+                state.bytes += bytes - old.bytes
+                state.entries[key] = Entry(value: value, bytes: bytes, referenced: true)
+                return Self.evict(&state, limits: limits)
+            }
+            state.entries[key] = Entry(value: value, bytes: bytes, referenced: false)
+            state.ring.append(key)
+            state.bytes += bytes
+            return Self.evict(&state, limits: limits)
+        }
+        if evicted > 0 { evictions.increment(by: Int64(evicted)) }
+    }
+
+    private static func evict(_ state: inout State, limits: CacheLimits) -> Int {
+        var evicted = 0
+        while state.entries.count > limits.entries || state.bytes > limits.bytes, !state.ring.isEmpty {
+            if state.hand >= state.ring.count { state.hand = 0 }
+            let key = state.ring[state.hand]
+            guard let entry = state.entries[key] else {
+                // Dropped by a write: its ring slot goes now.
+                state.ring.swapAt(state.hand, state.ring.count - 1)
+                state.ring.removeLast()
+                continue
+            }
+            if entry.referenced {
+                state.entries[key]?.referenced = false
+                state.hand += 1
+                continue
+            }
+            state.entries[key] = nil
+            state.bytes -= entry.bytes
+            state.ring.swapAt(state.hand, state.ring.count - 1)
+            state.ring.removeLast()
+            evicted += 1
+        }
+        return evicted
+    }
+
+    /// Drops `keys`' entries (a write committed); later stores of earlier reads are refused.
+    func drop(_ keys: some Sequence<Key>) {
+        state.withLock { state in
+            state.generation &+= 1
+            for key in keys {
+                if let entry = state.entries.removeValue(forKey: key) { state.bytes -= entry.bytes }
+            }
+            // A ring slot whose key was dropped is reclaimed when the hand reaches it; past twice
+            // the entries it is rebuilt so a run of drops can't grow it.
+            if state.ring.count > 2 * state.entries.count + 64 {
+                state.ring = Array(state.entries.keys)
+                state.hand = 0
+            }
+        }
+    }
+
+    /// Empties the cache, and serves nothing until `trust` when `trusted` is false: the process
+    /// may have missed other processes' writes (its listening connection was lost).
+    func clear(trusted: Bool) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+            state.ring.removeAll()
+            state.hand = 0
+            state.bytes = 0
+            state.trusted = trusted
+        }
+    }
+
+    var isTrusted: Bool { state.withLock { $0.trusted } }
+
+    /// Entries and bytes held, for tests and the gauge.
+    var size: (entries: Int, bytes: Int) { state.withLock { ($0.entries.count, $0.bytes) } }
+}
+
+/// How much one cache may hold. `entries` 0 turns it off.
+public struct CacheLimits: Sendable, Equatable {
+    public var entries: Int
+    public var bytes: Int
+
+    public init(entries: Int, bytes: Int) {
+        self.entries = entries
+        self.bytes = bytes
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import QuireStore
+import TestSupport
+import Testing
+
+/// The in-process caches (`Caches`): a cached read skips its statement, and every write is seen
+/// by the very next read in the same process.
+@Suite struct EntityCacheAPITests {
+    @Test(arguments: TestEngine.all)
+    func aCachedProfileSkipsTheUserRowAndAnEditIsSeenAtOnce(engine: TestEngine) async throws {
+        try await withTestApp(engine, configure: { $0.sessionCacheTTL = .seconds(60) }) { client, database in
+            // setup: caches serving (on PostgreSQL once the listener listens), ada's profile read once
+            let ada = try await client.signUp("ada")
+            let bob = try await client.signUp("bob")
+            try await Self.waitUntilServing(database)
+            #expect(try await client.send(.get, "/v1/users/ada", as: bob).status == .ok)
+            let hitsBefore = try await MetricsScrape.scrape(client).value("quire_cache_hits_total", ["cache": "users"]) ?? 0
+
+            // call: the same profile again, then after ada edits her name and after an admin grant
+            let (cached, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/users/ada", as: bob) }
+            #expect(try await client.send(.patch, "/v1/me", as: ada, json: ["display_name": "Ada L."]).status == .ok)
+            let edited = try await client.send(.get, "/v1/users/ada", as: bob)
+            let reread = try await client.send(.get, "/v1/users/ada", as: bob)
+
+            // check
+            #expect(cached.status == .ok)
+            #expect(!recorder.statements.contains { $0.contains("username_key") },
+                    "a cached profile still read the user: \(recorder.statements)")
+            #expect(edited.body.json["display_name"] as? String == "Ada L.")
+            #expect(reread.body.json["display_name"] as? String == "Ada L.")
+            let hitsAfter = try await MetricsScrape.scrape(client).value("quire_cache_hits_total", ["cache": "users"]) ?? 0
+            #expect(hitsAfter >= hitsBefore + 2, "the cached read and the one after the edit's reread")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aWriteThatRollsBackLeavesTheCachedValue(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup
+            let ada = try await client.signUp("ada")
+            try await Self.waitUntilServing(database)
+            #expect(try await client.send(.get, "/v1/users/ada").body.json["display_name"] as? String != "Never")
+
+            // call: an edit made in a transaction that then fails
+            await #expect(throws: RolledBack.self) {
+                try await database.write { db in
+                    _ = try await UserQueries.update(ada.id, UserChanges(displayName: "Never", bio: nil, defaultPrivacy: nil, manuallyApprovesFollowers: nil), on: db)
+                    throw RolledBack()
+                }
+            }
+
+            // check: neither the database nor what is served from memory has it
+            #expect(try await client.send(.get, "/v1/users/ada").body.json["display_name"] as? String != "Never")
+        }
+    }
+
+    struct RolledBack: Error {}
+
+    /// On PostgreSQL the caches serve nothing until the listener is listening.
+    static func waitUntilServing(_ database: Database) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !database.caches.isServing {
+            guard ContinuousClock.now < deadline else { throw TestSetupError("the caches never started serving") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

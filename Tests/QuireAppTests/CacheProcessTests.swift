@@ -1,0 +1,88 @@
+import Foundation
+import QuireStore
+import TestSupport
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Two `quire serve` processes on one PostgreSQL, each with its own caches: a write through one
+/// reaches the other's caches through LISTEN/NOTIFY before it can serve the old value for long.
+@Suite(.serialized) struct CacheProcessTests {
+    @Test func aWriteThroughOneProcessIsSeenThroughTheOtherWithin100ms() async throws {
+        try await withTestDatabase(.postgres, migrated: false) { database in
+            // setup: two servers, ada signed up through the first, her profile cached in the second
+            let (portA, portB) = (QuireProcess.freePort(), QuireProcess.freePort())
+            var servers: [QuireProcess] = []
+            defer { for server in servers { server.signal(SIGTERM) } }
+            for port in [portA, portB] {
+                servers.append(try QuireProcess(["serve", "--port", "\(port)", "--database-url", ServeProcessTests.text(database.url), "--workers", "0"],
+                                                environment: ["QUIRE_BCRYPT_COST": "4"]))
+                try await servers[servers.count - 1].waitUntilReady("http://127.0.0.1:\(port)/readyz")
+            }
+            let (a, b) = ("http://127.0.0.1:\(portA)", "http://127.0.0.1:\(portB)")
+            let token = try await HostileRequestProcessTests.signUp(a)
+            try await Self.waitForCacheHit(b + "/v1/users/ada", metrics: b + "/metrics")
+
+            // call: 100 edits through the first, each followed by reads through the second until one shows it
+            var lastStale: [Duration] = []
+            var seen: [Duration] = []
+            for round in 0..<100 {
+                let name = "Ada \(round)"
+                let edit = try await Self.request(a + "/v1/me", method: "PATCH", token: token, body: #"{"display_name":"\#(name)"}"#)
+                #expect(edit.status == 200)
+                let answered = ContinuousClock.now
+                var stale = Duration.zero
+                while true {
+                    let started = ContinuousClock.now
+                    let profile = try await Self.request(b + "/v1/users/ada")
+                    if (try JSONSerialization.jsonObject(with: profile.body) as? [String: Any])?["display_name"] as? String == name {
+                        seen.append(ContinuousClock.now - answered)
+                        break
+                    }
+                    stale = started - answered
+                    guard stale < .seconds(1) else { break }
+                }
+                lastStale.append(stale)
+                guard seen.count == round + 1 else { break }
+                // and read once more, so the next round starts from a cached entry
+                _ = try await Self.request(b + "/v1/users/ada")
+            }
+
+            // check: no read begun 100 ms after a write answered showed the old name, every write was
+            // seen, and the second server did answer from its cache
+            seen.sort()
+            let worst = lastStale.max() ?? .zero
+            let median = seen.isEmpty ? nil : seen[seen.count / 2]
+            print("cache across processes: \(seen.count) writes seen, last stale read begun \(worst) after the write; seen after p50 \(String(describing: median)), max \(String(describing: seen.last))")
+            #expect(seen.count == 100)
+            #expect(worst < .milliseconds(100), "a read begun \(worst) after the write answered was stale; seen after p50 \(String(describing: median)), max \(String(describing: seen.last))")
+            let metrics = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
+            #expect((metrics.value("quire_cache_hits_total", ["cache": "users"]) ?? 0) >= 100)
+        }
+    }
+
+    /// Reads `url` until the server's metrics count a users cache hit: its listener is listening.
+    static func waitForCacheHit(_ url: String, metrics: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            _ = try await request(url)
+            let scrape = MetricsScrape(text: String(decoding: try await request(metrics).body, as: UTF8.self))
+            if (scrape.value("quire_cache_hits_total", ["cache": "users"]) ?? 0) > 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestSetupError("the second server never answered from its cache")
+    }
+
+    static func request(_ url: String, method: String = "GET", token: String? = nil, body: String? = nil) async throws -> (status: Int, body: Data) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(body.utf8)
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+}
