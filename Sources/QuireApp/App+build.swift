@@ -3,6 +3,7 @@ import Logging
 import QuireAPI
 import QuireJobs
 import QuireStore
+import QuireWeb
 
 /// The route table: every controller and the middleware in front of them.
 public func buildRouter(
@@ -15,10 +16,12 @@ public func buildRouter(
     APIMiddleware.add(to: router, routes: routes, database: database, sessions: sessions, maxBodyBytes: configuration.maxBodyBytes,
         uploads: [ImportsController.uploadPath: configuration.maxImportBytes])
     HealthController(database: database).addRoutes(to: router)
-    AccountsController(database: database, bcryptCost: configuration.bcryptCost).addRoutes(to: router)
-    SessionsController(
-        database: database, sessions: sessions, bcryptCost: configuration.bcryptCost, trustedProxies: configuration.trustedProxies
-    ).addRoutes(to: router)
+    let accounts = AccountsController(database: database, bcryptCost: configuration.bcryptCost)
+    accounts.addRoutes(to: router)
+    // One sessions controller, so the API's and the sign-in page's attempts count in one throttle.
+    let sessionsController = SessionsController(
+        database: database, sessions: sessions, bcryptCost: configuration.bcryptCost, trustedProxies: configuration.trustedProxies)
+    sessionsController.addRoutes(to: router)
     MeController(database: database, sessions: sessions).addRoutes(to: router)
     EditionsController(database: database).addRoutes(to: router)
     WorksController(database: database).addRoutes(to: router)
@@ -29,12 +32,17 @@ public func buildRouter(
     ExportsController(queue: queue, settings: configuration.exports).addRoutes(to: router)
     ImportsController(queue: queue, settings: configuration.imports).addRoutes(to: router)
     StatusesController(database: database).addRoutes(to: router)
-    UsersController(database: database, fanoutLimit: configuration.fanoutLimit).addRoutes(to: router)
+    let users = UsersController(database: database, fanoutLimit: configuration.fanoutLimit)
+    users.addRoutes(to: router)
     TimelinesController(database: database).addRoutes(to: router)
     NotificationsController(database: database).addRoutes(to: router)
     MetricsSetup.bootstrap()
     MetricsController(registry: MetricsSetup.registry, database: database, token: configuration.metricsToken).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
+    WebPages(
+        database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users,
+        secureCookies: configuration.exports.publicURL.lowercased().hasPrefix("https:"), logger: Logger(label: "quire.web")
+    ).addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)
 }

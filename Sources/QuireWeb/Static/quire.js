@@ -1,0 +1,23 @@
+// Quire's one script, and every page works without it: like and boost buttons post in the
+// background and update in place instead of reloading the page.
+"use strict";
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.classList.contains("react")) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  const response = await fetch(form.action, {
+    method: "POST", body: new URLSearchParams(new FormData(form)), headers: { "X-Quire-Fetch": "1" }, credentials: "same-origin",
+  }).catch(() => null);
+  if (!response || response.status !== 204) { form.submit(); return; }
+  const action = form.action.split("/").pop();
+  const opposite = { like: "unlike", unlike: "like", boost: "unboost", unboost: "boost" }[action];
+  const pressed = action === "like" || action === "boost";
+  const count = Number(button.dataset.count || 0) + (pressed ? 1 : -1);
+  form.action = form.action.replace(/[a-z]+$/, opposite);
+  button.dataset.count = String(count);
+  button.setAttribute("aria-pressed", String(pressed));
+  const word = { like: "Liked", unlike: "Like", boost: "Boosted", unboost: "Boost" }[action];
+  button.firstChild.textContent = word + " ";
+  button.querySelector(".n").textContent = String(count);
+});
