@@ -26,6 +26,7 @@ struct UserPagesController: Sendable {
             let shelf: ShelfResponse
             let href: String
             let privateNote: String?
+            let books: String
         }
         let profile: ProfileResponse
         let isSelf: Bool
@@ -53,7 +54,8 @@ struct UserPagesController: Sendable {
         let page = ProfilePage(
             profile: profile, isSelf: viewer == profile.id,
             shelves: shelves.map {
-                .init(shelf: ShelfResponse($0), href: "\(base)/shelf/\($0.identifier)", privateNote: $0.privacy == "public" ? nil : $0.privacy)
+                .init(shelf: ShelfResponse($0), href: "\(base)/shelf/\($0.identifier)", privateNote: $0.privacy == "public" ? nil : $0.privacy,
+                      books: WebText.count($0.bookCount, "book"))
             },
             statuses: StatusView.list(statuses, limit: limit, back: base),
             older: OlderLink(rows: statuses.statuses, limit: limit, base: base, id: \.id))
@@ -68,6 +70,7 @@ struct UserPagesController: Sendable {
         }
         let username: String
         let shelf: ShelfResponse
+        let count: String
         let books: [Book]
         let older: OlderLink?
     }
@@ -89,7 +92,7 @@ struct UserPagesController: Sendable {
         }
         guard let (owner, shelf, books, authors) = loaded else { throw WebError.notFound("shelf") }
         let page = ShelfPage(
-            username: owner.username, shelf: ShelfResponse(shelf),
+            username: owner.username, shelf: ShelfResponse(shelf), count: WebText.count(shelf.bookCount, "book"),
             books: books.prefix(limit).map { book in
                 let names = authors[book.edition.workID] ?? []
                 return .init(edition: EditionResponse(book.edition, authors: names), authors: names.map(\.name).joined(separator: ", "),
@@ -108,4 +111,10 @@ struct UserPagesController: Sendable {
         _ = try await web.users.relate(action, username: username, viewer: user.id)
         return PageRenderer.redirect(action == .block ? "/" : "/user/\(WebPath.encoded(username))")
     }
+}
+
+/// Words a page builds from numbers.
+enum WebText {
+    /// "1 book", "2 books".
+    static func count(_ n: Int64, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }
