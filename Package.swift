@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "QuireWeb",
             dependencies: [
-                "QuireAPI", "QuireCore", "QuireStore", "QuireJobs",
+                "QuireAPI", "QuireCore", "QuireStore", "QuireJobs", "QuireExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "QuireWebTests",
             dependencies: [
-                "TestSupport", "QuireApp", "QuireWeb", "QuireStore",
+                "TestSupport", "QuireApp", "QuireWeb", "QuireStore", "QuireJobs",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

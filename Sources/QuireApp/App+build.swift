@@ -14,7 +14,7 @@ public func buildRouter(
     let routes = RouteTable()
     let sessions = SessionCache(ttl: configuration.sessionCacheTTL)
     APIMiddleware.add(to: router, routes: routes, database: database, sessions: sessions, maxBodyBytes: configuration.maxBodyBytes,
-        uploads: [ImportsController.uploadPath: configuration.maxImportBytes])
+        uploads: [ImportsController.uploadPath: configuration.maxImportBytes, WebPages.importUploadPath: configuration.maxImportBytes])
     HealthController(database: database).addRoutes(to: router)
     let accounts = AccountsController(database: database, bcryptCost: configuration.bcryptCost)
     accounts.addRoutes(to: router)
@@ -30,7 +30,8 @@ public func buildRouter(
     ReadthroughsController(database: database).addRoutes(to: router)
     JobsController(queue: queue, startable: Schedule.startable(configuration)).addRoutes(to: router)
     ExportsController(queue: queue, settings: configuration.exports).addRoutes(to: router)
-    ImportsController(queue: queue, settings: configuration.imports).addRoutes(to: router)
+    let imports = ImportsController(queue: queue, settings: configuration.imports)
+    imports.addRoutes(to: router)
     StatusesController(database: database).addRoutes(to: router)
     let users = UsersController(database: database, fanoutLimit: configuration.fanoutLimit)
     users.addRoutes(to: router)
@@ -40,7 +41,7 @@ public func buildRouter(
     MetricsController(registry: MetricsSetup.registry, database: database, token: configuration.metricsToken).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     WebPages(
-        database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users,
+        database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users, imports: imports,
         secureCookies: configuration.exports.publicURL.lowercased().hasPrefix("https:"), logger: Logger(label: "quire.web")
     ).addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)

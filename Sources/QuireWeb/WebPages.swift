@@ -9,13 +9,17 @@ import QuireStore
 /// same way), signed in by an HttpOnly cookie, every form carrying a CSRF token.
 public struct WebPages: Sendable {
     let web: WebEnvironment
+    let imports: ImportsController
+    /// Where the import page's form posts: an upload route, whose body the body limit leaves to it.
+    public static let importUploadPath = "/import"
 
     /// `accounts`, `sessions` and `users` are the API's own controllers, so sign-up, sign-in (and
     /// its throttle) and follows go through one code path.
     public init(
         database: Database, sessionCache: SessionCache, accounts: AccountsController, sessions: SessionsController,
-        users: UsersController, secureCookies: Bool, logger: Logger
+        users: UsersController, imports: ImportsController, secureCookies: Bool, logger: Logger
     ) {
+        self.imports = imports
         let renderer: PageRenderer
         do {
             renderer = try PageRenderer.load()
@@ -42,6 +46,7 @@ public struct WebPages: Sendable {
         BookPagesController(web: web).addRoutes(to: pages)
         UserPagesController(web: web).addRoutes(to: pages)
         StatusPagesController(web: web).addRoutes(to: pages)
+        ImportPagesController(web: web, imports: imports).addRoutes(to: pages)
     }
 }
 

@@ -221,6 +221,24 @@ class Journey:
             pages = {"home": "/", "book": f"/book/{self.edition_id}", "profile": "/user/ada", "shelf": "/user/ada/shelf/reading"}
             self.capture(pages)
 
+        def import_library():
+            fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Fixtures", "goodreads.csv")
+            self.go("/import")
+            d.find_element(By.ID, "import-file").send_keys(os.path.abspath(fixture))
+            self.submit_button("form[action='/import']")
+            self.wait(EC.presence_of_element_located((By.ID, "import-bar")))
+            self.check("the import page shows a progress bar", d.find_element(By.ID, "import-bar").is_displayed())
+            # The script follows the import's events and reloads the page when it ends.
+            self.wait(lambda drv: drv.find_element(By.ID, "import-state").text in ("finished", "failed"), timeout=90)
+            self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "table.report tbody tr")))
+            bar = d.find_element(By.ID, "import-bar")
+            self.check("the import finishes with its bar full", d.find_element(By.ID, "import-state").text == "finished"
+                       and bar.get_attribute("value") == bar.get_attribute("max") and int(bar.get_attribute("max")) > 0,
+                       f"(value {bar.get_attribute('value')} of {bar.get_attribute('max')})")
+            rows = d.find_elements(By.CSS_SELECTOR, "table.report tbody tr")
+            self.check("the import's report lists its rows", len(rows) > 0, f"({len(rows)} rows)")
+            self.capture({"import": d.current_url.replace(self.base, "")})
+
         def sign_out_and_in():
             self.go("/")
             self.sign_out()
@@ -246,7 +264,7 @@ class Journey:
 
         for name, body in [("front page", signed_out_front_page), ("sign up", sign_up), ("search", search), ("shelve", shelve),
                            ("review", review), ("follow", follow), ("home timeline", home_shows_their_review), ("like", like),
-                           ("reply", reply), ("csrf", csrf_refused), ("screenshots", screenshots_and_axe),
+                           ("reply", reply), ("csrf", csrf_refused), ("screenshots", screenshots_and_axe), ("import", import_library),
                            ("sign out and in", sign_out_and_in), ("stranger", stranger)]:
             self.step(name, body)
 

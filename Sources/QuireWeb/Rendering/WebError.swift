@@ -10,5 +10,7 @@ struct WebError: Error, Sendable {
         self.message = message
     }
 
+    static let forgedForm = WebError(.forbidden, "This form has expired or did not come from Quire. Go back, reload the page and try again.")
+
     static func notFound(_ what: String) -> WebError { WebError(.notFound, "There is no \(what) here, or it is not shown to you.") }
 }

@@ -51,7 +51,7 @@ struct WebVisits: Sendable {
         let body = try await request.collectBody(upTo: .max)
         let form = try WebForm(body: String(buffer: body))
         guard visit.newCSRFCookie == nil, let sent = form["csrf"], WebToken.equal(sent, visit.csrf) else {
-            throw WebError(.forbidden, "This form has expired or did not come from Quire. Go back, reload the page and try again.")
+            throw WebError.forgedForm
         }
         return (visit, form)
     }
