@@ -22,7 +22,8 @@ public func buildRouter(
     let sessionsController = SessionsController(
         database: database, sessions: sessions, bcryptCost: configuration.bcryptCost, trustedProxies: configuration.trustedProxies)
     sessionsController.addRoutes(to: router)
-    MeController(database: database, sessions: sessions).addRoutes(to: router)
+    let me = MeController(database: database, sessions: sessions)
+    me.addRoutes(to: router)
     EditionsController(database: database).addRoutes(to: router)
     WorksController(database: database).addRoutes(to: router)
     ShelvesController(database: database).addRoutes(to: router)
@@ -41,7 +42,7 @@ public func buildRouter(
     MetricsController(registry: MetricsSetup.registry, database: database, token: configuration.metricsToken).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     WebPages(
-        database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users, imports: imports,
+        database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users, me: me, imports: imports,
         secureCookies: configuration.exports.publicURL.lowercased().hasPrefix("https:"), logger: Logger(label: "quire.web")
     ).addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)

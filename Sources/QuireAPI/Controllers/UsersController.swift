@@ -98,8 +98,12 @@ public struct UsersController: Sendable {
     }
 
     func answer(_ request: Request, context: QuireRequestContext, approve: Bool) async throws -> RelationshipResponse {
-        let viewer = try context.requireUser().id
-        let username = context.parameters.get("username") ?? ""
+        try await answer(username: context.parameters.get("username") ?? "", viewer: try context.requireUser().id, approve: approve)
+    }
+
+    /// Approves or rejects the named user's request to follow `viewer`; a request that isn't
+    /// there is a 404.
+    public func answer(username: String, viewer: Int64, approve: Bool) async throws -> RelationshipResponse {
         let fanoutLimit = fanoutLimit
         let answered = try await database.write { db -> RelationshipResponse? in
             guard let requester = try await UserQueries.find(username: username, on: db),
