@@ -30,7 +30,8 @@ public func buildRouter(
     SearchController(database: database).addRoutes(to: router)
     ReadthroughsController(database: database).addRoutes(to: router)
     JobsController(queue: queue, startable: Schedule.startable(configuration)).addRoutes(to: router)
-    ExportsController(queue: queue, settings: configuration.exports).addRoutes(to: router)
+    let exports = ExportsController(queue: queue, settings: configuration.exports)
+    exports.addRoutes(to: router)
     let imports = ImportsController(queue: queue, settings: configuration.imports)
     imports.addRoutes(to: router)
     StatusesController(database: database).addRoutes(to: router)
@@ -42,7 +43,7 @@ public func buildRouter(
     MetricsController(registry: MetricsSetup.registry, database: database, token: configuration.metricsToken).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     WebPages(
-        database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users, me: me, imports: imports,
+        database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users, me: me, imports: imports, exports: exports,
         secureCookies: configuration.exports.publicURL.lowercased().hasPrefix("https:"), logger: Logger(label: "quire.web")
     ).addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)

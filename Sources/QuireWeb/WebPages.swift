@@ -11,6 +11,7 @@ public struct WebPages: Sendable {
     let web: WebEnvironment
     let imports: ImportsController
     let me: MeController
+    let exports: ExportsController
     /// Where the import page's form posts: an upload route, whose body the body limit leaves to it.
     public static let importUploadPath = "/import"
 
@@ -18,10 +19,11 @@ public struct WebPages: Sendable {
     /// its throttle) and follows go through one code path.
     public init(
         database: Database, sessionCache: SessionCache, accounts: AccountsController, sessions: SessionsController,
-        users: UsersController, me: MeController, imports: ImportsController, secureCookies: Bool, logger: Logger
+        users: UsersController, me: MeController, imports: ImportsController, exports: ExportsController, secureCookies: Bool, logger: Logger
     ) {
         self.imports = imports
         self.me = me
+        self.exports = exports
         let renderer: PageRenderer
         do {
             renderer = try PageRenderer.load()
@@ -49,6 +51,7 @@ public struct WebPages: Sendable {
         UserPagesController(web: web).addRoutes(to: pages)
         StatusPagesController(web: web).addRoutes(to: pages)
         ImportPagesController(web: web, imports: imports).addRoutes(to: pages)
+        ExportPagesController(web: web, exports: exports).addRoutes(to: pages)
         AccountSettingsPagesController(web: web, me: me).addRoutes(to: pages)
         NotificationPagesController(web: web).addRoutes(to: pages)
         AdminPagesController(web: web).addRoutes(to: pages)

@@ -239,6 +239,19 @@ class Journey:
             self.check("the import's report lists its rows", len(rows) > 0, f"({len(rows)} rows)")
             self.capture({"import": d.current_url.replace(self.base, "")})
 
+        def export_library():
+            self.go("/export")
+            Select(d.find_element(By.ID, "export-format")).select_by_value("goodreads")
+            self.submit_button("form[action='/export']")
+            # The script follows the export's events and reloads the page when it is ready.
+            self.wait(EC.presence_of_element_located((By.LINK_TEXT, "Download")), timeout=90)
+            href = d.find_element(By.LINK_TEXT, "Download").get_attribute("href")
+            first_line = d.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "fetch(arguments[0]).then(r => r.text()).then(t => done(t.split('\\n')[0])).catch(e => done(String(e)));", href)
+            self.check("the export's file downloads", first_line.startswith("Book Id,Title"), f"({first_line[:80]!r})")
+            self.capture({"export": "/export"})
+
         def sign_out_and_in():
             self.go("/")
             self.sign_out()
@@ -264,7 +277,7 @@ class Journey:
 
         for name, body in [("front page", signed_out_front_page), ("sign up", sign_up), ("search", search), ("shelve", shelve),
                            ("review", review), ("follow", follow), ("home timeline", home_shows_their_review), ("like", like),
-                           ("reply", reply), ("csrf", csrf_refused), ("screenshots", screenshots_and_axe), ("import", import_library),
+                           ("reply", reply), ("csrf", csrf_refused), ("screenshots", screenshots_and_axe), ("import", import_library), ("export", export_library),
                            ("sign out and in", sign_out_and_in), ("stranger", stranger)]:
             self.step(name, body)
 

@@ -22,17 +22,18 @@ document.addEventListener("submit", async (event) => {
   button.querySelector(".n").textContent = String(count);
 });
 
-// An import's progress bar follows the server's events while the import runs; when it ends the
-// page reloads to show the report. Without JavaScript the page says to refresh.
+// Progress bars (imports, exports) follow the server's events while their job runs: each
+// `[data-field]` element inside takes the field of that name, `bar` the progress itself. When the
+// job ends the page reloads to show the result. Without JavaScript the page says to refresh.
 for (const section of document.querySelectorAll("[data-events]")) {
   const events = new EventSource(section.dataset.events);
-  const set = (id, value) => { const el = document.getElementById(id); if (el) el.textContent = String(value); };
   events.addEventListener("progress", (event) => {
     const p = JSON.parse(event.data);
-    const bar = document.getElementById("import-bar");
-    if (bar) { bar.max = Math.max(p.total, 1); bar.value = p.done; bar.textContent = `${p.done} of ${p.total}`; }
-    set("import-state", p.state); set("import-done", p.done); set("import-total", p.total);
-    set("import-matched", p.matched); set("import-created", p.created); set("import-skipped", p.skipped); set("import-failed", p.failed);
+    for (const el of section.querySelectorAll("[data-field]")) {
+      const name = el.dataset.field;
+      if (name === "bar") { el.max = Math.max(p.total, 1); el.value = p.done; el.textContent = `${p.done} of ${p.total}`; }
+      else if (name in p) { el.textContent = String(p[name]); }
+    }
   });
   events.addEventListener("end", () => { events.close(); window.location.reload(); });
 }
