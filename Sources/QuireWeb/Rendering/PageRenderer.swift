@@ -19,6 +19,22 @@ struct LayoutModel<Content>: Sendable where Content: Sendable {
     let page: Content
 }
 
+/// Read by name on every page, without reflection.
+extension LayoutModel: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": title
+        case "viewer": viewer
+        case "csrf": csrf
+        case "css": css
+        case "js": js
+        case "message": message
+        case "page": page
+        default: nil
+        }
+    }
+}
+
 /// Renders templates into HTML responses. Mustache escapes every `{{value}}`, so text a reader
 /// wrote can't become markup.
 struct PageRenderer: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import QuireAPI
 import QuireStore
 
@@ -69,5 +70,42 @@ struct OlderLink: Sendable {
     init?<Row>(rows: [Row], limit: Int, base: String, id: (Row) -> Int64) {
         guard rows.count > limit, let last = rows.prefix(limit).last else { return nil }
         href = base + (base.contains("?") ? "&" : "?") + "before=\(id(last))"
+    }
+}
+
+/// Templates read a status by name without reflection: a page of 20 statuses makes about a
+/// thousand lookups, and `Mirror` made rendering most of a page's cost. The names are unique
+/// among the page models, so a missing value never picks up a same-named one further out.
+extension StatusView: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": status.id
+        case "username": status.account.username
+        case "displayName": status.account.displayName
+        case "bookID": status.book?.id
+        case "bookTitle": status.book?.title
+        case "headline": status.title
+        case "text": status.body.isEmpty ? nil : status.body
+        case "quote": status.quote
+        case "position": status.position
+        case "progress": status.progress
+        case "warning": status.contentWarning
+        case "privacy": status.privacy
+        case "likesCount": status.likesCount
+        case "boostsCount": status.boostsCount
+        case "repliesCount": status.repliesCount
+        case "liked": status.liked
+        case "boosted": status.boosted
+        case "boostedBy": boostedBy
+        case "typeLabel": typeLabel
+        case "stars": stars
+        case "starsLabel": starsLabel
+        case "date": date
+        case "isoDate": isoDate
+        case "boostable": boostable
+        case "reply": reply
+        case "back": back
+        default: nil
+        }
     }
 }
