@@ -65,8 +65,12 @@ struct PageRenderer: Sendable {
         let model = LayoutModel(
             title: title, viewer: visit?.user.map { .init(username: $0.username, isAdmin: $0.isAdmin) }, csrf: visit?.csrf ?? "",
             css: assets.urls["quire.css"] ?? "", js: assets.urls["quire.js"] ?? "", message: message, page: content)
-        // A template that is missing is a bug found by the first test of its page, not by a reader.
-        let html = library.render(model, withTemplate: template) ?? "<!doctype html><title>Quire</title><p>This page could not be drawn.</p>"
+        // A template that is missing is a bug (or resources missing beside the binary): a 500
+        // saying so, never an empty 200.
+        guard let html = library.render(model, withTemplate: template) else {
+            return Response(status: .internalServerError, headers: Self.headers, body: .init(byteBuffer: ByteBuffer(
+                string: "<!doctype html><html lang=\"en\"><title>Quire</title><p>This page could not be drawn: its template is missing.</p></html>")))
+        }
         var response = Response(status: status, headers: Self.headers, body: .init(byteBuffer: ByteBuffer(string: html)))
         if let cookie = visit?.newCSRFCookie { response.setCookie(cookie) }
         return response
