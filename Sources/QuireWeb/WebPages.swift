@@ -39,7 +39,7 @@ public struct WebPages: Sendable {
     }
 
     public func addRoutes(to router: Router<QuireRequestContext>) {
-        let pages = router.group().add(middleware: WebErrorMiddleware(renderer: web.renderer))
+        let pages = router.group().add(middleware: WebErrorMiddleware(renderer: web.renderer, visits: web.visits))
         let assets = web.renderer.assets
         pages.get("/static/{file}") { _, context -> Response in
             guard let response = assets.response(context.parameters.get("file") ?? "") else { throw WebError.notFound("file") }

@@ -237,6 +237,7 @@ class Journey:
                        f"(value {bar.get_attribute('value')} of {bar.get_attribute('max')})")
             rows = d.find_elements(By.CSS_SELECTOR, "table.report tbody tr")
             self.check("the import's report lists its rows", len(rows) > 0, f"({len(rows)} rows)")
+            self.check("the report names the imported books", "Gideon the Ninth" in self.text())
             self.capture({"import": d.current_url.replace(self.base, "")})
 
         def export_library():

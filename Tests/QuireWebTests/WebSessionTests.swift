@@ -59,6 +59,8 @@ import Testing
                 #expect(refused.html.contains("This form has expired or did not come from Quire"))
                 #expect(!refused.html.contains("Error"), "a refusal shows a message, not an error dump")
             }
+            // The refusal is a page of the reader's own site: still signed in.
+            #expect(missing.html.contains("Sign out") && other.html.contains("Sign out"))
             #expect(posted.status == .seeOther)
             #expect(home.html.contains("a real note"))
             #expect(!home.html.contains("forged"))

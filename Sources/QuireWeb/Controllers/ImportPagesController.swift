@@ -66,6 +66,8 @@ struct ImportPagesController: Sendable {
             let number: Int64
             let result: String
             let editionID: Int64?
+            /// Not `title`: a missing one would be looked up outward and find the page's title.
+            let bookName: String?
             let reason: String?
         }
         let item: ImportView
@@ -83,15 +85,21 @@ struct ImportPagesController: Sendable {
             after = value
         }
         let (start, limit) = (after, Self.reportRows)
-        let loaded = try await web.database.read { db -> (ImportRecord, [ImportRowRecord])? in
+        let loaded = try await web.database.read { db -> (ImportRecord, [ImportRowRecord], [Int64: EditionRecord])? in
             guard let record = try await ImportQueries.find(id, userID: user.id, on: db) else { return nil }
-            return (record, try await ImportQueries.rows(id, result: nil, after: start, limit: limit + 1, on: db))
+            let rows = try await ImportQueries.rows(id, result: nil, after: start, limit: limit + 1, on: db)
+            // The books' titles in one statement, however many rows (no N+1).
+            let editions = try await EditionQueries.find(ids: Array(Set(rows.prefix(limit).compactMap(\.editionID))), on: db)
+            return (record, rows, editions)
         }
-        guard let (record, rows) = loaded else { throw WebError.notFound("import") }
+        guard let (record, rows, editions) = loaded else { throw WebError.notFound("import") }
         let shown = rows.prefix(limit)
         let page = ShowPage(
             item: ImportView(record),
-            rows: shown.map { .init(number: $0.number, result: $0.result.rawValue, editionID: $0.editionID, reason: $0.reason) },
+            rows: shown.map {
+                .init(number: $0.number, result: $0.result.rawValue, editionID: $0.editionID,
+                      bookName: $0.editionID.flatMap { editions[$0]?.title }, reason: $0.reason)
+            },
             more: rows.count > limit ? shown.last.map { "/import/\(id)?after=\($0.number)" } : nil)
         return web.renderer.page("importpage", title: "Import \(id)", visit: visit, page)
     }
