@@ -60,4 +60,42 @@ import Testing
             }
         }
     }
+
+    /// A page costs the same statements for one review or status as for twenty (no N+1).
+    @Test(arguments: TestEngine.all)
+    func bookAndProfilePagesCostTheSameForOneItemOrTwenty(engine: TestEngine) async throws {
+        try await withTestApp(engine, configure: Self.noSessionCache) { client, _ in
+            // setup: one book with one review by bob, another with twenty reviews by twenty readers;
+            // busy has twenty comments on the two books, bob one review; a third reader looks at both
+            let bob = try await client.signUp("bob")
+            let busy = try await client.signUp("busy")
+            _ = try await client.signUp("viewer")
+            let quiet = try await client.addEdition("Quiet Book", authors: ["A. Author"], as: bob).int("id") ?? 0
+            let loud = try await client.addEdition("Loud Book", authors: ["B. Author", "C. Author"], as: bob).int("id") ?? 0
+            _ = try await client.post(["type": "review", "edition_id": quiet, "body": "fine", "rating": 3], as: bob)
+            for index in 0..<20 {
+                let reader = try await client.signUp("reader\(index)")
+                _ = try await client.post(["type": "review", "edition_id": loud, "body": "review \(index)", "rating": 4], as: reader)
+                _ = try await client.post(["type": "comment", "edition_id": index % 2 == 0 ? loud : quiet, "body": "comment \(index)"], as: busy)
+            }
+            var browser = WebBrowser(client)
+            try await browser.signIn("viewer")
+
+            func statements(_ uri: String) async throws -> Int {
+                let (response, recorder) = try await StatementRecorder.recording { try await browser.get(uri) }
+                #expect(response.status == .ok, "\(uri)")
+                return recorder.count
+            }
+
+            // call
+            let quietBook = try await statements("/book/\(quiet)")
+            let loudBook = try await statements("/book/\(loud)")
+            let oneStatus = try await statements("/user/bob")
+            let manyStatuses = try await statements("/user/busy")
+
+            // check
+            #expect(quietBook == loudBook, "book page: \(quietBook) statements with 1 review, \(loudBook) with 20")
+            #expect(oneStatus == manyStatuses, "profile page: \(oneStatus) statements with 1 status, \(manyStatuses) with 20")
+        }
+    }
 }

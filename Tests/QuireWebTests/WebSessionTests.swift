@@ -19,6 +19,11 @@ import Testing
             let signOut = try await browser.post("/signout", [:])
             let afterSignOut = try await browser.get("/")
             let wrong = try await browser.post("/signin", ["username": "ada", "password": "not-the-password", "next": "/"])
+            // A `next` that leaves Quire is not followed.
+            let offsite = try await browser.post("/signin", ["username": "ada", "password": "password123", "next": "//evil.example/"])
+            _ = try await browser.post("/signout", [:])
+            let backToBook = try await browser.post("/signin", ["username": "ada", "password": "password123", "next": "/search?q=x"])
+            _ = try await browser.post("/signout", [:])
             try await browser.signIn("ada")
             let again = try await browser.get("/")
 
@@ -35,6 +40,8 @@ import Testing
             #expect(wrong.status == .unauthorized)
             #expect(wrong.html.contains("username or password is wrong"))
             #expect(again.html.contains("Your timeline"))
+            #expect(offsite.headers[.location] == "/")
+            #expect(backToBook.headers[.location] == "/search?q=x")
         }
     }
 
