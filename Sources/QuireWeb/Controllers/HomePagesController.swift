@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import QuireAPI
 import QuireCore
@@ -45,6 +46,7 @@ struct HomePagesController: Sendable {
         let q: String
         let searched: Bool
         let hits: [Hit]
+        var more: String? = nil
     }
 
     /// The same statements as `GET /v1/search` plus the session lookup.
@@ -58,13 +60,36 @@ struct HomePagesController: Sendable {
         } catch let error as APIError {
             return web.renderer.page("search", title: "Search", visit: visit, SearchPage(q: q, searched: false, hits: []), message: error.message, status: .badRequest)
         }
-        let limit = Self.pageSize
-        let (hits, authors) = try await web.database.read { try await SearchController.search(terms, after: nil, limit: limit, on: $0) }
-        let shown = hits.prefix(limit).map { hit in
+        // `?after=`: the API's keyset cursor (score and id of the last hit shown), so "more" pages
+        // never use OFFSET.
+        var after: (score: Double, id: Int64)?
+        if let text = request.uri.queryParameters.get("after") {
+            do {
+                let cursor = try Cursor(decoding: text)
+                after = (Double(bitPattern: UInt64(bitPattern: try cursor.int(0))), try cursor.int(1))
+            } catch {
+                throw WebError(.badRequest, "after: must be the link from a previous page of results")
+            }
+        }
+        let (limit, start) = (Self.pageSize, after)
+        let (hits, authors) = try await web.database.read { try await SearchController.search(terms, after: start, limit: limit, on: $0) }
+        let shown = hits.prefix(limit)
+        var page = SearchPage(q: q, searched: true, hits: shown.map { hit in
             let names = authors[hit.edition.workID] ?? []
             return SearchPage.Hit(edition: EditionResponse(hit.edition, authors: names), authors: names.map(\.name).joined(separator: ", "))
+        })
+        if hits.count > limit, let last = shown.last {
+            let cursor = Cursor([.int(Int64(bitPattern: last.score.bitPattern)), .int(last.edition.id)]).encoded()
+            page.more = "/search?q=\(WebQueryText.encoded(q))&after=\(WebQueryText.encoded(cursor))"
         }
-        return web.renderer.page("search", title: "Search: \(q)", visit: visit, SearchPage(q: q, searched: true, hits: Array(shown)))
+        return web.renderer.page("search", title: "Search: \(q)", visit: visit, page)
+    }
+}
+
+/// Text put back into a link's query string.
+enum WebQueryText {
+    static func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? ""
     }
 }
 
