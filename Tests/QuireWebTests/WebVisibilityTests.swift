@@ -62,6 +62,15 @@ import Testing
             let liked = try await blocked.post("/status/\(open)/like", ["back": "/"])
             #expect(liked.status == .notFound)
             #expect(try await client.send(.get, "/v1/statuses/\(open)", as: ada).body.json.int("likes_count") == 0)
+            // a refused action is a page saying why: a followers-only status can't be boosted
+            let boost = try await fan.post("/status/\(secret)/boost", ["back": "/"])
+            #expect(boost.status == .unprocessableContent)
+            #expect(boost.html.contains("only public and unlisted statuses can be boosted"))
+            // blocking through the page hides each from the other at once
+            let block = try await stranger.post("/user/ada/block", [:])
+            #expect(block.status == .seeOther)
+            #expect(try await stranger.get("/user/ada").status == .notFound)
+            #expect(try await owner.get("/user/stranger").status == .notFound)
         }
     }
 }
