@@ -186,9 +186,12 @@ class Journey:
 
         def like():
             selector = f"form[action='/status/{self.bob_review['id']}/like'] button"
+            d.execute_script("window.quireMarker = 'still here'")
             d.find_element(By.CSS_SELECTOR, selector).click()
-            # With JavaScript the button changes in place; the like is stored either way.
+            # With JavaScript the button changes in place, without a reload (the marker survives).
             self.wait(lambda drv: drv.find_element(By.CSS_SELECTOR, f"form[action$='/status/{self.bob_review['id']}/unlike'] button"))
+            self.check("liking happens in place, without reloading the page",
+                       d.execute_script("return window.quireMarker") == "still here")
             self.go("/")
             button = d.find_element(By.CSS_SELECTOR, f"form[action='/status/{self.bob_review['id']}/unlike'] button")
             self.check("liking sticks across a reload", button.get_attribute("aria-pressed") == "true" and "1" in button.text)

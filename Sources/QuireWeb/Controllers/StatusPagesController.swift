@@ -11,8 +11,8 @@ import QuireStore
 ///     POST /status/{id}/reply      reply to it
 ///     POST /status/{id}/{action}   like, unlike, boost or unboost, then back to `back`
 ///
-/// The like and boost forms answer a script's `fetch` (header `X-Quire-Fetch`) with 204, so
-/// liking needs no reload; without JavaScript they redirect back.
+/// The like and boost forms answer a script's `fetch` (which adds `fetch=1` to the form) with 204,
+/// so liking needs no reload; without JavaScript they redirect back.
 struct StatusPagesController: Sendable {
     let web: WebEnvironment
     static let threadShown = 50
@@ -84,11 +84,7 @@ struct StatusPagesController: Sendable {
         let user = try web.requireUser(visit, back: back)
         let status = try await web.database.write { try await StatusesController.react(reaction, statusID: id, user: user.id, on: $0) }
         guard status != nil else { throw WebError.notFound("status") }
-        if request.headers[.quireFetch] != nil { return Response(status: .noContent) }
+        if form["fetch"] == "1" { return Response(status: .noContent) }
         return PageRenderer.redirect(back)
     }
-}
-
-extension HTTPField.Name {
-    static let quireFetch = Self("X-Quire-Fetch")!
 }

@@ -84,14 +84,12 @@ struct PageRenderer: Sendable {
     }
 
     /// Pages show one reader's data: never stored by a shared cache. Scripts and styles only from
-    /// Quire itself, and no framing.
+    /// Quire itself, and no framing (`frame-ancestors`); the referrer policy is in the layout.
     static let headers: HTTPFields = [
         .contentType: "text/html; charset=utf-8",
         .cacheControl: "no-store",
         .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        .referrerPolicy: "same-origin",
         .xContentTypeOptions: "nosniff",
-        .xFrameOptions: "DENY",
     ]
 }
 

@@ -58,10 +58,3 @@ struct StaticAssets: Sendable {
         }
     }
 }
-
-extension HTTPField.Name {
-    static let xContentTypeOptions = Self("X-Content-Type-Options")!
-    static let contentSecurityPolicy = Self("Content-Security-Policy")!
-    static let referrerPolicy = Self("Referrer-Policy")!
-    static let xFrameOptions = Self("X-Frame-Options")!
-}

@@ -6,9 +6,9 @@ document.addEventListener("submit", async (event) => {
   if (!(form instanceof HTMLFormElement) || !form.classList.contains("react")) return;
   event.preventDefault();
   const button = form.querySelector("button");
-  const response = await fetch(form.action, {
-    method: "POST", body: new URLSearchParams(new FormData(form)), headers: { "X-Quire-Fetch": "1" }, credentials: "same-origin",
-  }).catch(() => null);
+  const body = new URLSearchParams(new FormData(form));
+  body.set("fetch", "1");
+  const response = await fetch(form.action, { method: "POST", body, credentials: "same-origin" }).catch(() => null);
   if (!response || response.status !== 204) { form.submit(); return; }
   const action = form.action.split("/").pop();
   const opposite = { like: "unlike", unlike: "like", boost: "unboost", unboost: "boost" }[action];
