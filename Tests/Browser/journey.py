@@ -91,6 +91,13 @@ class Journey:
     def submit_button(self, form_selector):
         self.driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]").click()
 
+    def submit_and_load(self, form_selector):
+        """Submits a form and waits for the page it leads to (not the old one, still showing)."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.submit_button(form_selector)
+        self.wait(EC.staleness_of(old))
+        self.wait(lambda drv: drv.execute_script("return document.readyState") == "complete")
+
     def api(self, method, path, body=None, token=None):
         """The JSON API, for the other reader's part (setting the scene the page reader meets)."""
         data = json.dumps(body).encode() if body is not None else None
@@ -156,8 +163,8 @@ class Journey:
 
         def shelve():
             Select(d.find_element(By.ID, "shelf")).select_by_visible_text("Currently Reading")
-            self.submit_button("section.shelve form")
-            self.wait(EC.presence_of_element_located((By.ID, "book-title")))
+            self.submit_and_load("section.shelve form[action$='/shelve']")
+            self.check("the book page says which shelf holds it", "On your shelf Currently Reading" in self.text())
             self.go("/user/ada/shelf/reading")
             self.check("shelving puts the book on the shelf", "The Dispossessed" in self.text())
 
@@ -202,8 +209,7 @@ class Journey:
             d.find_element(By.CSS_SELECTOR, f"a[href='/status/{self.bob_review['id']}#reply']").click()
             self.wait(EC.presence_of_element_located((By.ID, "reply-body")))
             d.find_element(By.ID, "reply-body").send_keys("Agreed, and the ending too.")
-            self.submit_button("#reply form")
-            self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, ".thread")))
+            self.submit_and_load("#reply form")
             self.check("the reply shows in the thread", "Agreed, and the ending too." in self.text()
                        and "Bob thinks it is the best Hainish novel." in self.text())
 

@@ -132,11 +132,7 @@ public struct ShelvesController: Sendable {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "shelf")
         let editionID = try request.id("edition_id", context: context, what: "edition")
-        let removed = try await database.write { db -> Bool in
-            let shelf = try await Self.ownShelf(id, user: user, on: db)
-            guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
-            return try await ShelfBookQueries.unshelve(shelf, edition: edition, on: db)
-        }
+        let removed = try await database.write { try await Self.unshelve(editionID, from: id, user: user, on: $0) }
         guard removed else { throw APIError.notFound("edition on this shelf") }
         return .noContent
     }
@@ -177,6 +173,14 @@ public struct ShelvesController: Sendable {
                 on: db)
         }
         return (result, try await ShelfQueries.find(shelfID, on: db) ?? shelf)
+    }
+
+    /// Takes an edition off the user's own shelf; false when it wasn't there. Someone else's shelf
+    /// is a 404.
+    public static func unshelve(_ editionID: Int64, from shelfID: Int64, user: UserRecord, on db: any SQLDatabase) async throws -> Bool {
+        let shelf = try await Self.ownShelf(shelfID, user: user, on: db)
+        guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
+        return try await ShelfBookQueries.unshelve(shelf, edition: edition, on: db)
     }
 
     /// The shelf if the user owns it; someone else's shelf is a 404 whatever its privacy, so
