@@ -49,6 +49,9 @@ import Testing
                 ("/settings", ["default_privacy": "everyone"]),
                 ("/export", ["format": "pdf"]),
                 ("/follow-requests/nobody/approve", [:]),
+                ("/signin", ["username": "ad\u{0}a", "password": "password123"]),
+                ("/signup", ["username": "eve\u{0}", "email": "eve@example.org", "password": "password123"]),
+                ("/settings", ["display_name": "Ada\u{0}", "default_privacy": "public"]),
             ]
             for (uri, fields) in posts {
                 let response = try await ada.post(uri, fields)

@@ -1,7 +1,9 @@
 import Foundation
 
 /// A posted `application/x-www-form-urlencoded` body. A field named twice keeps its first value;
-/// a body that isn't valid percent-encoding is a 400 page.
+/// a body that isn't valid percent-encoding is a 400 page, and so is a field holding U+0000, as
+/// the API refuses it in JSON: neither engine stores it whole (PostgreSQL refuses it outright,
+/// even as a value only looked up, such as a username signing in).
 struct WebForm: Sendable {
     private var fields: [String: String] = [:]
 
@@ -10,6 +12,9 @@ struct WebForm: Sendable {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
                 throw WebError(.badRequest, "The form could not be read.")
+            }
+            guard !value.utf8.contains(0), !name.utf8.contains(0) else {
+                throw WebError(.badRequest, "\(name.utf8.contains(0) ? "A field's name" : name): must not contain the NUL character (U+0000)")
             }
             if fields[name] == nil { fields[name] = value }
         }
