@@ -22,7 +22,8 @@ import Testing
                 "/user/ada/shelf/nothing", "/?before=-5", "/?before=1e9", "/?before=99999999999999999999",
                 "/user/ada?before=abc", "/user/ada/shelf/to-read?before=0", "/search?q=%00", "/search?q=" + String(repeating: "a", count: 500),
                 "/search?q=%20%20", "/import/abc", "/import/1?after=-1", "/export/abc/download", "/notifications?before=x",
-                "/static/nothing.css", "/admin/jobs?state=bogus",
+                "/static/nothing.css", "/admin/jobs?state=bogus", "/user/a%00b", "/user/ada/shelf/x%00y", "/search?q=a&after=%00",
+                "/search?q=a&after=bogus",
             ]
             for uri in gets {
                 let response = try await ada.get(uri)
@@ -50,6 +51,8 @@ import Testing
                 ("/export", ["format": "pdf"]),
                 ("/follow-requests/nobody/approve", [:]),
                 ("/signin", ["username": "ad\u{0}a", "password": "password123"]),
+                ("/user/a%00b/follow", [:]),
+                ("/follow-requests/a%00b/approve", [:]),
                 ("/signup", ["username": "eve\u{0}", "email": "eve@example.org", "password": "password123"]),
                 ("/settings", ["display_name": "Ada\u{0}", "default_privacy": "public"]),
             ]
