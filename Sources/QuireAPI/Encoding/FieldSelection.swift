@@ -51,6 +51,8 @@ enum JSONBody {
     static func response(buffer: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
+        // Every 200 carries its tag; HTTPCacheMiddleware keeps it on GETs and answers 304 there.
+        if status == .ok { headers[.eTag] = ETag.of(buffer) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 
@@ -65,8 +67,6 @@ enum JSONBody {
             }
             data = try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
         }
-        var headers = headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return response(buffer: ByteBuffer(bytes: data), status: status, headers: headers)
     }
 }

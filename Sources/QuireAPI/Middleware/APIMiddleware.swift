@@ -2,8 +2,8 @@ import Hummingbird
 import QuireStore
 
 /// The middleware every route gets, outermost first: the request id wraps everything so even
-/// error responses carry it; the access log sees the final status; errors become JSON; then the
-/// body limit, then the bearer token.
+/// error responses carry it; the access log sees the final status; caching headers go on every
+/// answer, errors included; errors become JSON; then the body limit, then the bearer token.
 public enum APIMiddleware {
     /// `uploads`: the paths whose `POST` streams a file to disk, with each one's limit.
     public static func add(
@@ -13,6 +13,7 @@ public enum APIMiddleware {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: HTTPCacheMiddleware())
         router.add(middleware: ErrorMiddleware(routes: routes))
         router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes, uploads: uploads))
         router.add(middleware: AuthMiddleware(database: database, sessions: sessions))
