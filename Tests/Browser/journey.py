@@ -92,11 +92,18 @@ class Journey:
         self.driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]").click()
 
     def submit_and_load(self, form_selector):
-        """Submits a form and waits for the page it leads to (not the old one, still showing)."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        """Submits a form and waits for the page it leads to (not the old one, still showing): the
+        old page carries a marker the new one lacks. A script run mid-navigation may fail; that
+        counts as not loaded yet."""
+        self.driver.execute_script("window.quirePage = 'old'")
         self.submit_button(form_selector)
-        self.wait(EC.staleness_of(old))
-        self.wait(lambda drv: drv.execute_script("return document.readyState") == "complete")
+
+        def loaded(driver):
+            try:
+                return driver.execute_script("return window.quirePage === undefined && document.readyState === 'complete'")
+            except WebDriverException:
+                return False
+        self.wait(loaded)
 
     def api(self, method, path, body=None, token=None):
         """The JSON API, for the other reader's part (setting the scene the page reader meets)."""
