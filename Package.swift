@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .executableTarget(
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             name: "QuireApp",
             dependencies: [
-                "QuireAPI", "QuireStore", "QuireCore", "QuireJobs", "QuireExchange",
+                "QuireAPI", "QuireWeb", "QuireStore", "QuireCore", "QuireJobs", "QuireExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,6 +77,18 @@ let package = Package(
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.copy("OpenAPI/openapi.json")]
+        ),
+        .target(
+            name: "QuireWeb",
+            dependencies: [
+                "QuireAPI", "QuireCore", "QuireStore", "QuireJobs", "QuireExchange",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
         ),
         .target(name: "QuireCore"),
         .target(
@@ -141,6 +154,13 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "QuireWebTests",
+            dependencies: [
+                "TestSupport", "QuireApp", "QuireWeb", "QuireStore", "QuireJobs",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ]

@@ -3,6 +3,7 @@ import Logging
 import QuireAPI
 import QuireJobs
 import QuireStore
+import QuireWeb
 
 /// The route table: every controller and the middleware in front of them.
 public func buildRouter(
@@ -13,28 +14,38 @@ public func buildRouter(
     let routes = RouteTable()
     let sessions = SessionCache(ttl: configuration.sessionCacheTTL)
     APIMiddleware.add(to: router, routes: routes, database: database, sessions: sessions, maxBodyBytes: configuration.maxBodyBytes,
-        uploads: [ImportsController.uploadPath: configuration.maxImportBytes])
+        uploads: [ImportsController.uploadPath: configuration.maxImportBytes, WebPages.importUploadPath: configuration.maxImportBytes])
     HealthController(database: database).addRoutes(to: router)
-    AccountsController(database: database, bcryptCost: configuration.bcryptCost).addRoutes(to: router)
-    SessionsController(
-        database: database, sessions: sessions, bcryptCost: configuration.bcryptCost, trustedProxies: configuration.trustedProxies
-    ).addRoutes(to: router)
-    MeController(database: database, sessions: sessions).addRoutes(to: router)
+    let accounts = AccountsController(database: database, bcryptCost: configuration.bcryptCost)
+    accounts.addRoutes(to: router)
+    // One sessions controller, so the API's and the sign-in page's attempts count in one throttle.
+    let sessionsController = SessionsController(
+        database: database, sessions: sessions, bcryptCost: configuration.bcryptCost, trustedProxies: configuration.trustedProxies)
+    sessionsController.addRoutes(to: router)
+    let me = MeController(database: database, sessions: sessions)
+    me.addRoutes(to: router)
     EditionsController(database: database).addRoutes(to: router)
     WorksController(database: database).addRoutes(to: router)
     ShelvesController(database: database).addRoutes(to: router)
     SearchController(database: database).addRoutes(to: router)
     ReadthroughsController(database: database).addRoutes(to: router)
     JobsController(queue: queue, startable: Schedule.startable(configuration)).addRoutes(to: router)
-    ExportsController(queue: queue, settings: configuration.exports).addRoutes(to: router)
-    ImportsController(queue: queue, settings: configuration.imports).addRoutes(to: router)
+    let exports = ExportsController(queue: queue, settings: configuration.exports)
+    exports.addRoutes(to: router)
+    let imports = ImportsController(queue: queue, settings: configuration.imports)
+    imports.addRoutes(to: router)
     StatusesController(database: database).addRoutes(to: router)
-    UsersController(database: database, fanoutLimit: configuration.fanoutLimit).addRoutes(to: router)
+    let users = UsersController(database: database, fanoutLimit: configuration.fanoutLimit)
+    users.addRoutes(to: router)
     TimelinesController(database: database).addRoutes(to: router)
     NotificationsController(database: database).addRoutes(to: router)
     MetricsSetup.bootstrap()
     MetricsController(registry: MetricsSetup.registry, database: database, token: configuration.metricsToken).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
+    WebPages(
+        database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users, me: me, imports: imports, exports: exports,
+        secureCookies: configuration.exports.publicURL.lowercased().hasPrefix("https:"), logger: Logger(label: "quire.web")
+    ).addRoutes(to: router)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)
 }

@@ -65,6 +65,36 @@ import Testing
         }
     }
 
+    /// The web pages' reads (QuireWeb), signed in by the session cookie: the same functions as the
+    /// API's plus the few of their own (a shelf by its identifier, the shelves holding a book).
+    @Test(arguments: TestEngine.all)
+    func noWebPageQueryScansABigTable(engine: TestEngine) async throws {
+        try await withTestApp(engine, configure: { $0.sessionCacheTTL = .zero }) { client, database in
+            // setup: ada with a book on a shelf and a review of it, outside the recording
+            let ada = try await client.signUp("ada")
+            let bob = try await client.signUp("bob")
+            for index in 0..<30 { try await client.addEdition("Filler \(index)", authors: ["Filler Author \(index)"], as: bob) }
+            let editionID = try await client.addEdition("The Hobbit", authors: ["J. R. R. Tolkien"], as: ada).int("id") ?? 0
+            let shelves = try await client.send(.get, "/v1/users/ada/shelves", as: ada).body.json.items
+            let toRead = shelves.first { $0["identifier"] as? String == "to-read" }?.int("id") ?? 0
+            _ = try await client.send(.put, "/v1/shelves/\(toRead)/books/\(editionID)", as: ada)
+            let review = try await client.post(["type": "review", "edition_id": editionID, "body": "fine", "rating": 4], as: ada).int("id") ?? 0
+            let cookie: HTTPFields = [.cookie: "quire_session=\(ada.token)"]
+
+            // call: every page a reader reads, recorded
+            let (_, recorder) = try await StatementRecorder.recording {
+                for page in ["/", "/book/\(editionID)", "/user/ada", "/user/ada/shelf/to-read", "/status/\(review)", "/search?q=hobbit",
+                             "/notifications", "/settings", "/follow-requests", "/import", "/export"] {
+                    let response = try await client.execute(uri: page, method: .get, headers: cookie, body: nil)
+                    #expect(response.status == .ok, "\(page)")
+                }
+            }
+
+            // check
+            try await Self.expectNoFullScans(recorder, database: database, engine: engine, atLeast: 30)
+        }
+    }
+
     /// An import's request, report and batch statements: the upload's checks and enqueue, the
     /// listing, the report and failed.csv, and the job's pass (run here, so it is recorded): the
     /// catalog looked up by ISBN, OpenLibrary key and match key, the reader's library read,

@@ -27,6 +27,15 @@ public struct AccountsController: Sendable {
         let username = try required(input.username, "username")
         let email = try required(input.email, "email")
         let password = try required(input.password, "password")
+        let user = try await register(username: username, email: email, password: password)
+        return EditedResponse(status: .created, headers: [.location: "/v1/users/\(user.username)"], response: AccountResponse(user))
+    }
+}
+
+extension AccountsController {
+    /// Checks the fields and makes the account with its default shelves: the API's registration
+    /// and the web sign-up page share it. A bad field is a 400 naming it, a taken name a 409.
+    public func register(username: String, email: String, password: String) async throws -> UserRecord {
         if let problem = AccountRules.usernameProblem(username) { throw APIError.invalid("username", problem) }
         if let problem = AccountRules.emailProblem(email) { throw APIError.invalid("email", problem) }
         if let problem = AccountRules.passwordProblem(password) { throw APIError.invalid("password", problem) }
@@ -45,7 +54,7 @@ public struct AccountsController: Sendable {
         guard let user = created else {
             throw APIError(.conflict, code: "username_taken", message: "username: \(username) is already taken", field: "username")
         }
-        return EditedResponse(status: .created, headers: [.location: "/v1/users/\(user.username)"], response: AccountResponse(user))
+        return user
     }
 }
 

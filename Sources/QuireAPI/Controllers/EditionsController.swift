@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QuireCore
 import QuireStore
+import SQLKit
 
 /// The catalog's editions.
 ///
@@ -51,10 +52,7 @@ public struct EditionsController: Sendable {
     @Sendable func show(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let selection = try FieldSelection.parse(request, for: EditionResponse.self)
         let id = try request.id("id", context: context, what: "edition")
-        let response = try await database.read { db -> EditionResponse? in
-            guard let edition = try await EditionQueries.find(id, on: db) else { return nil }
-            return EditionResponse(edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
-        }
+        let response = try await database.read { try await Self.edition(id, on: $0) }
         guard let response else { throw APIError.notFound("edition") }
         return response.response(selection: selection)
     }
@@ -90,5 +88,11 @@ public struct EditionsController: Sendable {
         }
         guard let response else { throw APIError.notFound("edition with ISBN \(isbn.isbn13)") }
         return response.response(selection: selection)
+    }
+
+    /// One edition with its work's authors, or nil.
+    public static func edition(_ id: Int64, on db: any SQLDatabase) async throws -> EditionResponse? {
+        guard let edition = try await EditionQueries.find(id, on: db) else { return nil }
+        return EditionResponse(edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
     }
 }

@@ -34,8 +34,32 @@ public struct ExportsController: Sendable {
         guard let format = ExportFormat(rawValue: input.format) else {
             throw APIError.invalid("format", "must be one of \(ExportFormat.names)")
         }
+        let (exportID, job) = try await start(format, user: user)
+        return JobResponse.accepted(job, "export_id", exportID)
+    }
+
+    @Sendable func list(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let selection = try FieldSelection.parse(request, for: ExportResponse.self)
+        let page = try request.pageRequest()
+        let before = try page.afterID()
+        let exports = try await database.read {
+            try await ExportQueries.list(userID: user.id, before: before, limit: page.limit + 1, on: $0)
+        }
+        return ExportResponse.page(exports, limit: page.limit, selection: selection)
+    }
+
+    @Sendable func download(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try request.id("id", context: context, what: "export")
+        return try await download(id, user: user, request: request, context: context)
+    }
+
+    /// Enqueues an export of the user's data, one an interval (a 429 sooner): the API's and the
+    /// export page's one way to start one.
+    public func start(_ format: ExportFormat, user: UserRecord) async throws -> (exportID: Int64, job: JobRecord) {
         let (engine, interval) = (database.engine, settings.interval.microseconds)
-        let (exportID, job) = try await queue.enqueue { db, enqueue in
+        return try await queue.enqueue { db, enqueue in
             // The owner's row is locked first on PostgreSQL, so two requests at once can't both
             // pass the check below (SQLite's one writer already runs them one after the other).
             if engine == .postgres { try await db.raw("SELECT id FROM users WHERE id = \(bind: user.id) FOR UPDATE").run() }
@@ -54,23 +78,11 @@ public struct ExportsController: Sendable {
             try await ExportQueries.attach(id, jobID: record.id, on: db)
             return (id, record)
         }
-        return JobResponse.accepted(job, "export_id", exportID)
     }
 
-    @Sendable func list(_ request: Request, context: QuireRequestContext) async throws -> Response {
-        let user = try context.requireUser()
-        let selection = try FieldSelection.parse(request, for: ExportResponse.self)
-        let page = try request.pageRequest()
-        let before = try page.afterID()
-        let exports = try await database.read {
-            try await ExportQueries.list(userID: user.id, before: before, limit: page.limit + 1, on: $0)
-        }
-        return ExportResponse.page(exports, limit: page.limit, selection: selection)
-    }
-
-    @Sendable func download(_ request: Request, context: QuireRequestContext) async throws -> Response {
-        let user = try context.requireUser()
-        let id = try request.id("id", context: context, what: "export")
+    /// The export's file, to its owner only (404 to anyone else, 410 once expired), with an ETag
+    /// and one byte range.
+    public func download(_ id: Int64, user: UserRecord, request: Request, context: QuireRequestContext) async throws -> Response {
         guard let export = try await database.read({ try await ExportQueries.find(id, userID: user.id, on: $0) }) else {
             throw APIError.notFound("export")
         }

@@ -40,12 +40,26 @@ public struct ImportsController: Sendable {
         let user = try context.requireUser()
         let query = request.uri.queryParameters
         // Query parameters are checked before the body is read, so a bad one costs no upload.
-        var format = try query.get("format").map(Self.format)
-        var privacy = try query.get("privacy").map(Self.privacy)
+        let format = try query.get("format").map(Self.format)
+        let privacy = try query.get("privacy").map(Self.privacy)
+        let (importID, job) = try await start(request, user: user, format: format, privacy: privacy)
+        return JobResponse.accepted(job, "import_id", importID)
+    }
+
+    /// Stores the request's file (its body, or a form's `file` part), checks its format and
+    /// columns, and enqueues the import job: the API's upload and the import page's share it.
+    /// `check` sees the form's other fields before anything is enqueued (the page's CSRF token);
+    /// what it throws refuses the upload, whose file is then removed.
+    public func start(
+        _ request: Request, user: UserRecord, format: ImportFormat?, privacy: StatusPrivacy?,
+        check: @Sendable ([String: String]) throws -> Void = { _ in }
+    ) async throws -> (importID: Int64, job: JobRecord) {
+        var (format, privacy) = (format, privacy)
         try FileManager.default.createDirectory(atPath: settings.importsFolder, withIntermediateDirectories: true)
         let fileName = "upload-\(UUID().uuidString.lowercased())"
         let upload = try await ImportUpload.receive(request, to: settings.path(fileName: fileName), maxBytes: settings.maxBytes)
         do {
+            try check(upload.fields)
             if format == nil, let field = upload.fields["format"], !field.isEmpty { format = try Self.format(field) }
             if privacy == nil, let field = upload.fields["privacy"], !field.isEmpty { privacy = try Self.privacy(field) }
             let chosen = try format ?? Self.recognise(upload.path)
@@ -54,7 +68,7 @@ public struct ImportsController: Sendable {
             let new = ImportQueries.NewImport(
                 userID: user.id, format: chosen.rawValue, privacy: statusPrivacy.rawValue, fileName: fileName,
                 originalName: upload.originalName, size: upload.size, header: header)
-            let (importID, job) = try await queue.enqueue { db, enqueue in
+            return try await queue.enqueue { db, enqueue in
                 let id = try await ImportQueries.create(new, now: Timestamp.microsecondsNow(), on: db)
                 var job = NewJob(kind: AccountImportJob.name, args: "{\"import_id\":\(id)}")
                 job.ownerID = user.id
@@ -62,7 +76,6 @@ public struct ImportsController: Sendable {
                 try await ImportQueries.attach(id, jobID: record.id, retrying: false, on: db)
                 return (id, record)
             }
-            return JobResponse.accepted(job, "import_id", importID)
         } catch {
             try? FileManager.default.removeItem(atPath: upload.path)
             throw error

@@ -40,27 +40,38 @@ public struct MeController: Sendable {
     @Sendable func update(_ request: Request, context: QuireRequestContext) async throws -> AccountResponse {
         let user = try context.requireUser()
         let input = try await request.decodeInput(as: UpdateRequest.self)
-        if let name = input.displayName {
+        let updated = try await update(
+            user, displayName: input.displayName, bio: input.bio, defaultPrivacy: input.defaultPrivacy,
+            manuallyApprovesFollowers: input.manuallyApprovesFollowers)
+        return AccountResponse(updated)
+    }
+
+    /// Checks and saves the account's settings: the API's `PATCH /v1/me` and the settings page
+    /// share it. Nil leaves a setting as it is; an empty display name or bio clears it.
+    public func update(
+        _ user: UserRecord, displayName: String?, bio: String?, defaultPrivacy: String?, manuallyApprovesFollowers: Bool?
+    ) async throws -> UserRecord {
+        if let name = displayName {
             guard name.count <= Self.displayNameMax else {
                 throw APIError.invalid("display_name", "must be at most \(Self.displayNameMax) characters long")
             }
             if let problem = TextRules.singleLineProblem(name) { throw APIError.invalid("display_name", problem) }
         }
-        if let bio = input.bio {
+        if let bio = bio {
             guard bio.count <= Self.bioMax else { throw APIError.invalid("bio", "must be at most \(Self.bioMax) characters long") }
             if let problem = TextRules.freeTextProblem(bio) { throw APIError.invalid("bio", problem) }
         }
-        if let privacy = input.defaultPrivacy, Privacy(rawValue: privacy) == nil {
+        if let privacy = defaultPrivacy, Privacy(rawValue: privacy) == nil {
             throw APIError.invalid("default_privacy", "must be one of public, followers, private")
         }
         let changes = UserChanges(
-            displayName: input.displayName.map { $0.isEmpty ? nil : $0 },
-            bio: input.bio.map { $0.isEmpty ? nil : $0 },
-            defaultPrivacy: input.defaultPrivacy,
-            manuallyApprovesFollowers: input.manuallyApprovesFollowers)
+            displayName: displayName.map { $0.isEmpty ? nil : $0 },
+            bio: bio.map { $0.isEmpty ? nil : $0 },
+            defaultPrivacy: defaultPrivacy,
+            manuallyApprovesFollowers: manuallyApprovesFollowers)
         let updated = try await database.write { try await UserQueries.update(user.id, changes, on: $0) }
         sessions.remove(userID: user.id)
         guard let updated else { throw APIError.notFound("account") }
-        return AccountResponse(updated)
+        return updated
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QuireCore
 import QuireStore
+import SQLKit
 
 /// Your notifications: follows, follow requests, likes, boosts, replies and mentions.
 ///
@@ -45,12 +46,7 @@ public struct NotificationsController: Sendable {
         let selection = try FieldSelection.parse(request, for: NotificationResponse.self)
         let page = try request.pageRequest()
         let before = try page.afterID()
-        let (rows, actors, unread) = try await database.read { db in
-            let rows = try await NotificationQueries.list(userID: user.id, before: before, limit: page.limit + 1, on: db)
-            // One statement for every actor on the page (no N+1).
-            let actors = try await UserQueries.find(ids: Array(Set(rows.map(\.actorID))), on: db)
-            return (rows, actors, try await NotificationQueries.unreadCount(userID: user.id, on: db))
-        }
+        let (rows, actors, unread) = try await database.read { try await Self.page(userID: user.id, before: before, limit: page.limit + 1, on: $0) }
         let built = Page(rows: rows, limit: page.limit, cursor: { Cursor([.int($0.id)]) }, item: { row in
             NotificationResponse(id: row.id, type: row.kind, account: actors[row.actorID].map(AccountSummary.init), statusId: row.statusID,
                                  read: row.read, createdAt: Timestamp.date(microseconds: row.createdAt))
@@ -63,10 +59,23 @@ public struct NotificationsController: Sendable {
         let user = try context.requireUser()
         let upTo = try await request.optionalInput(as: ReadInput.self)?.upToId
         if let upTo, upTo <= 0 { throw APIError.invalid("up_to_id", "must be a notification id") }
-        let unread = try await database.write { db in
-            try await NotificationQueries.markRead(userID: user.id, upTo: upTo, on: db)
-            return try await NotificationQueries.unreadCount(userID: user.id, on: db)
-        }
+        let unread = try await database.write { try await Self.markRead(userID: user.id, upTo: upTo, on: $0) }
         return UnreadResponse(unreadCount: unread)
+    }
+
+    /// `limit` of the user's notifications, newest first, their actors and the unread count.
+    public static func page(
+        userID: Int64, before: Int64?, limit: Int, on db: any SQLDatabase
+    ) async throws -> ([NotificationRecord], [Int64: UserRecord], Int64) {
+        let rows = try await NotificationQueries.list(userID: userID, before: before, limit: limit, on: db)
+        // One statement for every actor on the page (no N+1).
+        let actors = try await UserQueries.find(ids: Array(Set(rows.map(\.actorID))), on: db)
+        return (rows, actors, try await NotificationQueries.unreadCount(userID: userID, on: db))
+    }
+
+    /// Marks the user's notifications read, all or up to an id, and answers the unread count.
+    public static func markRead(userID: Int64, upTo: Int64?, on db: any SQLDatabase) async throws -> Int64 {
+        try await NotificationQueries.markRead(userID: userID, upTo: upTo, on: db)
+        return try await NotificationQueries.unreadCount(userID: userID, on: db)
     }
 }

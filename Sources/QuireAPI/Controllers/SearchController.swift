@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QuireCore
 import QuireStore
+import SQLKit
 
 /// Catalog search.
 ///
@@ -15,8 +16,8 @@ public struct SearchController: Sendable {
         router.get("/v1/search", use: search)
     }
 
-    static let maxQueryLength = 200
-    static let maxTerms = 10
+    public static let maxQueryLength = 200
+    public static let maxTerms = 10
 
     @Sendable func search(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let selection = try FieldSelection.parse(request, for: EditionResponse.self)
@@ -29,18 +30,23 @@ public struct SearchController: Sendable {
             } catch { throw APIError.invalid("cursor", error.message) }
         }
         let start = after
-        let (hits, authors) = try await database.read { db in
-            let hits = try await SearchQueries.editions(terms: terms, after: start, limit: page.limit + 1, on: db)
-            return (hits, try await AuthorQueries.byWork(hits.prefix(page.limit).map(\.edition.workID), on: db))
-        }
+        let (hits, authors) = try await database.read { try await Self.search(terms, after: start, limit: page.limit, on: $0) }
         return JSONPage.response(hits, limit: page.limit, selection: selection,
                                  cursor: { Cursor([.int(Int64(bitPattern: $0.score.bitPattern)), .int($0.edition.id)]) }) { hit, w in
             EditionResponse(hit.edition, authors: authors[hit.edition.workID] ?? []).write(to: &w)
         }
     }
 
+    /// `limit + 1` editions matching every term, best first, and the first `limit` ones' authors.
+    public static func search(
+        _ terms: [String], after: (score: Double, id: Int64)?, limit: Int, on db: any SQLDatabase
+    ) async throws -> ([SearchHit], [Int64: [AuthorRecord]]) {
+        let hits = try await SearchQueries.editions(terms: terms, after: after, limit: limit + 1, on: db)
+        return (hits, try await AuthorQueries.byWork(hits.prefix(limit).map(\.edition.workID), on: db))
+    }
+
     /// The words of `q`: letters and digits only, so nothing in it can act as query syntax.
-    static func terms(_ q: String?) throws -> [String] {
+    public static func terms(_ q: String?) throws -> [String] {
         guard let q, !q.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError.invalid("q", "is required") }
         guard q.count <= maxQueryLength else { throw APIError.invalid("q", "must be at most \(maxQueryLength) characters long") }
         let terms = q.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)

@@ -49,7 +49,19 @@ public struct SessionsController: Sendable {
         let input = try await request.decodeInput(as: LoginRequest.self)
         let username = try required(input.username, "username")
         let password = try required(input.password, "password")
-        let reservation = try await admit(username: username, request, context)
+        let forwardedFor = request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value)
+        let session = try await signIn(username: username, password: password, peer: context.clientAddress, forwardedFor: forwardedFor)
+        let (token, user, expiresAt) = (session.token, session.user, session.expiresAt)
+        return EditedResponse(status: .created, response: SessionResponse(
+            token: token, expiresAt: Timestamp.date(microseconds: expiresAt), account: AccountResponse(user)))
+    }
+
+    /// Checks the password under the login throttle and opens a session: the API's sign-in and the
+    /// web page's share it, and so share the throttle's counts. A wrong password is a 401.
+    public func signIn(
+        username: String, password: String, peer: String?, forwardedFor: [String]
+    ) async throws -> (token: String, user: UserRecord, expiresAt: Int64) {
+        let reservation = try await admit(username: username, peer: peer, forwardedFor: forwardedFor)
         let user: UserRecord?
         do {
             user = try await self.user(named: username, password: password)
@@ -64,15 +76,13 @@ public struct SessionsController: Sendable {
         try await database.write {
             try await SessionQueries.create(userID: user.id, tokenHash: SessionToken.hash(token), expiresAt: expiresAt, on: $0)
         }
-        return EditedResponse(status: .created, response: SessionResponse(
-            token: token, expiresAt: Timestamp.date(microseconds: expiresAt), account: AccountResponse(user)))
+        return (token, user, expiresAt)
     }
 
     /// Counts the attempt against its client address and its account from that address, or
     /// refuses it with 429 and how long to wait.
-    private func admit(username: String, _ request: Request, _ context: QuireRequestContext) async throws -> LoginThrottle.Reservation {
-        let forwardedFor = request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value)
-        let client = trustedProxies.client(peer: context.clientAddress, forwardedFor: forwardedFor)
+    private func admit(username: String, peer: String?, forwardedFor: [String]) async throws -> LoginThrottle.Reservation {
+        let client = trustedProxies.client(peer: peer, forwardedFor: forwardedFor)
         // One subscriber usually has a whole IPv6 /64, so that is the address that waits.
         let address = client.map { $0.bytes.count == 16 ? "\($0.prefix(64))/64" : "\($0)" } ?? "unknown"
         let account = AccountRules.usernameKey(username)

@@ -41,12 +41,7 @@ public struct ShelvesController: Sendable {
         let after = try page.afterID()
         let username = context.parameters.get("username") ?? ""
         let viewer = context.user?.id
-        let shelves = try await database.read { db -> [ShelfRecord]? in
-            guard let owner = try await UserQueries.find(username: username, on: db),
-                  let privacies = try await Self.privacies(viewer: viewer, owner: owner.id, on: db)
-            else { return nil }
-            return try await ShelfQueries.list(userID: owner.id, privacies: privacies, after: after, limit: page.limit + 1, on: db)
-        }
+        let shelves = try await database.read { try await Self.visibleShelves(of: username, viewer: viewer, after: after, limit: page.limit + 1, on: $0) }
         guard let shelves else { throw APIError.notFound("user") }
         return try JSONBody.response(
             Page(rows: shelves, limit: page.limit, cursor: { Cursor([.int($0.id)]) }, item: ShelfResponse.init),
@@ -110,13 +105,8 @@ public struct ShelvesController: Sendable {
         let id = try request.id("id", context: context, what: "shelf")
         let viewer = context.user?.id
         let books = try await database.read { db -> ([ShelvedBook], [Int64: [AuthorRecord]])? in
-            guard let shelf = try await ShelfQueries.find(id, on: db),
-                  try await Self.privacies(viewer: viewer, owner: shelf.userID, on: db)?.contains(shelf.privacy) == true
-            else { return nil }
-            let books = try await ShelfBookQueries.list(shelfID: id, before: before, limit: page.limit + 1, on: db)
-            // One statement for every book's authors, whatever the page size (no N+1).
-            let authors = try await AuthorQueries.byWork(books.prefix(page.limit).map(\.edition.workID), on: db)
-            return (books, authors)
+            guard let shelf = try await ShelfQueries.find(id, on: db) else { return nil }
+            return try await Self.visibleBooks(on: shelf, viewer: viewer, before: before, limit: page.limit, on: db)
         }
         guard let (rows, authors) = books else { throw APIError.notFound("shelf") }
         return ShelvedBookResponse.page(rows, authors: authors, limit: page.limit, selection: selection)
@@ -132,17 +122,8 @@ public struct ShelvesController: Sendable {
             return privacy
         } ?? StatusPrivacy(accountDefault: user.defaultPrivacy)
         let post = input.postStatus == true
-        let (result, shelf) = try await database.write { db -> (ShelvingResult, ShelfRecord) in
-            let shelf = try await Self.ownShelf(id, user: user, on: db)
-            guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
-            let result = try await ShelfBookQueries.shelve(shelf, edition: edition, on: db)
-            // The generated status, as BookWyrm posts it, only when the book newly lands on a default shelf.
-            if post, result == .shelved, let defaultShelf = shelf.defaultShelf {
-                _ = try await StatusQueries.create(
-                    NewStatus(userID: user.id, kind: .generated, edition: edition, body: defaultShelf.generatedStatusText, privacy: statusPrivacy),
-                    on: db)
-            }
-            return (result, try await ShelfQueries.find(id, on: db) ?? shelf)
+        let (result, shelf) = try await database.write {
+            try await Self.shelve(editionID, on: id, user: user, postStatus: post, privacy: statusPrivacy, on: $0)
         }
         return try JSONBody.response(ShelfResponse(shelf), status: result == .shelved ? .created : .ok)
     }
@@ -151,13 +132,55 @@ public struct ShelvesController: Sendable {
         let user = try context.requireUser()
         let id = try request.id("id", context: context, what: "shelf")
         let editionID = try request.id("edition_id", context: context, what: "edition")
-        let removed = try await database.write { db -> Bool in
-            let shelf = try await Self.ownShelf(id, user: user, on: db)
-            guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
-            return try await ShelfBookQueries.unshelve(shelf, edition: edition, on: db)
-        }
+        let removed = try await database.write { try await Self.unshelve(editionID, from: id, user: user, on: $0) }
         guard removed else { throw APIError.notFound("edition on this shelf") }
         return .noContent
+    }
+
+    /// A page (`limit` rows) of the named user's shelves the viewer may see, or nil when there is
+    /// no such user or a block stands between them.
+    public static func visibleShelves(of username: String, viewer: Int64?, after: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [ShelfRecord]? {
+        guard let owner = try await UserQueries.find(username: username, on: db),
+              let privacies = try await privacies(viewer: viewer, owner: owner.id, on: db)
+        else { return nil }
+        return try await ShelfQueries.list(userID: owner.id, privacies: privacies, after: after, limit: limit, on: db)
+    }
+
+    /// `limit + 1` of the shelf's books, newest first, with the first `limit` books' authors, or
+    /// nil when the viewer may not see the shelf.
+    public static func visibleBooks(
+        on shelf: ShelfRecord, viewer: Int64?, before: Int64?, limit: Int, on db: any SQLDatabase
+    ) async throws -> ([ShelvedBook], [Int64: [AuthorRecord]])? {
+        guard try await privacies(viewer: viewer, owner: shelf.userID, on: db)?.contains(shelf.privacy) == true else { return nil }
+        let books = try await ShelfBookQueries.list(shelfID: shelf.id, before: before, limit: limit + 1, on: db)
+        // One statement for every book's authors, whatever the page size (no N+1).
+        let authors = try await AuthorQueries.byWork(books.prefix(limit).map(\.edition.workID), on: db)
+        return (books, authors)
+    }
+
+    /// Puts an edition on the user's own shelf; with `postStatus`, a book newly on a default shelf
+    /// also posts the generated status ("finished reading"). Someone else's shelf is a 404.
+    public static func shelve(
+        _ editionID: Int64, on shelfID: Int64, user: UserRecord, postStatus post: Bool, privacy statusPrivacy: StatusPrivacy, on db: any SQLDatabase
+    ) async throws -> (ShelvingResult, ShelfRecord) {
+        let shelf = try await Self.ownShelf(shelfID, user: user, on: db)
+        guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
+        let result = try await ShelfBookQueries.shelve(shelf, edition: edition, on: db)
+        // The generated status, as BookWyrm posts it, only when the book newly lands on a default shelf.
+        if post, result == .shelved, let defaultShelf = shelf.defaultShelf {
+            _ = try await StatusQueries.create(
+                NewStatus(userID: user.id, kind: .generated, edition: edition, body: defaultShelf.generatedStatusText, privacy: statusPrivacy),
+                on: db)
+        }
+        return (result, try await ShelfQueries.find(shelfID, on: db) ?? shelf)
+    }
+
+    /// Takes an edition off the user's own shelf; false when it wasn't there. Someone else's shelf
+    /// is a 404.
+    public static func unshelve(_ editionID: Int64, from shelfID: Int64, user: UserRecord, on db: any SQLDatabase) async throws -> Bool {
+        let shelf = try await Self.ownShelf(shelfID, user: user, on: db)
+        guard let edition = try await EditionQueries.find(editionID, on: db) else { throw APIError.notFound("edition") }
+        return try await ShelfBookQueries.unshelve(shelf, edition: edition, on: db)
     }
 
     /// The shelf if the user owns it; someone else's shelf is a 404 whatever its privacy, so
@@ -170,7 +193,7 @@ public struct ShelvesController: Sendable {
     /// The privacies of `owner`'s shelves the viewer may see, or nil when a block stands between
     /// them: then the owner's shelves are not found, as their profile and statuses are not.
     /// Signed out, or looking at one's own, costs no statement.
-    static func privacies(viewer: Int64?, owner: Int64, on db: any SQLDatabase) async throws -> [String]? {
+    public static func privacies(viewer: Int64?, owner: Int64, on db: any SQLDatabase) async throws -> [String]? {
         let relationship = try await FollowQueries.relationship(viewer ?? 0, owner, on: db)
         guard !relationship.blocking, !relationship.blockedBy else { return nil }
         return Visibility.privacies(viewerID: viewer, ownerID: owner, viewerFollowsOwner: relationship.following)

@@ -35,18 +35,7 @@ public struct StatusesController: Sendable {
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let input = try await request.decodeInput(as: StatusInput.self)
-        let response = try await database.write { db -> StatusResponse? in
-            var edition: EditionRecord?
-            if let editionID = input.editionId { edition = try await EditionQueries.find(editionID, on: db) }
-            let new = try StatusValidation.newStatus(input, user: user, edition: edition)
-            let status: StatusRecord
-            do {
-                status = try await StatusQueries.create(new, on: db)
-            } catch StatusWriteError.replyTargetNotFound {
-                throw APIError.invalid("in_reply_to_id", "no status with this id that you can reply to")
-            }
-            return try await Self.render(status, viewer: user.id, on: db)
-        }
+        let response = try await database.write { try await Self.post(input, user: user, on: $0) }
         guard let response else { throw APIError.notFound("status") }
         return response.response(selection: .all, status: .created, headers: [.location: "/v1/statuses/\(response.id)"])
     }
@@ -55,10 +44,7 @@ public struct StatusesController: Sendable {
         let selection = try FieldSelection.parse(request, for: StatusResponse.self)
         let id = try request.id("id", context: context, what: "status")
         let viewer = context.user?.id ?? 0
-        let response = try await database.read { db -> StatusResponse? in
-            guard let status = try await StatusQueries.find(id, viewer: viewer, on: db) else { return nil }
-            return try await Self.render(status, viewer: viewer, on: db)
-        }
+        let response = try await database.read { try await Self.status(id, viewer: viewer, on: $0) }
         guard let response else { throw APIError.notFound("status") }
         return response.response(selection: selection)
     }
@@ -96,53 +82,88 @@ public struct StatusesController: Sendable {
         let after = try page.afterID()
         let id = try request.id("id", context: context, what: "status")
         let viewer = context.user?.id ?? 0
-        let loaded = try await database.read { db -> StatusPage? in
-            guard let status = try await StatusQueries.find(id, viewer: viewer, on: db) else { return nil }
-            let rows = try await StatusListQueries.thread(rootID: status.threadID ?? status.id, viewer: viewer, after: after, limit: page.limit + 1, on: db)
-            return try await StatusPageLoader.load(rows, viewer: viewer, on: db)
-        }
+        let loaded = try await database.read { try await Self.thread(id, viewer: viewer, after: after, limit: page.limit + 1, on: $0) }
         guard let loaded else { throw APIError.notFound("status") }
         return try StatusPageResponse.response(loaded, limit: page.limit, selection: selection)
     }
 
     @Sendable func like(_ request: Request, context: QuireRequestContext) async throws -> Response {
-        try await react(request, context: context) { status, user, db in try await LikeQueries.like(status, by: user, on: db) }
+        try await react(.like, request, context: context)
     }
 
     @Sendable func unlike(_ request: Request, context: QuireRequestContext) async throws -> Response {
-        try await react(request, context: context) { status, user, db in try await LikeQueries.unlike(status.id, by: user, on: db) }
+        try await react(.unlike, request, context: context)
     }
 
     @Sendable func boost(_ request: Request, context: QuireRequestContext) async throws -> Response {
-        try await react(request, context: context) { status, user, db in
+        try await react(.boost, request, context: context)
+    }
+
+    @Sendable func unboost(_ request: Request, context: QuireRequestContext) async throws -> Response {
+        try await react(.unboost, request, context: context)
+    }
+
+    func react(_ reaction: Reaction, _ request: Request, context: QuireRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try request.id("id", context: context, what: "status")
+        let response = try await database.write { try await Self.react(reaction, statusID: id, user: user.id, on: $0) }
+        guard let response else { throw APIError.notFound("status") }
+        return response.response(selection: .all)
+    }
+}
+
+/// The reads and writes the API's handlers and the web pages share, so both load the same rows and
+/// decide who sees what the same way.
+extension StatusesController {
+    public enum Reaction: String, Sendable { case like, unlike, boost, unboost }
+
+    /// Checks and posts a status; a bad field is a 400 naming it.
+    public static func post(_ input: StatusInput, user: UserRecord, on db: any SQLDatabase) async throws -> StatusResponse? {
+        var edition: EditionRecord?
+        if let editionID = input.editionId { edition = try await EditionQueries.find(editionID, on: db) }
+        let new = try StatusValidation.newStatus(input, user: user, edition: edition)
+        let status: StatusRecord
+        do {
+            status = try await StatusQueries.create(new, on: db)
+        } catch StatusWriteError.replyTargetNotFound {
+            throw APIError.invalid("in_reply_to_id", "no status with this id that you can reply to")
+        }
+        return try await render(status, viewer: user.id, on: db)
+    }
+
+    /// One status the viewer (0 when signed out) may see, or nil.
+    public static func status(_ id: Int64, viewer: Int64, on db: any SQLDatabase) async throws -> StatusResponse? {
+        guard let status = try await StatusQueries.find(id, viewer: viewer, on: db) else { return nil }
+        return try await render(status, viewer: viewer, on: db)
+    }
+
+    /// A page (`limit` rows) of the thread the status belongs to, root first, or nil when the viewer may not see the status.
+    public static func thread(_ id: Int64, viewer: Int64, after: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusPage? {
+        guard let status = try await StatusQueries.find(id, viewer: viewer, on: db) else { return nil }
+        let rows = try await StatusListQueries.thread(rootID: status.threadID ?? status.id, viewer: viewer, after: after, limit: limit, on: db)
+        return try await StatusPageLoader.load(rows, viewer: viewer, on: db)
+    }
+
+    /// Likes and boosts act on the status a boost boosts, and answer with it as it now is; nil
+    /// when the user may not see it.
+    public static func react(_ reaction: Reaction, statusID id: Int64, user: Int64, on db: any SQLDatabase) async throws -> StatusResponse? {
+        guard var status = try await StatusQueries.find(id, viewer: user, on: db) else { return nil }
+        if let original = status.boostOfID {
+            guard let boosted = try await StatusQueries.find(original, viewer: user, on: db) else { return nil }
+            status = boosted
+        }
+        switch reaction {
+        case .like: try await LikeQueries.like(status, by: user, on: db)
+        case .unlike: try await LikeQueries.unlike(status.id, by: user, on: db)
+        case .boost:
             do {
                 try await LikeQueries.boost(status, by: user, on: db)
             } catch StatusWriteError.notBoostable {
                 throw APIError(.unprocessableContent, code: "not_boostable", message: "only public and unlisted statuses can be boosted")
             }
+        case .unboost: try await LikeQueries.unboost(status.id, by: user, on: db)
         }
-    }
-
-    @Sendable func unboost(_ request: Request, context: QuireRequestContext) async throws -> Response {
-        try await react(request, context: context) { status, user, db in try await LikeQueries.unboost(status.id, by: user, on: db) }
-    }
-
-    /// Likes and boosts act on the status a boost boosts, and answer with it as it now is.
-    func react(_ request: Request, context: QuireRequestContext,
-               _ act: @escaping @Sendable (StatusRecord, Int64, any SQLDatabase) async throws -> Void) async throws -> Response {
-        let user = try context.requireUser()
-        let id = try request.id("id", context: context, what: "status")
-        let response = try await database.write { db -> StatusResponse? in
-            guard var status = try await StatusQueries.find(id, viewer: user.id, on: db) else { return nil }
-            if let original = status.boostOfID {
-                guard let boosted = try await StatusQueries.find(original, viewer: user.id, on: db) else { return nil }
-                status = boosted
-            }
-            try await act(status, user.id, db)
-            return try await Self.render(status, viewer: user.id, on: db)
-        }
-        guard let response else { throw APIError.notFound("status") }
-        return response.response(selection: .all)
+        return try await render(status, viewer: user, on: db)
     }
 
     static func render(_ status: StatusRecord, viewer: Int64, on db: any SQLDatabase) async throws -> StatusResponse? {

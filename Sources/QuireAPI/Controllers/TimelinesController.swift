@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QuireCore
 import QuireStore
+import SQLKit
 
 /// Timelines, newest first, keyset-paginated, filtered by privacy and blocks.
 ///
@@ -22,10 +23,7 @@ public struct TimelinesController: Sendable {
         let selection = try FieldSelection.parse(request, for: StatusResponse.self)
         let page = try request.pageRequest()
         let before = try page.afterID()
-        let loaded = try await database.read { db in
-            let rows = try await HomeTimelineQueries.page(reader: user.id, before: before, limit: page.limit + 1, on: db)
-            return try await StatusPageLoader.load(rows, viewer: user.id, on: db)
-        }
+        let loaded = try await database.read { try await Self.home(reader: user.id, before: before, limit: page.limit + 1, on: $0) }
         return try StatusPageResponse.response(loaded, limit: page.limit, selection: selection)
     }
 
@@ -35,12 +33,21 @@ public struct TimelinesController: Sendable {
         let before = try page.afterID()
         let id = try request.id("id", context: context, what: "work")
         let viewer = context.user?.id ?? 0
-        let loaded = try await database.read { db -> StatusPage? in
-            guard try await WorkQueries.find(id, on: db) != nil else { return nil }
-            let rows = try await StatusListQueries.reviews(workID: id, viewer: viewer, before: before, limit: page.limit + 1, on: db)
-            return try await StatusPageLoader.load(rows, viewer: viewer, on: db)
-        }
+        let loaded = try await database.read { try await Self.reviews(workID: id, viewer: viewer, before: before, limit: page.limit + 1, on: $0) }
         guard let loaded else { throw APIError.notFound("work") }
         return try StatusPageResponse.response(loaded, limit: page.limit, selection: selection)
+    }
+
+    /// A page (`limit` rows) of the reader's home timeline.
+    public static func home(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusPage {
+        let rows = try await HomeTimelineQueries.page(reader: reader, before: before, limit: limit, on: db)
+        return try await StatusPageLoader.load(rows, viewer: reader, on: db)
+    }
+
+    /// A page (`limit` rows) of the work's reviews the viewer may see, or nil when there is no such work.
+    public static func reviews(workID id: Int64, viewer: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusPage? {
+        guard try await WorkQueries.find(id, on: db) != nil else { return nil }
+        let rows = try await StatusListQueries.reviews(workID: id, viewer: viewer, before: before, limit: limit, on: db)
+        return try await StatusPageLoader.load(rows, viewer: viewer, on: db)
     }
 }

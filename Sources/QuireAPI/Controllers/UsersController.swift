@@ -42,10 +42,7 @@ public struct UsersController: Sendable {
         let selection = try FieldSelection.parse(request, for: ProfileResponse.self)
         let viewer = context.user?.id ?? 0
         let username = context.parameters.get("username") ?? ""
-        let response = try await database.read { db -> ProfileResponse? in
-            guard let (user, relationship) = try await Self.visibleUser(username, viewer: viewer, on: db) else { return nil }
-            return ProfileResponse(user, counts: try await ProfileQueries.counts(userID: user.id, on: db), relationship: relationship, viewer: viewer)
-        }
+        let response = try await database.read { try await Self.profile(username, viewer: viewer, on: $0) }
         guard let response else { throw APIError.notFound("user") }
         return try JSONBody.response(response, selection: selection)
     }
@@ -56,36 +53,25 @@ public struct UsersController: Sendable {
         let before = try page.afterID()
         let viewer = context.user?.id ?? 0
         let username = context.parameters.get("username") ?? ""
-        let loaded = try await database.read { db -> StatusPage? in
-            guard let (user, _) = try await Self.visibleUser(username, viewer: viewer, on: db) else { return nil }
-            let rows = try await StatusListQueries.byUser(user.id, viewer: viewer, before: before, limit: page.limit + 1, on: db)
-            return try await StatusPageLoader.load(rows, viewer: viewer, on: db)
-        }
+        let loaded = try await database.read { try await Self.statuses(of: username, viewer: viewer, before: before, limit: page.limit + 1, on: $0) }
         guard let loaded else { throw APIError.notFound("user") }
         return try StatusPageResponse.response(loaded, limit: page.limit, selection: selection)
     }
 
     @Sendable func follow(_ request: Request, context: QuireRequestContext) async throws -> RelationshipResponse {
-        let fanoutLimit = fanoutLimit
-        return try await relate(request, context: context) { viewer, user, db in
-            guard viewer != user.id else { throw APIError.invalid("username", "you can't follow yourself") }
-            try await FollowQueries.follow(viewer, user, fanoutLimit: fanoutLimit, on: db)
-        }
+        try await relate(.follow, username: context.parameters.get("username") ?? "", viewer: try context.requireUser().id)
     }
 
     @Sendable func unfollow(_ request: Request, context: QuireRequestContext) async throws -> RelationshipResponse {
-        try await relate(request, context: context) { viewer, user, db in try await FollowQueries.unfollow(viewer, user.id, on: db) }
+        try await relate(.unfollow, username: context.parameters.get("username") ?? "", viewer: try context.requireUser().id)
     }
 
     @Sendable func block(_ request: Request, context: QuireRequestContext) async throws -> RelationshipResponse {
-        try await relate(request, context: context, evenIfBlocked: true) { viewer, user, db in
-            guard viewer != user.id else { throw APIError.invalid("username", "you can't block yourself") }
-            try await BlockQueries.block(viewer, user.id, on: db)
-        }
+        try await relate(.block, username: context.parameters.get("username") ?? "", viewer: try context.requireUser().id)
     }
 
     @Sendable func unblock(_ request: Request, context: QuireRequestContext) async throws -> RelationshipResponse {
-        try await relate(request, context: context, evenIfBlocked: true) { viewer, user, db in try await BlockQueries.unblock(viewer, user.id, on: db) }
+        try await relate(.unblock, username: context.parameters.get("username") ?? "", viewer: try context.requireUser().id)
     }
 
     @Sendable func requests(_ request: Request, context: QuireRequestContext) async throws -> Response {
@@ -112,8 +98,12 @@ public struct UsersController: Sendable {
     }
 
     func answer(_ request: Request, context: QuireRequestContext, approve: Bool) async throws -> RelationshipResponse {
-        let viewer = try context.requireUser().id
-        let username = context.parameters.get("username") ?? ""
+        try await answer(username: context.parameters.get("username") ?? "", viewer: try context.requireUser().id, approve: approve)
+    }
+
+    /// Approves or rejects the named user's request to follow `viewer`; a request that isn't
+    /// there is a 404.
+    public func answer(username: String, viewer: Int64, approve: Bool) async throws -> RelationshipResponse {
         let fanoutLimit = fanoutLimit
         let answered = try await database.write { db -> RelationshipResponse? in
             guard let requester = try await UserQueries.find(username: username, on: db),
@@ -125,26 +115,54 @@ public struct UsersController: Sendable {
         return answered
     }
 
-    /// Runs `act` on the named user, then answers with the relationship as it now is.
-    func relate(_ request: Request, context: QuireRequestContext, evenIfBlocked: Bool = false,
-                _ act: @escaping @Sendable (Int64, UserRecord, any SQLDatabase) async throws -> Void) async throws -> RelationshipResponse {
-        let viewer = try context.requireUser().id
-        let username = context.parameters.get("username") ?? ""
+    /// What a viewer can do to another account.
+    public enum RelationAction: String, Sendable { case follow, unfollow, block, unblock }
+
+    /// Follows, unfollows, blocks or unblocks the named user, then answers with the relationship as
+    /// it now is; the API's and the web pages' one way to do it. A user behind a block is a 404
+    /// (except to block or unblock them).
+    public func relate(_ action: RelationAction, username: String, viewer: Int64) async throws -> RelationshipResponse {
+        let fanoutLimit = fanoutLimit
         let response = try await database.write { db -> RelationshipResponse? in
             guard let user = try await UserQueries.find(username: username, on: db) else { return nil }
-            if !evenIfBlocked {
+            if action == .follow || action == .unfollow {
                 let relationship = try await FollowQueries.relationship(viewer, user.id, on: db)
                 if relationship.blocking || relationship.blockedBy { return nil }
             }
-            try await act(viewer, user, db)
+            switch action {
+            case .follow:
+                guard viewer != user.id else { throw APIError.invalid("username", "you can't follow yourself") }
+                try await FollowQueries.follow(viewer, user, fanoutLimit: fanoutLimit, on: db)
+            case .unfollow:
+                _ = try await FollowQueries.unfollow(viewer, user.id, on: db)
+            case .block:
+                guard viewer != user.id else { throw APIError.invalid("username", "you can't block yourself") }
+                try await BlockQueries.block(viewer, user.id, on: db)
+            case .unblock:
+                try await BlockQueries.unblock(viewer, user.id, on: db)
+            }
             return RelationshipResponse(user.username, try await FollowQueries.relationship(viewer, user.id, on: db))
         }
         guard let response else { throw APIError.notFound("user") }
         return response
     }
 
+    /// The profile as `viewer` (0 when signed out) sees it, or nil when there is no such user or a
+    /// block stands between them.
+    public static func profile(_ username: String, viewer: Int64, on db: any SQLDatabase) async throws -> ProfileResponse? {
+        guard let (user, relationship) = try await visibleUser(username, viewer: viewer, on: db) else { return nil }
+        return ProfileResponse(user, counts: try await ProfileQueries.counts(userID: user.id, on: db), relationship: relationship, viewer: viewer)
+    }
+
+    /// A page (`limit` rows) of the user's statuses and boosts the viewer may see, or nil as `profile`.
+    public static func statuses(of username: String, viewer: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusPage? {
+        guard let (user, _) = try await visibleUser(username, viewer: viewer, on: db) else { return nil }
+        let rows = try await StatusListQueries.byUser(user.id, viewer: viewer, before: before, limit: limit, on: db)
+        return try await StatusPageLoader.load(rows, viewer: viewer, on: db)
+    }
+
     /// The user, unless a block stands between them and the viewer.
-    static func visibleUser(_ username: String, viewer: Int64, on db: any SQLDatabase) async throws -> (UserRecord, Relationship)? {
+    public static func visibleUser(_ username: String, viewer: Int64, on db: any SQLDatabase) async throws -> (UserRecord, Relationship)? {
         guard let user = try await UserQueries.find(username: username, on: db) else { return nil }
         let relationship = try await FollowQueries.relationship(viewer, user.id, on: db)
         guard !relationship.blocking, !relationship.blockedBy else { return nil }

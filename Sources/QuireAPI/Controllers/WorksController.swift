@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QuireCore
 import QuireStore
+import SQLKit
 
 /// Works and authors, each with a keyset-paginated list of what belongs to it.
 ///
@@ -103,16 +104,27 @@ public struct WorksController: Sendable {
         let after = try page.afterID() ?? 0
         guard after >= 0, after <= Int64(Int32.max) else { throw APIError.invalid("cursor", "must be the next_cursor from a previous page") }
         let response = try await database.read { db -> Page<SimilarWorkResponse>? in
-            guard try await WorkQueries.find(id, on: db) != nil else { return nil }
-            let rows = try await SimilarWorksQueries.list(id, afterRank: Int(after), limit: page.limit + 1, on: db)
-            let authors = try await AuthorQueries.byWork(rows.prefix(page.limit).map(\.workID), on: db)
-            return Page(rows: rows, limit: page.limit, cursor: { Cursor([.int(Int64($0.rank))]) }) { row in
-                SimilarWorkResponse(
-                    work: .init(id: row.workID, title: row.title, authors: (authors[row.workID] ?? []).map { AuthorSummary(id: $0.id, name: $0.name) }),
-                    sharedReaders: row.sharedReaders)
-            }
+            guard let (rows, items) = try await Self.similar(id, afterRank: Int(after), limit: page.limit, on: db) else { return nil }
+            let byWork = Dictionary(items.map { ($0.work.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return Page(rows: rows, limit: page.limit, cursor: { Cursor([.int(Int64($0.rank))]) }, compactItem: { byWork[$0.workID] })
         }
         guard let response else { throw APIError.notFound("work") }
         return try JSONBody.response(response, selection: selection, itemsKey: "items")
+    }
+
+    /// `limit + 1` rows of the works the work's readers also shelved, and the first `limit` as
+    /// shown, in three statements; nil when there is no such work.
+    public static func similar(
+        _ id: Int64, afterRank: Int, limit: Int, on db: any SQLDatabase
+    ) async throws -> ([SimilarWorkRecord], [SimilarWorkResponse])? {
+        guard try await WorkQueries.find(id, on: db) != nil else { return nil }
+        let rows = try await SimilarWorksQueries.list(id, afterRank: afterRank, limit: limit + 1, on: db)
+        let authors = try await AuthorQueries.byWork(rows.prefix(limit).map(\.workID), on: db)
+        let items = rows.prefix(limit).map { row in
+            SimilarWorkResponse(
+                work: .init(id: row.workID, title: row.title, authors: (authors[row.workID] ?? []).map { AuthorSummary(id: $0.id, name: $0.name) }),
+                sharedReaders: row.sharedReaders)
+        }
+        return (rows, items)
     }
 }

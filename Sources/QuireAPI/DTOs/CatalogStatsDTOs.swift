@@ -5,22 +5,22 @@ import QuireStore
 /// A work's `stats`, as `catalog.stats` last computed them (absent until it has run over the
 /// work). Ratings are in stars (0.5 to 5), as a review's `rating` and a work's `average_rating`
 /// are; `rating_histogram` has ten counts, for 0.5, 1, 1.5, ... 5 stars.
-struct WorkStatsResponse: Encodable, Sendable {
-    struct Shelved: Encodable, Sendable {
-        let toRead: Int64
-        let reading: Int64
-        let read: Int64
-        let stoppedReading: Int64
+public struct WorkStatsResponse: Encodable, Sendable {
+    public struct Shelved: Encodable, Sendable {
+        public let toRead: Int64
+        public let reading: Int64
+        public let read: Int64
+        public let stoppedReading: Int64
     }
 
-    let readers: Int64
-    let shelved: Shelved
-    let ratingsCount: Int64
-    let averageRating: Double?
-    let ratingHistogram: [Int64]
-    let computedAt: Date
+    public let readers: Int64
+    public let shelved: Shelved
+    public let ratingsCount: Int64
+    public let averageRating: Double?
+    public let ratingHistogram: [Int64]
+    public let computedAt: Date
 
-    init(_ record: WorkStatsRecord) {
+    public init(_ record: WorkStatsRecord) {
         readers = record.readers
         let byShelf = Dictionary(uniqueKeysWithValues: zip(DefaultShelf.allCases, record.shelved))
         shelved = Shelved(
@@ -54,15 +54,15 @@ struct AuthorStatsResponse: Encodable, Sendable {
 }
 
 /// One entry of `GET /v1/works/{id}/similar`.
-struct SimilarWorkResponse: FieldSelectable {
-    struct Work: Encodable, Sendable {
-        let id: Int64
-        let title: String
-        let authors: [AuthorSummary]
+public struct SimilarWorkResponse: FieldSelectable {
+    public struct Work: Encodable, Sendable {
+        public let id: Int64
+        public let title: String
+        public let authors: [AuthorSummary]
     }
 
-    let work: Work
-    let sharedReaders: Int64
+    public let work: Work
+    public let sharedReaders: Int64
 
     static let fieldNames = ["work", "shared_readers"]
 }

@@ -29,9 +29,9 @@ struct EditionInput: Decodable {
     }
 }
 
-struct AuthorSummary: Encodable, Sendable {
-    let id: Int64
-    let name: String
+public struct AuthorSummary: Encodable, Sendable {
+    public let id: Int64
+    public let name: String
 
     /// `[{"id": ..., "name": ...}, ...]`, as editions and statuses show a book's authors.
     static func write(_ authors: [AuthorSummary], to w: inout JSONWriter) {
@@ -46,24 +46,24 @@ struct AuthorSummary: Encodable, Sendable {
     }
 }
 
-struct EditionResponse: FieldSelectable {
-    let id: Int64
-    let workId: Int64
-    let title: String
-    let subtitle: String?
-    let description: String?
-    let languages: [String]
-    let pages: Int?
-    let publishers: [String]
-    let publishedDate: String?
-    let physicalFormat: String?
-    let isbn10: String?
-    let isbn13: String?
-    let openlibraryKey: String?
-    let goodreadsKey: String?
-    let authors: [AuthorSummary]
-    let createdAt: Date
-    let updatedAt: Date
+public struct EditionResponse: FieldSelectable {
+    public let id: Int64
+    public let workId: Int64
+    public let title: String
+    public let subtitle: String?
+    public let description: String?
+    public let languages: [String]
+    public let pages: Int?
+    public let publishers: [String]
+    public let publishedDate: String?
+    public let physicalFormat: String?
+    public let isbn10: String?
+    public let isbn13: String?
+    public let openlibraryKey: String?
+    public let goodreadsKey: String?
+    public let authors: [AuthorSummary]
+    public let createdAt: Date
+    public let updatedAt: Date
 
     static let fieldNames = [
         "id", "work_id", "title", "subtitle", "description", "languages", "pages", "publishers", "published_date",
@@ -76,7 +76,7 @@ struct EditionResponse: FieldSelectable {
         case isbn10 = "isbn_10", isbn13 = "isbn_13", openlibraryKey, goodreadsKey, authors, createdAt, updatedAt
     }
 
-    init(_ edition: EditionRecord, authors: [AuthorRecord]) {
+    public init(_ edition: EditionRecord, authors: [AuthorRecord]) {
         id = edition.id
         workId = edition.workID
         title = edition.title

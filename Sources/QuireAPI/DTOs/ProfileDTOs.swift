@@ -4,25 +4,25 @@ import QuireCore
 import QuireStore
 
 /// `GET /v1/users/{username}`: the account, every count it shows, and how the viewer stands with it.
-struct ProfileResponse: FieldSelectable {
-    let id: Int64
-    let username: String
-    let displayName: String?
-    let bio: String?
-    let manuallyApprovesFollowers: Bool
-    let createdAt: Date
-    let followersCount: Int64
-    let followingCount: Int64
-    let statusesCount: Int64
+public struct ProfileResponse: FieldSelectable {
+    public let id: Int64
+    public let username: String
+    public let displayName: String?
+    public let bio: String?
+    public let manuallyApprovesFollowers: Bool
+    public let createdAt: Date
+    public let followersCount: Int64
+    public let followingCount: Int64
+    public let statusesCount: Int64
     /// Absent when the viewer may not see that shelf: its count would tell what it holds.
-    let toReadCount: Int64?
-    let readingCount: Int64?
-    let readCount: Int64?
-    let stoppedReadingCount: Int64?
-    let following: Bool
-    let requested: Bool
-    let followedBy: Bool
-    let blocking: Bool
+    public let toReadCount: Int64?
+    public let readingCount: Int64?
+    public let readCount: Int64?
+    public let stoppedReadingCount: Int64?
+    public let following: Bool
+    public let requested: Bool
+    public let followedBy: Bool
+    public let blocking: Bool
 
     static let fieldNames = [
         "id", "username", "display_name", "bio", "manually_approves_followers", "created_at", "followers_count", "following_count",
@@ -59,12 +59,12 @@ struct ProfileResponse: FieldSelectable {
 }
 
 /// The answer to follow, unfollow, block and unblock: how the viewer now stands with the user.
-struct RelationshipResponse: ResponseEncodable, Sendable {
-    let username: String
-    let following: Bool
-    let requested: Bool
-    let followedBy: Bool
-    let blocking: Bool
+public struct RelationshipResponse: ResponseEncodable, Sendable {
+    public let username: String
+    public let following: Bool
+    public let requested: Bool
+    public let followedBy: Bool
+    public let blocking: Bool
 
     init(_ username: String, _ relationship: Relationship) {
         self.username = username

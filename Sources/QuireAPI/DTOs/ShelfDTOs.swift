@@ -3,18 +3,18 @@ import Hummingbird
 import QuireCore
 import QuireStore
 
-struct ShelfResponse: FieldSelectable {
-    let id: Int64
-    let identifier: String
-    let name: String
-    let privacy: String
-    let isDefault: Bool
-    let bookCount: Int64
-    let createdAt: Date
+public struct ShelfResponse: FieldSelectable {
+    public let id: Int64
+    public let identifier: String
+    public let name: String
+    public let privacy: String
+    public let isDefault: Bool
+    public let bookCount: Int64
+    public let createdAt: Date
 
     static let fieldNames = ["id", "identifier", "name", "privacy", "is_default", "book_count", "created_at"]
 
-    init(_ shelf: ShelfRecord) {
+    public init(_ shelf: ShelfRecord) {
         id = shelf.id
         identifier = shelf.identifier
         name = shelf.name

@@ -5,25 +5,27 @@ import QuireStore
 
 /// `POST /v1/statuses` and `PATCH /v1/statuses/{id}`: every field optional at decoding so the
 /// validation can name what is missing or wrong.
-struct StatusInput: Decodable {
-    var type: String?
-    var editionId: Int64?
-    var body: String?
-    var title: String?
-    var rating: Double?
-    var quote: String?
-    var position: String?
-    var progress: Int?
-    var contentWarning: String?
-    var privacy: String?
-    var inReplyToId: Int64?
+public struct StatusInput: Decodable, Sendable {
+    public var type: String?
+    public var editionId: Int64?
+    public var body: String?
+    public var title: String?
+    public var rating: Double?
+    public var quote: String?
+    public var position: String?
+    public var progress: Int?
+    public var contentWarning: String?
+    public var privacy: String?
+    public var inReplyToId: Int64?
+
+    public init() {}
 }
 
 /// Who posted or did something, as lists show them.
-struct AccountSummary: Encodable, Sendable {
-    let id: Int64
-    let username: String
-    let displayName: String?
+public struct AccountSummary: Encodable, Sendable {
+    public let id: Int64
+    public let username: String
+    public let displayName: String?
 
     init(_ user: UserRecord) {
         id = user.id
@@ -33,39 +35,39 @@ struct AccountSummary: Encodable, Sendable {
 }
 
 /// The book a status is about.
-struct BookSummary: Sendable {
-    let id: Int64
-    let workId: Int64
-    let title: String
-    let authors: [AuthorSummary]
+public struct BookSummary: Sendable {
+    public let id: Int64
+    public let workId: Int64
+    public let title: String
+    public let authors: [AuthorSummary]
 }
 
 /// A status as every endpoint shows it, written by `write(to:)`: every field, null when empty,
 /// so clients see one shape for every type. A boost carries the boosted status in `boost_of`, and
 /// its own counts and flags are the boosted status's, since those are what a reader acts on.
-final class StatusResponse: JSONWritable {
-    let id: Int64
-    let type: String
-    let account: AccountSummary
-    let book: BookSummary?
-    let title: String?
-    let body: String
-    let rating: Double?
-    let quote: String?
-    let position: String?
-    let progress: Int?
-    let contentWarning: String?
-    let privacy: String
-    let inReplyToId: Int64?
-    let threadId: Int64?
-    let boostOf: StatusResponse?
-    let likesCount: Int64
-    let boostsCount: Int64
-    let repliesCount: Int64
-    let liked: Bool
-    let boosted: Bool
-    let createdAt: Date
-    let editedAt: Date?
+public final class StatusResponse: JSONWritable {
+    public let id: Int64
+    public let type: String
+    public let account: AccountSummary
+    public let book: BookSummary?
+    public let title: String?
+    public let body: String
+    public let rating: Double?
+    public let quote: String?
+    public let position: String?
+    public let progress: Int?
+    public let contentWarning: String?
+    public let privacy: String
+    public let inReplyToId: Int64?
+    public let threadId: Int64?
+    public let boostOf: StatusResponse?
+    public let likesCount: Int64
+    public let boostsCount: Int64
+    public let repliesCount: Int64
+    public let liked: Bool
+    public let boosted: Bool
+    public let createdAt: Date
+    public let editedAt: Date?
 
     static let fieldNames = [
         "id", "type", "account", "book", "title", "body", "rating", "quote", "position", "progress", "content_warning", "privacy",
@@ -73,7 +75,7 @@ final class StatusResponse: JSONWritable {
     ]
 
     /// The response for one row of a loaded page, or nil when what it refers to is gone.
-    static func make(_ status: StatusRecord, page: StatusPage) -> StatusResponse? {
+    public static func make(_ status: StatusRecord, page: StatusPage) -> StatusResponse? {
         guard let user = page.users[status.userID] else { return nil }
         var boostOf: StatusResponse?
         if status.boostOfID != nil {

@@ -18,13 +18,7 @@ struct AuthMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, code: "invalid_token", message: "Authorization must be: Bearer <token>")
         }
         let hash = SessionToken.hash(token)
-        let now = Timestamp.microsecondsNow()
-        var user = sessions.user(tokenHash: hash, now: now)
-        if user == nil, case let removals = sessions.removals,
-           let session = try await database.read({ try await SessionQueries.live(tokenHash: hash, now: now, on: $0) }) {
-            sessions.store(tokenHash: hash, session: session, now: now, removals: removals)
-            user = session.user
-        }
+        let user = try await SessionResolver(database: database, sessions: sessions).user(tokenHash: hash)
         guard let user else {
             throw APIError(.unauthorized, code: "invalid_token", message: "the token is unknown, revoked or expired")
         }
@@ -36,17 +30,17 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 /// Access tokens: 256 random bits shown to the client once; only their SHA-256 is stored.
-enum SessionToken {
-    static let lifetime: Int64 = 30 * 24 * 3600 * 1_000_000
+public enum SessionToken {
+    public static let lifetime: Int64 = 30 * 24 * 3600 * 1_000_000
 
-    static func make() -> String {
+    public static func make() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<4).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64) { Array($0) } }
         return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    static func hash(_ token: String) -> String {
+    public static func hash(_ token: String) -> String {
         // Hex by hand: String(format:) showed up in the profile of every authenticated request.
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []

@@ -64,6 +64,14 @@ public enum ShelfBookQueries {
         return .shelved
     }
 
+    /// The ids of the user's shelves holding the edition, through `shelf_books_user_edition`.
+    public static func shelfIDs(userID: Int64, editionID: Int64, on db: any SQLDatabase) async throws -> Set<Int64> {
+        let rows = try await db.raw("""
+            SELECT shelf_id FROM shelf_books WHERE user_id = \(bind: userID) AND edition_id = \(bind: editionID)
+            """).all()
+        return Set(try rows.map { try $0.decode(column: "shelf_id", as: Int64.self) })
+    }
+
     /// Takes an edition off a shelf; returns whether it was there.
     public static func unshelve(_ shelf: ShelfRecord, edition: EditionRecord, on db: any SQLDatabase) async throws -> Bool {
         try await Counters.lockUser(shelf.userID, on: db)

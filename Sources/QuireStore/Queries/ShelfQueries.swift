@@ -48,6 +48,12 @@ public enum ShelfQueries {
         try await db.raw("\(unsafeRaw: ShelfRecord.select) WHERE s.id = \(bind: id)").first().map(ShelfRecord.init)
     }
 
+    /// A user's shelf by its identifier (`to-read`, `my-favourites`), through `shelves_user_identifier`.
+    public static func find(userID: Int64, identifier: String, on db: any SQLDatabase) async throws -> ShelfRecord? {
+        try await db.raw("\(unsafeRaw: ShelfRecord.select) WHERE s.user_id = \(bind: userID) AND s.identifier = \(bind: identifier)")
+            .first().map(ShelfRecord.init)
+    }
+
     /// A page of a user's shelves in id order, limited to the privacies the viewer may see, in one
     /// statement through `shelves_user`.
     public static func list(userID: Int64, privacies: [String], after: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [ShelfRecord] {
