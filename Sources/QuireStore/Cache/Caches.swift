@@ -72,6 +72,10 @@ public final class Caches: Sendable {
         userNames.clear(trusted: userNames.isTrusted)
     }
 
+    /// Serves and keeps nothing from now on (until a lost listener listens again): for tests
+    /// that compare the statements of requests which would otherwise warm each other's entries.
+    public func disable() { clear(trusted: false) }
+
     /// Whether the caches serve entries: always on SQLite, on PostgreSQL while the listener listens.
     public var isServing: Bool { users.isTrusted }
 
