@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,8 +41,12 @@ public final class QuireProcess: @unchecked Sendable {
         } else {
             process.standardOutput = FileHandle.nullDevice
         }
-        try process.run()
+        // One launch at a time across the test process: a CI run crashed inside Foundation's
+        // Process.run() (a memcpy past a page, signal 11) while parallel suites started servers.
+        try Self.launching.withLock { _ in try process.run() }
     }
+
+    private static let launching = Mutex(())
 
     /// A port nobody listens on right now: the kernel picks it for a socket bound to port 0.
     /// (A random pick collided with a port in use once.)
