@@ -27,7 +27,7 @@ struct HTTPCacheMiddleware: RouterMiddleware {
         }
         if let tag = response.headers[.eTag], let asked = request.headers[.ifNoneMatch], ETag.matches(asked, tag) {
             var headers = HTTPFields()
-            for name in [HTTPField.Name.eTag, .cacheControl, .vary, .requestID] {
+            for name in [HTTPField.Name.eTag, .cacheControl, .vary] {
                 for field in response.headers where field.name == name { headers.append(field) }
             }
             return Response(status: .notModified, headers: headers)

@@ -118,11 +118,11 @@ public enum UserQueries {
 
     /// Applies `changes` and returns the account as it now is.
     public static func update(_ id: Int64, _ changes: UserChanges, on db: any SQLDatabase) async throws -> UserRecord? {
-        db.changed(.user(id))
         let update = db.update("users").where("id", .equal, id)
         guard changes.displayName != nil || changes.bio != nil || changes.defaultPrivacy != nil || changes.manuallyApprovesFollowers != nil else {
             return try await db.select().columns(columns.map { SQLColumn($0) }).from("users").where("id", .equal, id).first().map(decode)
         }
+        db.changed(.user(id))
         if let value = changes.displayName { update.set("display_name", to: value) }
         if let value = changes.bio { update.set("bio", to: value) }
         if let value = changes.defaultPrivacy { update.set("default_privacy", to: value) }
