@@ -60,7 +60,7 @@ import FoundationNetworking
             #expect(review.status == 400)
             #expect(chunked.status == 413)
             #expect(chunked.body.contains("body_too_large"))
-            #expect(server.process.isRunning)
+            #expect(server.isRunning)
             let (_, health) = try await URLSession.shared.data(from: URL(string: base + "/healthz")!)
             #expect((health as? HTTPURLResponse)?.statusCode == 200)
             server.signal(SIGTERM)

@@ -9,9 +9,16 @@ import FoundationNetworking
 
 /// A real `quire` process started from the built binary, for tests of what only a process shows:
 /// signals, exit status, ports, the one-line startup errors.
+///
+/// Started with posix_spawn, not Foundation's Process: in Swift 6.3.1 `Process.run()` reads 256
+/// bytes of each `/proc/self/fd` entry's name past glibc's buffer
+/// (swiftlang/swift-corelibs-foundation#5472), and with the many sockets a parallel test run holds
+/// it crashed the test process with signal 11 in two CI runs of four.
 public final class QuireProcess: @unchecked Sendable {
-    public let process = Process()
-    private let stderr = Pipe()
+    private let pid: pid_t
+    /// The exit status once reaped; `waitpid` may reap a child only once.
+    private let exit = Mutex<Int32?>(nil)
+    private let stderrPath: String
 
     /// The `quire` binary SwiftPM built beside the test bundle.
     public static var binary: URL {
@@ -28,25 +35,30 @@ public final class QuireProcess: @unchecked Sendable {
 
     /// `log`, when given, is a file that receives the process's standard output (its log lines).
     public init(_ arguments: [String], environment: [String: String] = [:], log: URL? = nil) throws {
-        process.executableURL = try Self.binary
-        process.arguments = arguments
+        let path = try Self.binary.path
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("QUIRE_") }
         env.merge(environment) { $1 }
-        process.environment = env
-        process.standardError = stderr
+        stderrPath = FileManager.default.temporaryDirectory.appendingPathComponent("quire-stderr-\(UUID().uuidString)").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
         // Logs go to a file or nowhere: an unread pipe would fill up and stall a chatty process.
-        if let log {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: log)
-        } else {
-            process.standardOutput = FileHandle.nullDevice
+        posix_spawn_file_actions_addopen(&actions, 1, log?.path ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // The test process's sockets and files stay out of the child (glibc 2.34's closefrom
+        // action, which the Swift Glibc module does not declare).
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
         }
-        // One launch at a time across the test process: a CI run crashed inside Foundation's
-        // Process.run() (a memcpy past a page, signal 11) while parallel suites started servers.
-        try Self.launching.withLock { _ in try process.run() }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard result == 0 else { throw TestSetupError("cannot start \(path): \(String(cString: strerror(result)))") }
+        self.pid = pid
     }
-
-    private static let launching = Mutex(())
 
     /// A port nobody listens on right now: the kernel picks it for a socket bound to port 0.
     /// (A random pick collided with a port in use once.)
@@ -71,7 +83,7 @@ public final class QuireProcess: @unchecked Sendable {
     public func waitUntilReady(_ url: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw TestSetupError("quire exited early: \(standardError)") }
+            guard isRunning else { throw TestSetupError("quire exited early: \(standardError)") }
             if let (_, response) = try? await URLSession.shared.data(from: URL(string: url)!),
                (response as? HTTPURLResponse)?.statusCode == 200 { return }
             try await Task.sleep(for: .milliseconds(100))
@@ -80,30 +92,51 @@ public final class QuireProcess: @unchecked Sendable {
     }
 
     public func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        if isRunning { kill(pid, signal) }
+    }
+
+    /// Whether the process has not exited yet (reaping it when it has).
+    public var isRunning: Bool {
+        exit.withLock { exit in
+            guard exit == nil else { return false }
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return true }
+            // Exited: its code; killed by a signal: 128 + the signal, as a shell says.
+            exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            return false
+        }
     }
 
     /// Waits for the process to exit; nil if it is still running after `timeout` (then it is killed).
     public func waitForExit(timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
+        while isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if isRunning {
+            kill(pid, SIGKILL)
+            exit.withLock { exit in
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                exit = 128 + SIGKILL
+            }
             return nil
         }
-        return process.terminationStatus
+        return exit.withLock { $0 }
     }
 
     /// What the process wrote to standard error (read after it exited).
     public var standardError: String {
-        guard !process.isRunning else { return "" }
-        return String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard !isRunning else { return "" }
+        return (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        try? FileManager.default.removeItem(atPath: stderrPath)
     }
 }
