@@ -29,9 +29,24 @@ public final class WakeSignal: Sendable {
     public func wait(after seen: UInt64, timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.wait(after: seen) }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { await Self.sleep(timeout) }
             await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Sleeps `duration` (or until cancelled) in slices of at most `slice`. On Linux a cancelled
+    /// `Task.sleep` keeps its task, some 700 bytes, until the time it was set for
+    /// (swiftlang/swift#60441), and these sleeps are nearly always cancelled: the time-limit
+    /// watcher's hour-long wait was cut short by every job started on an idle worker, so each
+    /// such job left 700 bytes behind for an hour. Sliced, a cancelled wait holds its memory a
+    /// second at most, for one wake-up a second of a waiter that waits that long.
+    static func sleep(_ duration: Duration, slice: Duration = .seconds(1)) async {
+        let end = ContinuousClock.now + duration
+        while !Task.isCancelled {
+            let left = ContinuousClock.now.duration(to: end)
+            guard left > .zero else { return }
+            try? await Task.sleep(for: min(left, slice))
         }
     }
 

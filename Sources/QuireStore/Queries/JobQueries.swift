@@ -12,15 +12,23 @@ public enum JobQueries {
     public static func enqueue(_ job: NewJob, now: Int64, on db: any SQLDatabase) async throws -> (job: JobRecord, created: Bool) {
         let runAfter = job.runAfter ?? now
         let state: JobState = runAfter > now ? .scheduled : .queued
-        if let row = try await db.raw("""
+        // On PostgreSQL the NOTIFY that wakes idle workers is part of the INSERT's statement, as
+        // in the batch enqueue: sent as a statement of its own after an autocommitted INSERT it
+        // was a second round trip and a second transaction for every enqueue. The scalar
+        // sub-select runs once, and only if a row was inserted.
+        let insert: SQLQueryString = """
             INSERT INTO jobs (kind, args, state, priority, max_attempts, run_after, unique_key, owner_id, created_at, updated_at)
             VALUES (\(bind: job.kind), \(bind: job.args), \(bind: state.rawValue), \(bind: job.priority), \(bind: job.maxAttempts ?? NewJob.defaultMaxAttempts),
                     \(bind: runAfter), \(bind: job.uniqueKey), \(bind: job.ownerID), \(bind: now), \(bind: now))
             ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN \(unsafeRaw: JobState.active) DO NOTHING
-            RETURNING \(unsafeRaw: JobRecord.columns)
-            """).first() {
-            if db.isPostgres { try await db.raw("SELECT pg_notify(\(bind: channel), '')").run() }
-            return (try JobRecord(row: row), true)
+            RETURNING id
+            """
+        let statement: SQLQueryString = db.isPostgres
+            ? "WITH inserted AS (\(insert)) SELECT id, (SELECT pg_notify(\(bind: channel), '')) AS notified FROM inserted"
+            : insert
+        // Only the id comes back: the rest of a created job is what was inserted.
+        if let row = try await db.raw(statement).first() {
+            return (JobRecord(inserted: job, id: try row.decode(column: "id", as: Int64.self), now: now), true)
         }
         guard let key = job.uniqueKey, let existing = try await db.raw("""
             SELECT \(unsafeRaw: JobRecord.columns) FROM jobs WHERE unique_key = \(bind: key) AND state IN \(unsafeRaw: JobState.active)
