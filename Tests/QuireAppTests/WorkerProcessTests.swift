@@ -21,8 +21,10 @@ import Testing
     @Test(arguments: TestEngine.all)
     func aJobInFlightWhenItsWorkerIsKilledFinishesInAnotherWorker(engine: TestEngine) async throws {
         try await withTestDatabase(engine) { database in
-            // setup: a worker process running a job that takes a few seconds
-            let (first, running) = try await Self.workerRunningAJob(on: database, sleepMs: 3000)
+            // setup: a worker process running a job that takes some seconds: long enough that
+            // the kill lands mid-job even when the machine is so loaded that seeing the job
+            // running takes seconds (a 3 s job once finished before the kill)
+            let (first, running) = try await Self.workerRunningAJob(on: database, sleepMs: 15000)
 
             // call: kill -9 in the middle of the job, then start another worker
             first.signal(SIGKILL)

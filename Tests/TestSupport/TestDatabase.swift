@@ -49,7 +49,7 @@ public func withOpenDatabase<T: Sendable>(
     _ url: DatabaseURL, poolSize: Int = 4, logger: Logger = Logger(label: "quire-test"), slowStatementThreshold: Duration? = nil,
     _ body: @Sendable (Database) async throws -> T
 ) async throws -> T {
-    let database = try await Database.open(url, poolSize: poolSize, slowStatementThreshold: slowStatementThreshold, logger: logger)
+    let database = try await Database.open(url, poolSize: poolSize, slowStatementThreshold: slowStatementThreshold, keepsConnections: false, logger: logger)
     return try await withBackground([{ try await database.run() }]) { try await body(database) }
 }
 

@@ -40,10 +40,13 @@ public final class Database: Sendable {
     /// lazily by the pool once `run()` is running. Statements slower than `slowStatementThreshold`
     /// are logged to `logger` with their SQL (never their bound values). `sqliteCacheKiB` sizes
     /// each SQLite connection's page cache (nil: 16 MiB a reader, 64 MiB for the writer);
-    /// `cacheLimits` each in-process cache (`Caches`).
+    /// `cacheLimits` each in-process cache (`Caches`). `keepsConnections`: on PostgreSQL the pool
+    /// opens its `poolSize` connections at once and keeps them (see `PostgresClient.Configuration`
+    /// below); tests, which open hundreds of small databases at once, pass false to open them as
+    /// needed.
     public static func open(
         _ url: DatabaseURL, poolSize: Int, slowStatementThreshold: Duration? = nil, sqliteCacheKiB: Int? = nil,
-        cacheLimits: CacheLimits = .standard, logger: Logger
+        cacheLimits: CacheLimits = .standard, keepsConnections: Bool = true, logger: Logger
     ) async throws -> Database {
         switch url {
         case .sqlite(let path):
@@ -51,7 +54,7 @@ public final class Database: Sendable {
             return Database(url: url, backend: .sqlite(connections), logger: logger, slowStatementThreshold: slowStatementThreshold,
                             cacheLimits: cacheLimits)
         case .postgres(let text):
-            let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize)
+            let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize, keepsConnections: keepsConnections)
             try await preflight(text, logger: logger)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             return Database(url: url, backend: .postgres(client, PostgresOutage(url: text, logger: logger)), logger: logger,
@@ -293,7 +296,7 @@ func withDeadline<T: Sendable>(
 }
 
 extension PostgresClient.Configuration {
-    init(url: String, poolSize: Int) throws {
+    init(url: String, poolSize: Int, keepsConnections: Bool) throws {
         let core = try SQLPostgresConfiguration(url: url).coreConfiguration
         let tls: PostgresClient.Configuration.TLS =
             switch (core.tls.isEnforced, core.tls.isAllowed, core.tls.sslContext) {
@@ -315,7 +318,7 @@ extension PostgresClient.Configuration {
         // 10,000). So the pool's connections are all kept (a minimum connection has no idle
         // timer) and there are no keep-alive queries: a connection that died while idle fails
         // its next statement, which `PostgresOutage` answers with a 503 until the server is back.
-        self.options.minimumConnections = self.options.maximumConnections
+        if keepsConnections { self.options.minimumConnections = self.options.maximumConnections }
         self.options.keepAliveBehavior = nil
     }
 }
