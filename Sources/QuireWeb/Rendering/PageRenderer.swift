@@ -35,6 +35,18 @@ extension LayoutModel: MustacheParent {
     }
 }
 
+/// Every section inside `{{#viewer}}` asks the viewer first for each name it shows (a status's
+/// `id`, `liked`, `csrf`...), so a miss here must be cheap: no `Mirror`.
+extension LayoutModel.Viewer: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "username": username
+        case "isAdmin": isAdmin
+        default: nil
+        }
+    }
+}
+
 /// Renders templates into HTML responses. Mustache escapes every `{{value}}`, so text a reader
 /// wrote can't become markup.
 struct PageRenderer: Sendable {
