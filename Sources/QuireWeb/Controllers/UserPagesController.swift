@@ -97,7 +97,7 @@ struct UserPagesController: Sendable {
             books: books.prefix(limit).map { book in
                 let names = authors[book.edition.workID] ?? []
                 return .init(edition: EditionResponse(book.edition, authors: names), authors: names.map(\.name).joined(separator: ", "),
-                             shelvedAt: StatusView.readable(Timestamp.date(microseconds: book.shelvedAt).formatted(.iso8601)))
+                             shelvedAt: PageDate.readable(Timestamp.date(microseconds: book.shelvedAt)))
             },
             older: OlderLink(rows: books, limit: limit, base: "/user/\(owner.username)/shelf/\(shelf.identifier)", id: \.shelvingID))
         return web.renderer.page("shelf", title: "\(shelf.name) – \(owner.username)", visit: visit, page)

@@ -25,8 +25,7 @@ struct StatusView: Sendable {
         typeLabel = Self.label(shown.type)
         stars = shown.rating.map(Self.stars)
         starsLabel = shown.rating.map { "\(Self.number($0)) out of 5 stars" }
-        isoDate = shown.createdAt.formatted(.iso8601)
-        date = Self.readable(isoDate)
+        (isoDate, date) = PageDate.isoAndReadable(shown.createdAt)
         boostable = shown.privacy == "public" || shown.privacy == "unlisted"
         reply = shown.inReplyToId != nil
         self.back = back
