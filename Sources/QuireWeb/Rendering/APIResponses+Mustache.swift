@@ -7,7 +7,7 @@ import QuireAPI
 // the page's cost. Each lists exactly the stored properties, as `Mirror` would find them, so a
 // template reads the same values; a name that isn't here is looked up further out, as before.
 
-extension EditionResponse: @retroactive MustacheParent {
+extension EditionResponse: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "id": id
@@ -32,7 +32,7 @@ extension EditionResponse: @retroactive MustacheParent {
     }
 }
 
-extension AuthorSummary: @retroactive MustacheParent {
+extension AuthorSummary: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "id": id
@@ -42,7 +42,7 @@ extension AuthorSummary: @retroactive MustacheParent {
     }
 }
 
-extension WorkStatsResponse: @retroactive MustacheParent {
+extension WorkStatsResponse: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "readers": readers
@@ -56,7 +56,7 @@ extension WorkStatsResponse: @retroactive MustacheParent {
     }
 }
 
-extension WorkStatsResponse.Shelved: @retroactive MustacheParent {
+extension WorkStatsResponse.Shelved: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "toRead": toRead
@@ -68,7 +68,7 @@ extension WorkStatsResponse.Shelved: @retroactive MustacheParent {
     }
 }
 
-extension SimilarWorkResponse: @retroactive MustacheParent {
+extension SimilarWorkResponse: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "work": work
@@ -78,7 +78,7 @@ extension SimilarWorkResponse: @retroactive MustacheParent {
     }
 }
 
-extension SimilarWorkResponse.Work: @retroactive MustacheParent {
+extension SimilarWorkResponse.Work: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "id": id
@@ -89,7 +89,7 @@ extension SimilarWorkResponse.Work: @retroactive MustacheParent {
     }
 }
 
-extension ProfileResponse: @retroactive MustacheParent {
+extension ProfileResponse: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "id": id
@@ -114,7 +114,7 @@ extension ProfileResponse: @retroactive MustacheParent {
     }
 }
 
-extension ShelfResponse: @retroactive MustacheParent {
+extension ShelfResponse: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "id": id
