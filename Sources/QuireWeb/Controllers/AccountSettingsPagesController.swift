@@ -87,7 +87,7 @@ struct AccountSettingsPagesController: Sendable {
         let page = RequestsPage(
             requests: shown.map {
                 .init(username: $0.requester.username, displayName: $0.requester.displayName,
-                      date: StatusView.readable(Timestamp.date(microseconds: $0.createdAt).formatted(.iso8601)))
+                      date: PageDate.readable(Timestamp.date(microseconds: $0.createdAt)))
             },
             more: rows.count > limit ? shown.last.map { "/follow-requests?after=\($0.id)" } : nil)
         return web.renderer.page("followrequests", title: "Follow requests", visit: visit, page)

@@ -49,7 +49,7 @@ struct AdminPagesController: Sendable {
             jobs: rows.prefix(limit).map { job in
                 .init(id: job.id, kind: job.kind, state: job.state.rawValue, attempts: job.attempts,
                       progress: job.progressDone.map { done in job.progressTotal.map { "\(done) of \($0)" } ?? "\(done)" } ?? "",
-                      error: job.lastError, date: StatusView.readable(Timestamp.date(microseconds: job.createdAt).formatted(.iso8601)))
+                      error: job.lastError, date: PageDate.readable(Timestamp.date(microseconds: job.createdAt)))
             },
             older: OlderLink(rows: rows, limit: limit, base: "/admin/jobs" + (state.map { "?state=\($0.rawValue)" } ?? ""), id: \.id))
         return web.renderer.page("adminjobs", title: "Jobs", visit: visit, page)

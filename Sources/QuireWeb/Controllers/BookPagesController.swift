@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 import QuireAPI
 import QuireCore
 import QuireStore
@@ -118,6 +119,40 @@ struct BookPagesController: Sendable {
     }
 }
 
+/// Page models list their stored properties for the templates (no `Mirror`: see StatusView), and
+/// `hasSimilar`, which `Mirror` never saw (it is computed), so "Readers also shelved" showed for no book.
+extension BookPagesController.BookPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "edition": edition
+        case "authors": authors
+        case "averageRating": averageRating
+        case "ratingsCount": ratingsCount
+        case "readersCount": readersCount
+        case "stats": stats
+        case "reviews": reviews
+        case "similar": similar
+        case "hasSimilar": hasSimilar
+        case "shelves": shelves
+        case "onShelves": onShelves
+        case "ratings": ratings
+        case "privacies": privacies
+        default: nil
+        }
+    }
+}
+
+extension BookPagesController.BookPage.ShelfOption: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": id
+        case "name": self.name
+        case "holds": holds
+        default: nil
+        }
+    }
+}
+
 /// A choice in the rating menu.
 struct RatingOption: Sendable {
     let value: String
@@ -138,6 +173,27 @@ struct PrivacyOption: Sendable {
         let preselected = StatusPrivacy(accountDefault: accountDefault ?? "public").rawValue
         return [("public", "Public"), ("unlisted", "Unlisted"), ("followers", "Followers only"), ("direct", "Mentioned people only")].map {
             PrivacyOption(value: $0.0, label: $0.1, selected: $0.0 == preselected)
+        }
+    }
+}
+
+extension RatingOption: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": value
+        case "label": label
+        default: nil
+        }
+    }
+}
+
+extension PrivacyOption: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": value
+        case "label": label
+        case "selected": selected
+        default: nil
         }
     }
 }

@@ -120,7 +120,7 @@ struct ExportView: Sendable {
         done = record.progressDone ?? 0
         total = max(record.progressTotal ?? 0, done)
         size = record.size.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .file) }
-        date = StatusView.readable(Timestamp.date(microseconds: record.createdAt).formatted(.iso8601))
+        date = PageDate.readable(Timestamp.date(microseconds: record.createdAt))
     }
 
     var json: String { "{\"state\":\"\(state)\",\"done\":\(done),\"total\":\(total)}" }

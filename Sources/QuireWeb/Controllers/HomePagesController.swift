@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 import QuireAPI
 import QuireCore
 import QuireStore
@@ -83,6 +84,18 @@ struct HomePagesController: Sendable {
             page.more = "/search?q=\(WebQueryText.encoded(q))&after=\(WebQueryText.encoded(cursor))"
         }
         return web.renderer.page("search", title: "Search: \(q)", visit: visit, page)
+    }
+}
+
+/// Page models list their stored properties for the templates (no `Mirror`: see StatusView).
+extension HomePagesController.HomePage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "statuses": statuses
+        case "empty": empty
+        case "older": older
+        default: nil
+        }
     }
 }
 

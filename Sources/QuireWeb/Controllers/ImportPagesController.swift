@@ -158,7 +158,7 @@ struct ImportView: Sendable {
         // Until the job has counted the file's rows, the bar shows the rows done so far.
         total = max(record.progressTotal ?? record.rowsReported, record.rowsReported)
         (matched, created, skipped, failed) = (record.matched, record.created, record.skipped, record.failed)
-        date = StatusView.readable(Timestamp.date(microseconds: record.createdAt).formatted(.iso8601))
+        date = PageDate.readable(Timestamp.date(microseconds: record.createdAt))
     }
 
     /// The counts the progress bar's script reads, as JSON with nothing to escape.

@@ -41,7 +41,7 @@ struct NotificationPagesController: Sendable {
             unreadCount: unread,
             notifications: rows.prefix(limit).map { row in
                 .init(actor: actors[row.actorID]?.username, what: Self.describe(row.kind), statusID: row.statusID.flatMap { $0 > 0 ? $0 : nil },
-                      unread: !row.read, date: StatusView.readable(Timestamp.date(microseconds: row.createdAt).formatted(.iso8601)))
+                      unread: !row.read, date: PageDate.readable(Timestamp.date(microseconds: row.createdAt)))
             },
             older: OlderLink(rows: rows, limit: limit, base: "/notifications", id: \.id))
         return web.renderer.page("notifications", title: "Notifications", visit: visit, page)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Mustache
 import QuireAPI
 import QuireCore
 import QuireStore
@@ -86,5 +87,28 @@ struct StatusPagesController: Sendable {
         guard status != nil else { throw WebError.notFound("status") }
         if form["fetch"] == "1" { return Response(status: .noContent) }
         return PageRenderer.redirect(back)
+    }
+}
+
+/// Page models list their stored properties for the templates (no `Mirror`: see StatusView).
+extension StatusPagesController.ThreadPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "status": status
+        case "thread": thread
+        case "privacies": privacies
+        case "replyTo": replyTo
+        default: nil
+        }
+    }
+}
+
+extension StatusPagesController.ThreadEntry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "view": view
+        case "current": current
+        default: nil
+        }
     }
 }

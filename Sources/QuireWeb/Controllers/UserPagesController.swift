@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 import QuireAPI
 import QuireCore
 import QuireStore
@@ -96,7 +97,7 @@ struct UserPagesController: Sendable {
             books: books.prefix(limit).map { book in
                 let names = authors[book.edition.workID] ?? []
                 return .init(edition: EditionResponse(book.edition, authors: names), authors: names.map(\.name).joined(separator: ", "),
-                             shelvedAt: StatusView.readable(Timestamp.date(microseconds: book.shelvedAt).formatted(.iso8601)))
+                             shelvedAt: PageDate.readable(Timestamp.date(microseconds: book.shelvedAt)))
             },
             older: OlderLink(rows: books, limit: limit, base: "/user/\(owner.username)/shelf/\(shelf.identifier)", id: \.shelvingID))
         return web.renderer.page("shelf", title: "\(shelf.name) – \(owner.username)", visit: visit, page)
@@ -110,6 +111,32 @@ struct UserPagesController: Sendable {
         let user = try web.requireUser(visit, back: "/user/\(username)")
         _ = try await web.users.relate(action, username: username, viewer: user.id)
         return PageRenderer.redirect(action == .block ? "/" : "/user/\(WebPath.encoded(username))")
+    }
+}
+
+/// Page models list their stored properties for the templates (no `Mirror`: see StatusView).
+extension UserPagesController.ProfilePage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "profile": profile
+        case "isSelf": isSelf
+        case "shelves": shelves
+        case "statuses": statuses
+        case "older": older
+        default: nil
+        }
+    }
+}
+
+extension UserPagesController.ProfilePage.Shelf: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "shelf": shelf
+        case "href": href
+        case "privateNote": privateNote
+        case "books": books
+        default: nil
+        }
     }
 }
 

@@ -35,6 +35,18 @@ extension LayoutModel: MustacheParent {
     }
 }
 
+/// Every section inside `{{#viewer}}` asks the viewer first for each name it shows (a status's
+/// `id`, `liked`, `csrf`...), so a miss here must be cheap: no `Mirror`.
+extension LayoutModel.Viewer: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "username": username
+        case "isAdmin": isAdmin
+        default: nil
+        }
+    }
+}
+
 /// Renders templates into HTML responses. Mustache escapes every `{{value}}`, so text a reader
 /// wrote can't become markup.
 struct PageRenderer: Sendable {
@@ -48,10 +60,14 @@ struct PageRenderer: Sendable {
               let statics = Bundle.module.url(forResource: "Static", withExtension: nil)
         else { throw WebSetupError("QuireWeb's Templates and Static resources are missing") }
         var library = MustacheLibrary()
+        // Every template, partials and the layout included (a partial starts again from the
+        // library's own HTML escaping), escapes with `PageHTMLEscaping`. The pragma stands alone
+        // on a first line of its own, so it adds nothing to the page.
+        MustacheContentTypes.register(PageHTMLEscaping(), named: PageHTMLEscaping.name)
         for name in try FileManager.default.contentsOfDirectory(atPath: templates.path) where name.hasSuffix(".mustache") {
             let text = try String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)
             do {
-                try library.register(text, named: String(name.dropLast(".mustache".count)))
+                try library.register(PageHTMLEscaping.pragma + text, named: String(name.dropLast(".mustache".count)))
             } catch {
                 throw WebSetupError("template \(name): \(error)")
             }

@@ -25,8 +25,7 @@ struct StatusView: Sendable {
         typeLabel = Self.label(shown.type)
         stars = shown.rating.map(Self.stars)
         starsLabel = shown.rating.map { "\(Self.number($0)) out of 5 stars" }
-        isoDate = shown.createdAt.formatted(.iso8601)
-        date = Self.readable(isoDate)
+        (isoDate, date) = PageDate.isoAndReadable(shown.createdAt)
         boostable = shown.privacy == "public" || shown.privacy == "unlisted"
         reply = shown.inReplyToId != nil
         self.back = back
@@ -55,11 +54,6 @@ struct StatusView: Sendable {
         default: "wrote"
         }
     }
-
-    /// "2026-12-02T08:04:34Z" as "2026-12-02 08:04 UTC": the same for every reader, and cheap.
-    static func readable(_ iso: String) -> String {
-        String(iso.prefix(16)).replacingOccurrences(of: "T", with: " ") + " UTC"
-    }
 }
 
 /// The "older" link of a keyset-paged list: present only when the list has more.
@@ -70,6 +64,15 @@ struct OlderLink: Sendable {
     init?<Row>(rows: [Row], limit: Int, base: String, id: (Row) -> Int64) {
         guard rows.count > limit, let last = rows.prefix(limit).last else { return nil }
         href = base + (base.contains("?") ? "&" : "?") + "before=\(id(last))"
+    }
+}
+
+extension OlderLink: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "href": href
+        default: nil
+        }
     }
 }
 
