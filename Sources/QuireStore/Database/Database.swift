@@ -41,9 +41,10 @@ public final class Database: Sendable {
     /// are logged to `logger` with their SQL (never their bound values). `sqliteCacheKiB` sizes
     /// each SQLite connection's page cache (nil: 16 MiB a reader, 64 MiB for the writer);
     /// `cacheLimits` each in-process cache (`Caches`). `keepsConnections`: on PostgreSQL the pool
-    /// opens its `poolSize` connections at once and keeps them (see `PostgresClient.Configuration`
-    /// below); tests, which open hundreds of small databases at once, pass false to open them as
-    /// needed.
+    /// opens its `poolSize` connections at once and keeps them, with no timers (see
+    /// `PostgresClient.Configuration` below); tests, which open hundreds of small databases at
+    /// once, pass false for PostgresNIO's defaults (connections opened as needed, closed after a
+    /// minute idle, keep-alive queries).
     public static func open(
         _ url: DatabaseURL, poolSize: Int, slowStatementThreshold: Duration? = nil, sqliteCacheKiB: Int? = nil,
         cacheLimits: CacheLimits = .standard, keepsConnections: Bool = true, logger: Logger
@@ -318,7 +319,9 @@ extension PostgresClient.Configuration {
         // 10,000). So the pool's connections are all kept (a minimum connection has no idle
         // timer) and there are no keep-alive queries: a connection that died while idle fails
         // its next statement, which `PostgresOutage` answers with a 503 until the server is back.
-        if keepsConnections { self.options.minimumConnections = self.options.maximumConnections }
-        self.options.keepAliveBehavior = nil
+        if keepsConnections {
+            self.options.minimumConnections = self.options.maximumConnections
+            self.options.keepAliveBehavior = nil
+        }
     }
 }
