@@ -1,3 +1,5 @@
+import QuireCore
+
 /// A moment (Unix microseconds) as the export formats spell it, always in UTC. Written by hand
 /// rather than through a DateFormatter so the output never depends on the server's locale or
 /// time zone.
@@ -11,10 +13,10 @@ struct ExportTimestamp {
         let (days, within) = microseconds.quotientAndRemainder(dividingBy: perDay)
         let dayNumber = within < 0 ? days - 1 : days
         let micros = within < 0 ? within + perDay : within
-        let civil = Self.civil(daysSince1970: Int(dayNumber))
-        year = civil.year
-        month = civil.month
-        day = civil.day
+        let civil = CivilDay.date(daysSince1970: dayNumber)
+        year = Int(civil.year)
+        month = Int(civil.month)
+        day = Int(civil.day)
         let seconds = Int(micros / 1_000_000)
         hour = seconds / 3600
         minute = seconds / 60 % 60
@@ -46,17 +48,4 @@ struct ExportTimestamp {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
-    /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
-    private static func civil(daysSince1970: Int) -> (year: Int, month: Int, day: Int) {
-        let z = daysSince1970 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
-    }
 }
