@@ -41,10 +41,10 @@ public final class Database: Sendable {
     /// are logged to `logger` with their SQL (never their bound values). `sqliteCacheKiB` sizes
     /// each SQLite connection's page cache (nil: 16 MiB a reader, 64 MiB for the writer);
     /// `cacheLimits` each in-process cache (`Caches`). `keepsConnections`: on PostgreSQL the pool
-    /// opens its `poolSize` connections at once and keeps them, with no timers (see
-    /// `PostgresClient.Configuration` below); tests, which open hundreds of small databases at
-    /// once, pass false for PostgresNIO's defaults (connections opened as needed, closed after a
-    /// minute idle, keep-alive queries).
+    /// keeps one connection open with no timers and closes the others after a few idle seconds
+    /// (see `PostgresClient.Configuration` below); tests, which open hundreds of small databases
+    /// at once, pass false for PostgresNIO's defaults (connections opened as needed, closed after
+    /// a minute idle, keep-alive queries).
     public static func open(
         _ url: DatabaseURL, poolSize: Int, slowStatementThreshold: Duration? = nil, sqliteCacheKiB: Int? = nil,
         cacheLimits: CacheLimits = .standard, keepsConnections: Bool = true, logger: Logger
@@ -311,17 +311,29 @@ extension PostgresClient.Configuration {
         self.init(host: host, port: port, username: core.username, password: core.password, database: core.database, tls: tls)
         self.options.maximumConnections = max(1, poolSize)
         self.options.connectTimeout = .seconds(5)
-        // No pool timers. The pool arms a keep-alive timer (30 s) and an idle timer (60 s) each
+        // Few pool timers. The pool arms a keep-alive timer (30 s) and an idle timer (60 s) each
         // time a connection goes back idle and cancels them at its next lease, and on Linux a
         // cancelled `Task.sleep` keeps its task (about 700 bytes) until the time it was set for
         // (swiftlang/swift#60441): with hundreds of leases a second that was tens of MB held at
         // any time (catalog.stats on PostgreSQL grew 23.7 MB at 1,000,000 editions, 5.3 at
-        // 10,000). So the pool's connections are all kept (a minimum connection has no idle
-        // timer) and there are no keep-alive queries: a connection that died while idle fails
-        // its next statement, which `PostgresOutage` answers with a 503 until the server is back.
+        // 10,000). So there are no keep-alive queries (a connection that died while idle fails
+        // its next statement, which `PostgresOutage` answers with a 503 until the server is
+        // back), one connection is kept for good with no timer (the pool leases the first idle
+        // connection, so sequential work, a job or a quiet server, runs on it alone), and the
+        // others, opened when requests overlap, close after `idleTimeout`: a short timer holds
+        // its cancelled sleeps for only that long.
+        // Not all of them kept: PostgresNIO 1.33.2's pool, after an outage, reconnects one
+        // connection and returns to running with fewer than its minimum, and its next lease that
+        // needs another connection fails a precondition and stops the process (seen in
+        // scripts/db-fault, one run in three, with the minimum at `poolSize`). With a minimum of
+        // one, the connection it reconnected is that minimum.
         if keepsConnections {
-            self.options.minimumConnections = self.options.maximumConnections
+            self.options.minimumConnections = 1
             self.options.keepAliveBehavior = nil
+            self.options.connectionIdleTimeout = Self.idleTimeout
         }
     }
+
+    /// How long a connection beyond the kept one stays open unused.
+    static let idleTimeout = Duration.seconds(5)
 }
