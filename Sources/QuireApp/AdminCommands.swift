@@ -62,6 +62,9 @@ extension Commands {
         // Bulk loads are slow statements by design: logging each would only bury the progress lines.
         var configuration = configuration
         configuration.slowStatementThreshold = nil
+        // Bulk inserts return to the same index pages: with SQLite's page cache at the server's
+        // small default the seed was page-bound.
+        configuration.sqliteCacheKiB = configuration.sqliteCacheKiB ?? 65_536
         return try await withDatabase(configuration) { database in
             _ = try await Migrator(database: database).migrate()
             return try await Seeder(database: database, plan: plan).run(progress: progress)

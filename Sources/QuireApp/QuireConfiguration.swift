@@ -40,7 +40,7 @@ public struct QuireConfiguration: Sendable {
     public var trustedProxies = TrustedProxies()
     /// When the nightly counters.repair runs, as a cron expression in UTC (QUIRE_REPAIR_CRON).
     public var repairCron = Schedule.defaultRepairCron
-    /// Each SQLite connection's page cache in KiB; nil for the defaults (16 MiB a reader, 64 MiB the writer).
+    /// Each SQLite connection's page cache in KiB; nil for the default (1 MiB, `SQLiteConnections.defaultCacheKiB`).
     public var sqliteCacheKiB: Int?
     /// Each in-process cache's size (QUIRE_CACHE_ENTRIES, 0 turns them off; QUIRE_CACHE_MIB).
     public var cacheLimits = CacheLimits.standard

@@ -39,7 +39,7 @@ public final class Database: Sendable {
     /// Opens the database. SQLite files are created on first open; PostgreSQL connections are made
     /// lazily by the pool once `run()` is running. Statements slower than `slowStatementThreshold`
     /// are logged to `logger` with their SQL (never their bound values). `sqliteCacheKiB` sizes
-    /// each SQLite connection's page cache (nil: 16 MiB a reader, 64 MiB for the writer);
+    /// each SQLite connection's page cache (nil: `SQLiteConnections.defaultCacheKiB`);
     /// `cacheLimits` each in-process cache (`Caches`). `keepsConnections`: on PostgreSQL the pool
     /// keeps one connection open with no timers and closes the others after a few idle seconds
     /// (see `PostgresClient.Configuration` below); tests, which open hundreds of small databases

@@ -47,15 +47,12 @@ final class SQLiteConnections: Sendable {
         threads.start()
         bulkThread.start()
         do {
-            let writer = try await openConnection(path: path, threads: threads, cacheKiB: cacheKiB ?? 16_384, logger: logger)
+            let writer = try await openConnection(path: path, threads: threads, cacheKiB: cacheKiB ?? defaultCacheKiB, logger: logger)
             // WAL is a property of the file, so setting it once on the writer covers every connection.
             _ = try await writer.query("PRAGMA journal_mode = WAL")
-            // The writer's page cache holds the index pages that bulk writes (seed, imports) keep
-            // returning to; SQLite's default of 2 MB made the seed page-bound.
-            _ = try await writer.query("PRAGMA cache_size = -\(cacheKiB ?? 65_536)")
             var readers: [SQLiteConnection] = []
             for _ in 0..<count {
-                readers.append(try await openConnection(path: path, threads: threads, cacheKiB: cacheKiB ?? 16_384, logger: logger))
+                readers.append(try await openConnection(path: path, threads: threads, cacheKiB: cacheKiB ?? defaultCacheKiB, logger: logger))
             }
             let bulk = try await openConnection(path: path, threads: bulkThread, cacheKiB: 2048, logger: logger)
             _ = try await bulk.query("PRAGMA mmap_size = 0")
@@ -71,6 +68,16 @@ final class SQLiteConnections: Sendable {
         }
     }
 
+    /// Each connection's page cache unless configured (QUIRE_SQLITE_CACHE_KIB). Reads of the file
+    /// come through mmap, which needs no page cache, so a cache holds the pages a connection wrote
+    /// or read from the WAL, and it keeps each one until it is full: with 64 MiB for the writer and
+    /// 16 MiB a reader the server's memory grew with every page the load wrote, 37 bytes a request
+    /// for as long as a soak ran (scripts/soak: 15.9 MiB in the second minute, 18.5 in the tenth).
+    /// At 1 MiB it levels off in minutes (14.8 and 16.1) and the read scenarios of scripts/bench
+    /// ran as fast (BENCHMARKS.md, 2026-12-03). `quire seed` sets 64 MiB: its bulk inserts keep
+    /// returning to the same index pages, and SQLite's default of 2 MB made it page-bound.
+    static let defaultCacheKiB = 1024
+
     private static func openConnection(path: String, threads: NIOThreadPool, cacheKiB: Int, logger: Logger) async throws -> SQLiteConnection {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
                                                          on: MultiThreadedEventLoopGroup.singleton.any()).get()
@@ -80,8 +87,8 @@ final class SQLiteConnections: Sendable {
         // mmap_size lets reads of a file bigger than the page cache come from the OS page cache
         // without a pread system call a page: measured on a 2.5 GB seeded database, the kernel's
         // page copies were a fifth of a home timeline request's time.
-        // The page cache fills as pages are read and stays full: a connection's anonymous memory
-        // grows up to cache_size (or the database's size) and then holds (QUIRE_SQLITE_CACHE_KIB).
+        // The page cache fills and stays full: a connection's anonymous memory grows up to
+        // cache_size and then holds (`defaultCacheKiB`).
         for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
                        "PRAGMA mmap_size = 17179869184", "PRAGMA cache_size = -\(cacheKiB)"] {
             _ = try await connection.query(pragma)
