@@ -76,7 +76,7 @@ struct BookPagesController: Sendable {
             edition: edition, authors: edition.authors.map(\.name).joined(separator: ", "),
             averageRating: average.map { String(format: "%.1f", $0) }, ratingsCount: work?.ratingsCount ?? 0,
             readersCount: work?.shelvedUsers ?? 0, stats: stats.map(WorkStatsResponse.init),
-            reviews: reviews.map { StatusView.list($0, limit: Self.reviewsShown, back: back) } ?? [],
+            reviews: reviews.map { StatusView.list($0, limit: Self.reviewsShown, back: back, signedIn: viewer != nil) } ?? [],
             similar: similar, shelves: options, onShelves: options.filter(\.holds),
             ratings: RatingOption.all, privacies: PrivacyOption.all(default: viewer?.defaultPrivacy))
         return web.renderer.page("book", title: edition.title, visit: visit, page)

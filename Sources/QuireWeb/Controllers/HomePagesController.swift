@@ -33,7 +33,7 @@ struct HomePagesController: Sendable {
         let before = try WebQuery.before(request)
         let limit = Self.pageSize
         let page = try await web.database.read { try await TimelinesController.home(reader: user.id, before: before, limit: limit + 1, on: $0) }
-        let statuses = StatusView.list(page, limit: limit, back: "/")
+        let statuses = StatusView.list(page, limit: limit, back: "/", signedIn: true)
         return web.renderer.page("home", title: "Home", visit: visit, HomePage(
             statuses: statuses, empty: statuses.isEmpty && before == nil,
             older: OlderLink(rows: page.statuses, limit: limit, base: "/", id: \.id)))

@@ -47,8 +47,8 @@ struct StatusPagesController: Sendable {
             guard let status = try await StatusesController.status(id, viewer: viewer, on: db) else { return nil }
             return (status, try await StatusesController.thread(id, viewer: viewer, after: nil, limit: limit + 1, on: db))
         }
-        guard let (status, thread) = loaded, let view = StatusView(status, back: "/status/\(id)") else { throw WebError.notFound("status") }
-        let entries = thread.map { StatusView.list($0, limit: limit, back: "/status/\(id)") } ?? []
+        guard let (status, thread) = loaded, let view = StatusView(status, back: "/status/\(id)", signedIn: visit.user != nil) else { throw WebError.notFound("status") }
+        let entries = thread.map { StatusView.list($0, limit: limit, back: "/status/\(id)", signedIn: visit.user != nil) } ?? []
         let page = ThreadPage(
             status: view, thread: entries.map { ThreadEntry(view: $0, current: $0.status.id == view.status.id) },
             privacies: PrivacyOption.all(default: visit.user?.defaultPrivacy), replyTo: view.status.account.username)

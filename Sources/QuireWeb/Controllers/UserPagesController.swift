@@ -58,7 +58,7 @@ struct UserPagesController: Sendable {
                 .init(shelf: ShelfResponse($0), href: "\(base)/shelf/\($0.identifier)", privateNote: $0.privacy == "public" ? nil : $0.privacy,
                       books: WebText.count($0.bookCount, "book"))
             },
-            statuses: StatusView.list(statuses, limit: limit, back: base),
+            statuses: StatusView.list(statuses, limit: limit, back: base, signedIn: viewer != nil),
             older: OlderLink(rows: statuses.statuses, limit: limit, base: base, id: \.id))
         return web.renderer.page("profile", title: profile.displayName ?? profile.username, visit: visit, page)
     }

@@ -17,8 +17,10 @@ struct StatusView: Sendable {
     let boostable: Bool
     let reply: Bool
     let back: String
+    /// The page has a signed-in reader, who gets the like, boost and reply buttons.
+    let signedIn: Bool
 
-    init?(_ response: StatusResponse, back: String) {
+    init?(_ response: StatusResponse, back: String, signedIn: Bool) {
         let shown = response.boostOf ?? response
         status = shown
         boostedBy = response.boostOf == nil ? nil : response.account.username
@@ -29,11 +31,12 @@ struct StatusView: Sendable {
         boostable = shown.privacy == "public" || shown.privacy == "unlisted"
         reply = shown.inReplyToId != nil
         self.back = back
+        self.signedIn = signedIn
     }
 
     /// The page's statuses in order, leaving out those whose boosted original is gone, as the API does.
-    static func list(_ page: StatusPage, limit: Int, back: String) -> [StatusView] {
-        page.statuses.prefix(limit).compactMap { StatusResponse.make($0, page: page) }.compactMap { StatusView($0, back: back) }
+    static func list(_ page: StatusPage, limit: Int, back: String, signedIn: Bool) -> [StatusView] {
+        page.statuses.prefix(limit).compactMap { StatusResponse.make($0, page: page) }.compactMap { StatusView($0, back: back, signedIn: signedIn) }
     }
 
     static func stars(_ rating: Double) -> String {
@@ -84,7 +87,13 @@ extension StatusView: MustacheParent {
         switch name {
         case "id": status.id
         case "username": status.account.username
-        case "displayName": status.account.displayName
+        // One name each for what the template would otherwise choose with a section and its
+        // inverse: every section is several dynamic casts in swift-mustache.
+        case "shownName": status.account.displayName ?? status.account.username
+        case "likeAction": status.liked ? "unlike" : "like"
+        case "likeLabel": status.liked ? "Liked" : "Like"
+        case "boostAction": status.boosted ? "unboost" : "boost"
+        case "boostLabel": status.boosted ? "Boosted" : "Boost"
         case "bookID": status.book?.id
         case "bookTitle": status.book?.title
         case "headline": status.title
@@ -108,6 +117,7 @@ extension StatusView: MustacheParent {
         case "boostable": boostable
         case "reply": reply
         case "back": back
+        case "signedIn": signedIn
         default: nil
         }
     }
