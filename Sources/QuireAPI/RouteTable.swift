@@ -11,8 +11,22 @@ public final class RouteTable: Sendable {
     }
 
     private let storage = Mutex<[Route]>([])
+    private let page = Mutex<NotFoundPage?>(nil)
+
+    /// What answers a path no route serves instead of the JSON 404, when it returns a response
+    /// (the web pages: a browser asking for a page gets a page).
+    public typealias NotFoundPage = @Sendable (Request, QuireRequestContext) async -> Response?
 
     public init() {}
+
+    public func setNotFoundPage(_ notFound: @escaping NotFoundPage) {
+        page.withLock { $0 = notFound }
+    }
+
+    func notFoundPage(_ request: Request, context: QuireRequestContext) async -> Response? {
+        guard let notFound = page.withLock({ $0 }) else { return nil }
+        return await notFound(request, context)
+    }
 
     public var routes: [Route] { storage.withLock { $0 } }
 

@@ -45,7 +45,7 @@ public func buildRouter(
     WebPages(
         database: database, sessionCache: sessions, accounts: accounts, sessions: sessionsController, users: users, me: me, imports: imports, exports: exports,
         secureCookies: configuration.exports.publicURL.lowercased().hasPrefix("https:"), logger: Logger(label: "quire.web")
-    ).addRoutes(to: router)
+    ).addRoutes(to: router, routes: routes)
     APIMiddleware.finish(router, routes: routes)
     return (router, routes)
 }

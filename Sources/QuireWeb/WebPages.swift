@@ -38,8 +38,11 @@ public struct WebPages: Sendable {
             accounts: accounts, sessions: sessions, users: users)
     }
 
-    public func addRoutes(to router: Router<QuireRequestContext>) {
-        let pages = router.group().add(middleware: WebErrorMiddleware(renderer: web.renderer, visits: web.visits))
+    /// Also answers, in `routes`, a browser's request for a path no route serves with a page.
+    public func addRoutes(to router: Router<QuireRequestContext>, routes: RouteTable) {
+        let errors = WebErrorMiddleware(renderer: web.renderer, visits: web.visits)
+        routes.setNotFoundPage { request, _ in await errors.notFoundPage(request) }
+        let pages = router.group().add(middleware: errors)
         let assets = web.renderer.assets
         pages.get("/static/{file}") { _, context -> Response in
             guard let response = assets.response(context.parameters.get("file") ?? "") else { throw WebError.notFound("file") }

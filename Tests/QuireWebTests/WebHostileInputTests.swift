@@ -23,13 +23,19 @@ import Testing
                 "/user/ada?before=abc", "/user/ada/shelf/to-read?before=0", "/search?q=%00", "/search?q=" + String(repeating: "a", count: 500),
                 "/search?q=%20%20", "/import/abc", "/import/1?after=-1", "/export/abc/download", "/notifications?before=x",
                 "/static/nothing.css", "/admin/jobs?state=bogus", "/user/a%00b", "/user/ada/shelf/x%00y", "/search?q=a&after=%00",
-                "/search?q=a&after=bogus",
+                "/search?q=a&after=bogus", "/no/such/page", "/book", "/user/ada/shelf/to-read/extra",
             ]
             for uri in gets {
                 let response = try await ada.get(uri)
                 #expect((400..<500).contains(Int(response.status.code)), "\(uri): \(response.status)")
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true, "\(uri) answers a page")
             }
+            // An unknown path under the API stays the API's JSON 404, even for a browser, and so
+            // does any unknown path asked for without accepting HTML.
+            let api = try await ada.get("/v1/no/such")
+            #expect(api.status == .notFound && api.headers[.contentType]?.hasPrefix("application/json") == true)
+            let plain = try await client.execute(uri: "/no/such/page", method: .get, headers: [:], body: nil)
+            #expect(plain.status == .notFound && plain.headers[.contentType]?.hasPrefix("application/json") == true)
             // forms
             let posts: [(String, [String: String])] = [
                 ("/book/\(edition)/status", ["type": "review", "rating": "NaN"]),

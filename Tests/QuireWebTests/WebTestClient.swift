@@ -14,7 +14,8 @@ struct WebBrowser: Sendable {
     var cookieHeader: String { cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
 
     mutating func get(_ uri: String) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
+        // What a browser sends: the server tells a page request from an API call by it.
+        var headers: HTTPFields = [.accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]
         if !cookies.isEmpty { headers[.cookie] = cookieHeader }
         let response = try await client.execute(uri: uri, method: .get, headers: headers, body: nil)
         keep(response)

@@ -21,7 +21,9 @@ struct ErrorMiddleware: RouterMiddleware {
             unavailable.headers[.retryAfter] = "1"
             return Self.response(for: unavailable, context: context)
         } catch let error as HTTPError {
-            return Self.response(for: translate(error, request: request, context: context), context: context)
+            let apiError = translate(error, request: request, context: context)
+            if apiError.code == "route_not_found", let page = await routes.notFoundPage(request, context: context) { return page }
+            return Self.response(for: apiError, context: context)
         } catch let error as any HTTPResponseError where error.status.code < 500 {
             // NIO's and Hummingbird's other client errors (a body over a limit) carry a status but
             // no message: they get the same JSON body as every other error.

@@ -38,6 +38,15 @@ struct WebErrorMiddleware: RouterMiddleware {
         }
     }
 
+    /// The 404 page for a path no route serves, when a browser asks for a page (a GET or HEAD
+    /// accepting HTML, outside the API's `/v1/`); nil otherwise, for the API's JSON 404.
+    func notFoundPage(_ request: Request) async -> Response? {
+        guard request.method == .get || request.method == .head, !request.uri.path.hasPrefix("/v1/"),
+              request.headers[values: .accept].contains(where: { $0.contains("text/html") })
+        else { return nil }
+        return await page(.notFound, "There is no page here.", request)
+    }
+
     /// A refusal shows the reader's own navigation when their session can be read (from the
     /// session cache, usually); when it can't, the page goes out without it.
     private func page(_ status: HTTPResponse.Status, _ message: String, _ request: Request) async -> Response {
