@@ -17,7 +17,10 @@ struct StatusView: Sendable {
     let boostable: Bool
     let reply: Bool
     let back: String
-    /// The page has a signed-in reader, who gets the like, boost and reply buttons.
+    /// The page has a signed-in reader, who gets the like, boost and reply buttons. The layout's
+    /// `viewer` says the same, but a section over it puts the viewer on top of the context stack,
+    /// and the partial's dotted names (`{{.id}}`) would then be asked of the viewer: a Bool
+    /// section keeps the status on top.
     let signedIn: Bool
 
     init?(_ response: StatusResponse, back: String, signedIn: Bool) {
