@@ -15,10 +15,31 @@ import Testing
     }
 
     @Test func countsEachOtherWorkOnceAReaderAndNeverTheWorkItself() {
-        var counter = CoShelvingCounter(maxWorkID: 5, keep: 10)
+        var counter = CoShelvingCounter(keep: 10)
         counter.add(readerWorks: [1, 2, 3], of: 1)
         counter.add(readerWorks: [1, 3, 9], of: 1)
         #expect(counter.finish() == [.init(work: 3, shared: 2), .init(work: 2, shared: 1), .init(work: 9, shared: 1)])
         #expect(counter.finish() == [], "a clean slate for the next work")
+    }
+
+    /// Past its first size the table grows and still counts like a dictionary would; its size
+    /// follows the works one work touched, not how high their ids are (a catalog of a trillion
+    /// ids costs what a catalog of a thousand does).
+    @Test func countsLikeADictionaryWhateverTheIdsAndHowManyAWorkTouches() {
+        var generator = SystemRandomNumberGenerator()
+        var counter = CoShelvingCounter(keep: 10, capacity: 8)
+        for round in 0..<3 {
+            let base: Int64 = round == 2 ? 1_000_000_000_000 : 1
+            var expected: [Int64: UInt32] = [:]
+            for _ in 0..<300 {
+                let works = (0..<Int.random(in: 1...20, using: &generator)).map { _ in base + Int64.random(in: 0..<2_000, using: &generator) }
+                for work in Set(works) where work != base { expected[work, default: 0] += 1 }
+                counter.add(readerWorks: Array(Set(works))[...], of: base)
+            }
+            let best = expected.map { TopWorks.Entry(work: $0.key, shared: $0.value) }
+                .sorted { $0.shared != $1.shared ? $0.shared > $1.shared : $0.work < $1.work }
+            #expect(counter.finish() == Array(best.prefix(10)))
+            #expect(counter.slotCount <= 4_096, "sized by the 2,000 works touched, not by their ids")
+        }
     }
 }

@@ -14,11 +14,13 @@ import QuireStore
 /// samples current taste rather than the oldest accounts. Where no work has more than K readers
 /// and no reader more than L works, the lists are exact: the brute-force test holds them to that.
 ///
-/// Memory: one 4-byte count per work id for the whole run (`CoShelvingCounter`), the top 10 in
-/// a bounded heap, and per batch of `batch_size` works (default 100) at most batch * K sampled
-/// pairs and batch * K * L reader-work pairs (16 bytes each: 8 MB at the defaults in the worst
-/// case, a few kilobytes on a typical batch). Each batch's lists are written with the job's
-/// cursor in one transaction, and a retried attempt goes on after the last committed batch.
+/// Memory: the counts of the work being counted in a table sized by the most distinct works one
+/// work touched (at most K * L: about 240 kB at the defaults, whatever the catalog's size;
+/// `CoShelvingCounter`), the top 10 in a bounded heap, and per batch of `batch_size` works
+/// (default 100) at most batch * K sampled pairs and batch * K * L reader-work pairs (16 bytes
+/// each: 8 MB at the defaults in the worst case, a few kilobytes on a typical batch). Each
+/// batch's lists are written with the job's cursor in one transaction, and a retried attempt
+/// goes on after the last committed batch.
 public enum CatalogSimilarJob {
     public static let name = "catalog.similar"
     static let listLength = 10
@@ -55,8 +57,7 @@ public enum CatalogSimilarJob {
         var (cursor, resumed) = try await CatalogBatches.start(context, kind: name, firstPhase: "works")
         let resumedAfter = resumed ? cursor.done : nil
         let total = try await CatalogBatches.count("works", context)
-        let maxWorkID = try await database.bulkRead { try await SimilarWorksQueries.maxWorkID(on: $0) }
-        var counter = CoShelvingCounter(maxWorkID: maxWorkID, keep: listLength)
+        var counter = CoShelvingCounter(keep: listLength)
         var pairs: Int64 = 0
         while true {
             try context.checkpoint()

@@ -90,9 +90,4 @@ public enum SimilarWorksQueries {
                 title: try row.decode(column: "title", as: String.self), sharedReaders: try row.decode(column: "shared_readers", as: Int64.self))
         }
     }
-
-    /// The highest work id, which sizes the job's counting array.
-    public static func maxWorkID(on db: any SQLDatabase) async throws -> Int64 {
-        try await db.raw("SELECT coalesce(max(id), 0) AS m FROM works").first()?.decode(column: "m", as: Int64.self) ?? 0
-    }
 }
