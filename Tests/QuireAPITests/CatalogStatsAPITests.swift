@@ -31,7 +31,9 @@ import Testing
             let again = try await client.send(.post, "/v1/admin/jobs/catalog.similar", as: root)
             let notAdmin = try await client.send(.post, "/v1/admin/jobs/catalog.similar", as: reader)
             let anonymous = try await client.send(.post, "/v1/admin/jobs/catalog.similar")
-            let unknown = try await client.send(.post, "/v1/admin/jobs/noop", as: root)
+            let unknown = try await client.send(.post, "/v1/admin/jobs/nosuchkind", as: root)
+            let noop = try await client.send(.post, "/v1/admin/jobs/noop", as: root)
+            let noopAgain = try await client.send(.post, "/v1/admin/jobs/noop", as: root)
 
             // check
             #expect(started.status == .accepted)
@@ -47,6 +49,11 @@ import Testing
             #expect(unknown.status == .notFound)
             #expect(unknown.body.json.error["code"] as? String == "unknown_job_kind")
             #expect((unknown.body.json.error["message"] as? String)?.contains("catalog.stats") == true)
+            let noopJob = noop.body.json["job"] as? [String: Any] ?? [:]
+            #expect(noop.status == .accepted && noopAgain.status == .accepted)
+            #expect(noopJob["kind"] as? String == "noop")
+            let noopID = noopJob.int("id") ?? 0, noopAgainID = (noopAgain.body.json["job"] as? [String: Any])?.int("id") ?? 0
+            #expect(noopID > 0 && noopAgainID > noopID, "noop has no unique key: every start is a new job")
             for kind in ["catalog.stats", "counters.check", "counters.repair", "exports.prune"] {
                 #expect(try await client.send(.post, "/v1/admin/jobs/\(kind)", as: root).status == .accepted, "\(kind)")
             }

@@ -11,7 +11,7 @@ import QuireStore
 ///     POST /v1/jobs/{id}/cancel        cancel: at once when waiting, at the next checkpoint when running
 ///     GET  /v1/jobs/{id}/events        Server-Sent Events of progress and state until the job ends
 ///     POST /v1/admin/counters/repair   start a counters.repair job (administrators)
-///     POST /v1/admin/jobs/{kind}       start any periodic kind now, as its schedule would (administrators)
+///     POST /v1/admin/jobs/{kind}       start any periodic kind now, as its schedule would, or a noop job (administrators)
 public struct JobsController: Sendable {
     let queue: JobQueue
     /// The periodic kinds by name, each with the job its schedule enqueues (arguments and unique
