@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "quire",
             dependencies: [
-                "QuireApp", "QuireStore", "QuireExchange",
+                "QuireApp", "QuireStore", "QuireJobs", "QuireExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuireApp
+import QuireJobs
 import QuireStore
 
 @main
@@ -10,6 +11,12 @@ struct Quire: AsyncParsableCommand {
         abstract: "A self-hostable social reading server.",
         subcommands: [Serve.self, Worker.self, Migrate.self, Users.self, Counters.self, Jobs.self, Seed.self, Export.self, Import.self]
     )
+
+    /// The allocator's policy first, before any thread allocates (`ProcessMemory`).
+    static func main() async {
+        ProcessMemory.configure()
+        await main(nil)
+    }
 }
 
 /// Flags shared by every command that opens the database.
