@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "quire",
             dependencies: [
-                "QuireApp", "QuireStore", "QuireJobs", "QuireExchange",
+                "QuireApp", "QuireStore", "QuireExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

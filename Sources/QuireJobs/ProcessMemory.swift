@@ -2,32 +2,36 @@
 import Glibc
 #endif
 
-/// How the process's C allocator keeps freed memory, set once at start-up by every Quire
-/// executable (`quire` and `quire-bench`), before the work that allocates begins.
+/// Hands the memory a batch freed back to the system, between the batches of long jobs.
 ///
-/// glibc gives each thread that allocates its own arena, up to 8 a core: 16 here, and Quire
+/// glibc gives each thread that allocates an arena of its own, up to 8 a core, and Quire
 /// allocates on many threads (the concurrency pool's, NIO's event loops, SQLite's connection
-/// threads). Memory freed into an arena stays there, resident, for that arena's next
-/// allocations. A batch job's buffers pass from thread to thread with each statement, so every
-/// arena grew to the largest batch it had seen, and the freed space in all of them together grew
-/// with the length of the run: catalog.similar over 500,000 works held 24 MB of arenas for 5.5 MB
-/// in use (glibc's `malloc_stats` in the running process), and peaked 19% above the 5,000-work
-/// run; issue 15 allows 20%. Two arenas keep the freed space in two places, where it is reused.
+/// threads). Memory freed into an arena stays resident there for that arena's next allocations.
+/// A batch's buffers are freed on whichever thread the next statement resumes on, so over a long
+/// run every arena came to hold freed space, growing with the run's length: catalog.similar over
+/// 500,000 works had 8 arenas holding 24.1 MB for 5.5 MB in use (glibc's `malloc_stats`, called
+/// in the running process), and peaked 19% above the 5,000-work run, where issue 15 allows 20%.
+///
+/// Capping the arenas at 2 for the whole process fixed the job (1.10 and 1.11) but cost
+/// request handling on SQLite up to a quarter (the home timeline 547 req/s against 739, its
+/// connections each on a thread of their own now shared two arenas), so the jobs trim instead,
+/// and requests keep glibc's defaults.
 public enum ProcessMemory {
-    /// The arenas glibc may create. Two for two threads allocating at once; more threads wait on
-    /// an arena's lock now and then, which costs far less than a request's statement.
-    public static let arenas: Int32 = 2
-
-    /// Caps the arenas (glibc only; elsewhere the allocator's own policy stands). The
-    /// environment's `MALLOC_ARENA_MAX`, when set, is the operator's choice and wins.
-    public static func configure() {
+    /// Returns the free memory of every arena to the system (`malloc_trim(0)`; glibc only, a
+    /// no-op elsewhere). Each call walks the arenas: a fraction of a millisecond between
+    /// batches that take tens of milliseconds each.
+    public static func returnFreed() {
         #if canImport(Glibc)
-        guard getenv("MALLOC_ARENA_MAX") == nil else { return }
-        // mallopt is declared in <malloc.h>, which the Glibc module leaves out; it is looked up
-        // by name rather than through a C target of its own. M_ARENA_MAX is -8 in every glibc.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: Mallopt.self)(-8, arenas)
+        // malloc_trim is declared in <malloc.h>, which the Glibc module leaves out: it is looked
+        // up by name once rather than through a C target of its own.
+        guard let trim = mallocTrim else { return }
+        _ = trim(0)
         #endif
     }
+
+    #if canImport(Glibc)
+    private typealias MallocTrim = @convention(c) (Int) -> Int32
+    private static let mallocTrim: MallocTrim? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim")
+        .map { unsafeBitCast($0, to: MallocTrim.self) }
+    #endif
 }

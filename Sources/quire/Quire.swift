@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import QuireApp
-import QuireJobs
 import QuireStore
 
 @main
@@ -11,12 +10,6 @@ struct Quire: AsyncParsableCommand {
         abstract: "A self-hostable social reading server.",
         subcommands: [Serve.self, Worker.self, Migrate.self, Users.self, Counters.self, Jobs.self, Seed.self, Export.self, Import.self]
     )
-
-    /// The allocator's policy first, before any thread allocates (`ProcessMemory`).
-    static func main() async {
-        ProcessMemory.configure()
-        await main(nil)
-    }
 }
 
 /// Flags shared by every command that opens the database.

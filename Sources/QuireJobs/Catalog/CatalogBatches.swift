@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import QuireStore
 
-/// What the catalog jobs share: where a run resumes, the pause between batches, and row sinks
+/// What the catalog jobs share: where a run resumes, what happens between batches, and row sinks
 /// for statements that stream their rows.
 enum CatalogBatches {
     /// The cursor this job saved before it was interrupted, or the start.
@@ -21,9 +21,12 @@ enum CatalogBatches {
         }
     }
 
-    /// Sleeps `milliseconds` between batches when asked to (tests slow a run down to cancel it
-    /// halfway; an operator may pace a run on a busy server).
-    static func pause(_ milliseconds: Int) async throws {
+    /// After each committed batch: returns what the batch freed to the system, so the process
+    /// stays as large as one batch needs however long the run (`ProcessMemory`), and sleeps
+    /// `pauseMs` when asked to (tests slow a run down to cancel it halfway; an operator may pace
+    /// a run on a busy server).
+    static func betweenBatches(pauseMs milliseconds: Int) async throws {
+        ProcessMemory.returnFreed()
         if milliseconds > 0 { try await Task.sleep(for: .milliseconds(milliseconds)) }
     }
 }

@@ -74,7 +74,7 @@ public enum CatalogSimilarJob {
             }
             cursor = next
             try await context.progress(cursor.done, of: max(total, cursor.done), "works")
-            try await CatalogBatches.pause(pause)
+            try await CatalogBatches.betweenBatches(pauseMs: pause)
         }
         return Result(works: total, pairs: pairs, resumedAfter: resumedAfter)
     }

@@ -71,7 +71,7 @@ public enum CatalogStatsJob {
             }
             cursor = next
             try await context.progress(cursor.done, of: max(total, cursor.done), phase)
-            try await CatalogBatches.pause(pause)
+            try await CatalogBatches.betweenBatches(pauseMs: pause)
         }
         return Result(works: works, authors: total - works, resumedAfter: resumedAfter)
     }
