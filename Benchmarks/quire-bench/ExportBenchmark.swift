@@ -53,12 +53,12 @@ struct ExportBenchmark: AsyncParsableCommand {
                     var times: [Double] = [], peaks: [Int64] = [], anonymousPeaks: [Int64] = []
                     var statements = 0, size: Int64 = 0, books: Int64 = 0
                     for _ in 0..<runs {
-                        let idle = Self.status("VmRSS"), idleAnonymous = Self.status("RssAnon")
+                        let idle = ProcessMemory.statusKiB("VmRSS"), idleAnonymous = ProcessMemory.statusKiB("RssAnon")
                         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
                         let sampler = Task {
                             var highest: Int64 = 0
                             while !Task.isCancelled {
-                                highest = max(highest, Self.status("RssAnon"))
+                                highest = max(highest, ProcessMemory.statusKiB("RssAnon"))
                                 try? await Task.sleep(for: .milliseconds(2))
                             }
                             return highest
@@ -66,7 +66,7 @@ struct ExportBenchmark: AsyncParsableCommand {
                         let result = try await Self.export(userID: userID, format: format, queue: queue)
                         sampler.cancel()
                         anonymousPeaks.append(max(0, await sampler.value - idleAnonymous))
-                        peaks.append(max(0, Self.status("VmHWM") - idle))
+                        peaks.append(max(0, ProcessMemory.statusKiB("VmHWM") - idle))
                         times.append(result.milliseconds)
                         (statements, size, books) = (result.statements, result.size, result.books)
                     }
@@ -139,11 +139,4 @@ struct ExportBenchmark: AsyncParsableCommand {
         }
     }
 
-    /// A /proc/self/status figure in kB.
-    static func status(_ field: String) -> Int64 {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
-        else { return 0 }
-        return Int64(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
-    }
 }

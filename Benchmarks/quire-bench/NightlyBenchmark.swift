@@ -34,12 +34,12 @@ struct NightlyBenchmark: AsyncParsableCommand {
             print("| job | engine | scale | rows | time s | rows/s | peak RSS MB | above idle MB | peak anon above idle MB |")
             print("|---|---|---|---:|---:|---:|---:|---:|---:|")
             for kind in jobs.split(separator: ",").map(String.init) {
-                let idle = ExportBenchmark.status("VmRSS"), idleAnonymous = ExportBenchmark.status("RssAnon")
+                let idle = ProcessMemory.statusKiB("VmRSS"), idleAnonymous = ProcessMemory.statusKiB("RssAnon")
                 try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
                 let sampler = Task {
                     var highest: Int64 = 0
                     while !Task.isCancelled {
-                        highest = max(highest, ExportBenchmark.status("RssAnon"))
+                        highest = max(highest, ProcessMemory.statusKiB("RssAnon"))
                         try? await Task.sleep(for: .milliseconds(2))
                     }
                     return highest
@@ -47,7 +47,7 @@ struct NightlyBenchmark: AsyncParsableCommand {
                 let job = try await Self.runJob(kind, queue: queue)
                 sampler.cancel()
                 let anonymous = max(0, await sampler.value - idleAnonymous)
-                let peak = ExportBenchmark.status("VmHWM")
+                let peak = ProcessMemory.statusKiB("VmHWM")
                 let seconds = Double((job.finishedAt ?? 0) - (job.startedAt ?? 0)) / 1_000_000
                 let rows = Self.rows(job.result ?? "{}")
                 print(String(format: "| %@ | %@ | %@ | %lld | %.1f | %.0f | %.1f | %.1f | %.1f |",

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,6 +28,15 @@ public enum ProcessMemory {
         guard let trim = mallocTrim else { return }
         _ = trim(0)
         #endif
+    }
+
+    /// A figure of /proc/self/status in kB (`VmHWM`, `RssAnon`, ...); 0 where there is none.
+    /// The benchmarks sample it around a job, and a test reads it around a trim.
+    public static func statusKiB(_ field: String) -> Int64 {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
+        else { return 0 }
+        return Int64(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "0") ?? 0
     }
 
     #if canImport(Glibc)

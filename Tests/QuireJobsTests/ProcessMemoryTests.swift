@@ -18,19 +18,13 @@ import Testing
         let above = malloc(256)
         // Measured while the blocks live: the catalog jobs of other tests, running beside this
         // one, trim too, and could return the freed blocks before a measurement taken after free().
-        let live = Self.anonymousKiB()
+        let live = ProcessMemory.statusKiB("RssAnon")
         for block in blocks { free(block) }
         ProcessMemory.returnFreed()
-        let after = Self.anonymousKiB()
+        let after = ProcessMemory.statusKiB("RssAnon")
         free(above)
         // Other tests allocate beside this one; 20 of the 50 MB is far above what they move.
         #expect(live - after > 20_000, "anonymous memory \(live) kB with the blocks, \(after) kB once freed and trimmed")
-    }
-
-    static func anonymousKiB() -> Int {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("RssAnon:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }
 #endif
