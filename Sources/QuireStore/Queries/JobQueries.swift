@@ -62,16 +62,26 @@ public enum JobQueries {
     /// still `running` for that worker). The success itself commits synchronously, and flushing
     /// it flushes the claim before it. Draining no-op jobs with one worker on a loaded 2-core
     /// machine: 2,743-3,286 jobs/s with every commit flushed, 4,626-4,968 with none.
+    ///
+    /// On PostgreSQL the picked ids reach the UPDATE as one array (`id = ANY (ARRAY(...))`), which
+    /// the planner always answers with the primary key, and the `set_config` is a scalar sub-select
+    /// it evaluates once. Written as `id IN (SELECT id FROM picked) AND set_config(...)`, the
+    /// planner, on statistics taken while the table was nearly empty, joined the picked ids to a
+    /// sequential scan of every row, finished ones included, and called `set_config` on each:
+    /// 3 to 6 ms a claim with 1,000 to 1,400 rows, which put the enqueue-to-start p99 at 7 to 9 ms
+    /// at 1,000 jobs/s (0.28 ms with the array, the same 5,000 rows).
     public static func claim(worker: String, limit: Int, now: Int64, on db: any SQLDatabase) async throws -> [JobRecord] {
         let lock = db.isPostgres ? "FOR UPDATE SKIP LOCKED" : ""
-        let noFlush = db.isPostgres ? "AND set_config('synchronous_commit', 'off', true) IS NOT NULL" : ""
+        let pickedIDs = db.isPostgres
+            ? "id = ANY (ARRAY(SELECT id FROM picked)) AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL"
+            : "id IN (SELECT id FROM picked)"
         return try await db.raw("""
             WITH picked AS MATERIALIZED (
                 SELECT id FROM jobs \(unsafeRaw: readyIndex(db)) WHERE state IN \(unsafeRaw: JobState.claimable) AND run_after <= \(bind: now)
                 ORDER BY priority DESC, run_after, id LIMIT \(bind: limit) \(unsafeRaw: lock))
             UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker), heartbeat_at = \(bind: now),
                 started_at = \(bind: now), updated_at = \(bind: now)
-            WHERE id IN (SELECT id FROM picked) \(unsafeRaw: noFlush)
+            WHERE \(unsafeRaw: pickedIDs)
             RETURNING \(unsafeRaw: JobRecord.claimedColumns)
             """).all().map { try JobRecord(claimedRow: $0, worker: worker, now: now) }.sorted { ($0.priority, -$0.runAfter, -$0.id) > ($1.priority, -$1.runAfter, -$1.id) }
     }
