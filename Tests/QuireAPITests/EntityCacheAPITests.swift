@@ -36,6 +36,55 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aCachedEditionSkipsItsReadsAndAnEditIsSeenAtOnce(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: an edition ada added, read once
+            let ada = try await client.signUp("ada")
+            try await Self.waitUntilServing(database)
+            let added = try await client.send(.post, "/v1/editions", as: ada, json: ["title": "Dune", "authors": ["Frank Herbert"]])
+            let id = try #require(added.body.json["id"] as? Int)
+            #expect(try await client.send(.get, "/v1/editions/\(id)").status == .ok)
+
+            // call: the same edition again, then after ada retitles it
+            let (cached, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/editions/\(id)") }
+            #expect(try await client.send(.patch, "/v1/editions/\(id)", as: ada, json: ["title": "Dune Messiah"]).status == .ok)
+            let edited = try await client.send(.get, "/v1/editions/\(id)")
+
+            // check: the cached read ran no statement and kept the authors; the edit shows at once
+            #expect(cached.status == .ok)
+            #expect(recorder.statements.isEmpty, "a cached edition still ran: \(recorder.statements)")
+            #expect((cached.body.json["authors"] as? [[String: Any]])?.first?["name"] as? String == "Frank Herbert")
+            #expect(edited.body.json["title"] as? String == "Dune Messiah")
+            #expect((edited.body.json["authors"] as? [[String: Any]])?.count == 1)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aCachedISBNLookupRunsNoStatementAndFollowsTheISBNWhenItChanges(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: an edition with an ISBN, looked up once
+            let ada = try await client.signUp("ada")
+            try await Self.waitUntilServing(database)
+            let added = try await client.send(.post, "/v1/editions", as: ada,
+                                              json: ["title": "Dune", "authors": ["Frank Herbert"], "isbn13": "9780441013593"])
+            let id = try #require(added.body.json["id"] as? Int)
+            #expect(try await client.send(.get, "/v1/isbn/9780441013593").status == .ok)
+
+            // call: the same lookup again; then the edition's ISBN changes
+            let (cached, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/isbn/9780441013593") }
+            #expect(try await client.send(.patch, "/v1/editions/\(id)", as: ada, json: ["isbn13": "9780441172696"]).status == .ok)
+            let old = try await client.send(.get, "/v1/isbn/9780441013593")
+            let new = try await client.send(.get, "/v1/isbn/9780441172696")
+
+            // check: answered from memory, and after the change the old ISBN finds nothing
+            #expect(cached.status == .ok && cached.body.json["id"] as? Int == id)
+            #expect(recorder.statements.isEmpty, "a cached ISBN lookup still ran: \(recorder.statements)")
+            #expect(old.status == .notFound)
+            #expect(new.status == .ok && new.body.json["id"] as? Int == id)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aWriteThatRollsBackLeavesTheCachedValue(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in
             // setup

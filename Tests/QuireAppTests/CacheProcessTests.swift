@@ -9,9 +9,19 @@ import FoundationNetworking
 /// Two `quire serve` processes on one PostgreSQL, each with its own caches: a write through one
 /// reaches the other's caches through LISTEN/NOTIFY before it can serve the old value for long.
 @Suite(.serialized) struct CacheProcessTests {
-    @Test func aWriteThroughOneProcessIsSeenThroughTheOtherWithin100ms() async throws {
+    /// What the test edits through one server and reads through the other: ada's profile (the
+    /// users cache) or an edition she added (the editions cache).
+    enum Resource: String, CaseIterable, Sendable {
+        case profile, edition
+
+        var cache: String { self == .profile ? "users" : "editions" }
+        var field: String { self == .profile ? "display_name" : "title" }
+    }
+
+    @Test(arguments: Resource.allCases)
+    func aWriteThroughOneProcessIsSeenThroughTheOtherWithin100ms(resource: Resource) async throws {
         try await withTestDatabase(.postgres, migrated: false) { database in
-            // setup: two servers, ada signed up through the first, her profile cached in the second
+            // setup: two servers, ada signed up through the first, her profile (or her edition) cached in the second
             let (portA, portB) = (QuireProcess.freePort(), QuireProcess.freePort())
             var servers: [QuireProcess] = []
             defer { for server in servers { server.signal(SIGTERM) } }
@@ -22,21 +32,29 @@ import FoundationNetworking
             }
             let (a, b) = ("http://127.0.0.1:\(portA)", "http://127.0.0.1:\(portB)")
             let token = try await HostileRequestProcessTests.signUp(a)
-            try await Self.waitForCacheHit(b + "/v1/users/ada", metrics: b + "/metrics")
+            var (readPath, editPath) = ("/v1/users/ada", "/v1/me")
+            if resource == .edition {
+                let added = try await Self.request(a + "/v1/editions", method: "POST", token: token,
+                                                   body: #"{"title":"Dune","authors":["Frank Herbert"]}"#)
+                #expect(added.status == 201)
+                let id = try #require((try JSONSerialization.jsonObject(with: added.body) as? [String: Any])?["id"] as? Int)
+                (readPath, editPath) = ("/v1/editions/\(id)", "/v1/editions/\(id)")
+            }
+            try await Self.waitForCacheHit(b + readPath, cache: resource.cache, metrics: b + "/metrics")
 
             // call: 100 edits through the first, each followed by reads through the second until one shows it
             var lastStale: [Duration] = []
             var seen: [Duration] = []
             for round in 0..<100 {
                 let name = "Ada \(round)"
-                let edit = try await Self.request(a + "/v1/me", method: "PATCH", token: token, body: #"{"display_name":"\#(name)"}"#)
+                let edit = try await Self.request(a + editPath, method: "PATCH", token: token, body: #"{"\#(resource.field)":"\#(name)"}"#)
                 #expect(edit.status == 200)
                 let answered = ContinuousClock.now
                 var stale = Duration.zero
                 while true {
                     let started = ContinuousClock.now
-                    let profile = try await Self.request(b + "/v1/users/ada")
-                    if (try JSONSerialization.jsonObject(with: profile.body) as? [String: Any])?["display_name"] as? String == name {
+                    let read = try await Self.request(b + readPath)
+                    if (try JSONSerialization.jsonObject(with: read.body) as? [String: Any])?[resource.field] as? String == name {
                         seen.append(ContinuousClock.now - answered)
                         break
                     }
@@ -46,7 +64,7 @@ import FoundationNetworking
                 lastStale.append(stale)
                 guard seen.count == round + 1 else { break }
                 // and read once more, so the next round starts from a cached entry
-                _ = try await Self.request(b + "/v1/users/ada")
+                _ = try await Self.request(b + readPath)
             }
 
             // check: no read begun 100 ms after a write answered showed the old name, every write was
@@ -54,21 +72,21 @@ import FoundationNetworking
             seen.sort()
             let worst = lastStale.max() ?? .zero
             let median = seen.isEmpty ? nil : seen[seen.count / 2]
-            print("cache across processes: \(seen.count) writes seen, last stale read begun \(worst) after the write; seen after p50 \(String(describing: median)), max \(String(describing: seen.last))")
+            print("cache across processes (\(resource)): \(seen.count) writes seen, last stale read begun \(worst) after the write; seen after p50 \(String(describing: median)), max \(String(describing: seen.last))")
             #expect(seen.count == 100)
             #expect(worst < .milliseconds(100), "a read begun \(worst) after the write answered was stale; seen after p50 \(String(describing: median)), max \(String(describing: seen.last))")
             let metrics = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
-            #expect((metrics.value("quire_cache_hits_total", ["cache": "users"]) ?? 0) >= 100)
+            #expect((metrics.value("quire_cache_hits_total", ["cache": resource.cache]) ?? 0) >= 100)
         }
     }
 
-    /// Reads `url` until the server's metrics count a users cache hit: its listener is listening.
-    static func waitForCacheHit(_ url: String, metrics: String) async throws {
+    /// Reads `url` until the server's metrics count a hit in `cache`: its listener is listening.
+    static func waitForCacheHit(_ url: String, cache: String, metrics: String) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             _ = try await request(url)
             let scrape = MetricsScrape(text: String(decoding: try await request(metrics).body, as: UTF8.self))
-            if (scrape.value("quire_cache_hits_total", ["cache": "users"]) ?? 0) > 0 { return }
+            if (scrape.value("quire_cache_hits_total", ["cache": cache]) ?? 0) > 0 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestSetupError("the second server never answered from its cache")

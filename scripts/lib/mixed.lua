@@ -11,7 +11,7 @@
 -- statuses 10. Writes (10 in 100): a like 3, a shelving 3, a note 2, a follow 2; each is
 -- idempotent (a second like is the same like), so a repeated pick is not an error.
 -- done() prints one line: QUIRE_MIXED requests seconds p50_us p99_us reads writes 2xx 4xx 5xx
--- socket_errors.
+-- socket_errors. `counts` is global: done() reads it from each thread.
 
 local threads = {}
 
@@ -22,7 +22,7 @@ end
 
 local sessions = {}
 local users, editions, statuses = 0, 0, 0
-local counts = { reads = 0, writes = 0, s2 = 0, s4 = 0, s5 = 0 }
+counts = { reads = 0, writes = 0, s2 = 0, s4 = 0, s5 = 0 }
 
 function init(args)
     for line in io.lines(args[1]) do

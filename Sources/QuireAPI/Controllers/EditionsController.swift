@@ -82,17 +82,15 @@ public struct EditionsController: Sendable {
         let text = context.parameters.get("isbn") ?? ""
         let isbn: ISBN
         do { isbn = try ISBN.parse(text) } catch { throw APIError.invalid("isbn", error.message) }
-        let response = try await database.read { db -> EditionResponse? in
-            guard let edition = try await EditionQueries.find(isbn13: isbn.isbn13, on: db) else { return nil }
-            return EditionResponse(edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
+        let response = try await database.read { db in
+            try await EditionQueries.findWithAuthors(isbn13: isbn.isbn13, on: db).map { EditionResponse($0.edition, authors: $0.authors) }
         }
         guard let response else { throw APIError.notFound("edition with ISBN \(isbn.isbn13)") }
         return response.response(selection: selection)
     }
 
-    /// One edition with its work's authors, or nil.
+    /// One edition with its work's authors, or nil; from the process's cache when it holds it.
     public static func edition(_ id: Int64, on db: any SQLDatabase) async throws -> EditionResponse? {
-        guard let edition = try await EditionQueries.find(id, on: db) else { return nil }
-        return EditionResponse(edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
+        try await EditionQueries.findWithAuthors(id, on: db).map { EditionResponse($0.edition, authors: $0.authors) }
     }
 }

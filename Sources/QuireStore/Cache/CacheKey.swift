@@ -4,11 +4,16 @@
 public enum CacheKey: Hashable, Sendable {
     /// A `users` row: the account's name, summary, privacy default, follower approval, role.
     case user(Int64)
+    /// An `editions` row, as an edition read shows it with its work's authors. Authors and a
+    /// work's list of them are written only when created, so only an edition's own edit records
+    /// this; a change to either would have to record it for each of the work's editions.
+    case edition(Int64)
 
     /// The form sent to other processes in a NOTIFY payload.
     var text: String {
         switch self {
         case .user(let id): "u\(id)"
+        case .edition(let id): "e\(id)"
         }
     }
 
@@ -18,6 +23,7 @@ public enum CacheKey: Hashable, Sendable {
         guard let kind = text.first, let id = Int64(text.dropFirst()) else { return nil }
         switch kind {
         case "u": self = .user(id)
+        case "e": self = .edition(id)
         default: return nil
         }
     }

@@ -7,12 +7,19 @@ public final class Caches: Sendable {
     /// Users by id; a name is looked up through `userNames`.
     public let users: EntityCache<Int64, UserRecord>
     let userNames: EntityCache<String, Int64>
+    /// Editions by id, with their work's authors: an edition read in two statements.
+    let editions: EntityCache<Int64, EditionWithAuthors>
+    /// An ISBN-13 to the id of the edition that had it when read; `findWithAuthors(isbn13:)`
+    /// checks the edition still has it, so dropping the edition is enough.
+    let editionISBNs: EntityCache<String, Int64>
 
     /// `trusted`: whether every write the caches must hear of reaches them from the start. On
     /// PostgreSQL they serve nothing until the listener is listening.
     init(limits: CacheLimits, trusted: Bool) {
         users = EntityCache(name: "users", limits: limits, trusted: trusted)
         userNames = EntityCache(name: "user_names", limits: limits, trusted: trusted)
+        editions = EntityCache(name: "editions", limits: limits, trusted: trusted)
+        editionISBNs = EntityCache(name: "edition_isbns", limits: limits, trusted: trusted)
     }
 
     /// A write in this process committed.
@@ -55,21 +62,25 @@ public final class Caches: Sendable {
     }
 
     private func drop(_ keys: Set<CacheKey>) {
-        var users: [Int64] = []
+        var (users, editions): ([Int64], [Int64]) = ([], [])
         for key in keys {
             switch key {
             case .user(let id): users.append(id)
+            case .edition(let id): editions.append(id)
             }
         }
         // A user's name entry maps to the id, and `user(named:)` checks the record's name, so
         // dropping the record is enough.
         if !users.isEmpty { self.users.drop(users) }
+        if !editions.isEmpty { self.editions.drop(editions) }
     }
 
     /// Empties every cache and keeps serving: a cold start, for tests that measure one.
     public func empty() {
         users.clear(trusted: users.isTrusted)
         userNames.clear(trusted: userNames.isTrusted)
+        editions.clear(trusted: editions.isTrusted)
+        editionISBNs.clear(trusted: editionISBNs.isTrusted)
     }
 
     /// Serves and keeps nothing from now on (until a lost listener listens again): for tests
@@ -83,5 +94,7 @@ public final class Caches: Sendable {
     func clear(trusted: Bool) {
         users.clear(trusted: trusted)
         userNames.clear(trusted: trusted)
+        editions.clear(trusted: trusted)
+        editionISBNs.clear(trusted: trusted)
     }
 }

@@ -73,6 +73,41 @@ public enum EditionQueries {
             .where("id", .equal, id).first().map(EditionRecord.init)
     }
 
+    /// The edition with its work's authors; outside a write transaction from the process's cache
+    /// when it holds it (an edition's edit drops it, see `CacheKey.edition`).
+    public static func findWithAuthors(_ id: Int64, on db: any SQLDatabase) async throws -> EditionWithAuthors? {
+        let caches = db.readCaches
+        if let cached = caches?.editions.value(id) { return cached }
+        let generation = caches?.editions.generation ?? 0
+        guard let edition = try await find(id, on: db) else { return nil }
+        let found = try await withAuthors(edition, on: db)
+        caches?.editions.store(id, found, bytes: found.cacheBytes, generation: generation)
+        return found
+    }
+
+    /// The edition with an ISBN-13, with its work's authors; outside a write transaction from the
+    /// process's caches when they hold it, as `findWithAuthors(_:)`.
+    public static func findWithAuthors(isbn13: String, on db: any SQLDatabase) async throws -> EditionWithAuthors? {
+        guard let caches = db.readCaches else { return try await read(isbn13: isbn13, on: db) }
+        if let id = caches.editionISBNs.value(isbn13), let cached = caches.editions.value(id), cached.edition.isbn13 == isbn13 {
+            return cached
+        }
+        let (isbns, editions) = (caches.editionISBNs.generation, caches.editions.generation)
+        guard let found = try await read(isbn13: isbn13, on: db) else { return nil }
+        caches.editionISBNs.store(isbn13, found.edition.id, bytes: 64 + isbn13.utf8.count, generation: isbns)
+        caches.editions.store(found.edition.id, found, bytes: found.cacheBytes, generation: editions)
+        return found
+    }
+
+    private static func read(isbn13: String, on db: any SQLDatabase) async throws -> EditionWithAuthors? {
+        guard let edition = try await find(isbn13: isbn13, on: db) else { return nil }
+        return try await withAuthors(edition, on: db)
+    }
+
+    private static func withAuthors(_ edition: EditionRecord, on db: any SQLDatabase) async throws -> EditionWithAuthors {
+        EditionWithAuthors(edition: edition, authors: try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID] ?? [])
+    }
+
     /// Through the unique index `editions_isbn_13` (ISBN-10s are stored as their ISBN-13 too).
     public static func find(isbn13: String, on db: any SQLDatabase) async throws -> EditionRecord? {
         try await db.select().columns(EditionRecord.columns.map { SQLColumn($0) }).from("editions")
@@ -83,6 +118,7 @@ public enum EditionQueries {
     public static func update(_ edition: EditionRecord, on db: any SQLDatabase) async throws -> EditionRecord? {
         if let isbn13 = edition.isbn13, let other = try await find(isbn13: isbn13, on: db), other.id != edition.id { return nil }
         let firstAuthor = try await AuthorQueries.byWork([edition.workID], on: db)[edition.workID]?.first?.name
+        db.changed(.edition(edition.id))
         return try await db.update("editions")
             .set("match_key", to: CatalogMatchKey.make(title: edition.title, firstAuthor: firstAuthor))
             .set("title", to: edition.title).set("subtitle", to: edition.subtitle).set("description", to: edition.description)
@@ -118,6 +154,21 @@ public enum EditionQueries {
         let rows = try await db.select().columns(EditionRecord.columns.map { SQLColumn($0) }).from("editions")
             .where("id", .in, Array(Set(ids))).all()
         return Dictionary(uniqueKeysWithValues: try rows.map { let e = try EditionRecord(row: $0); return (e.id, e) })
+    }
+}
+
+/// An edition as a read shows it: the row and its work's authors, in order.
+public struct EditionWithAuthors: Sendable {
+    public let edition: EditionRecord
+    public let authors: [AuthorRecord]
+
+    /// Roughly what the entry holds, for the cache's byte limit.
+    var cacheBytes: Int {
+        let e = edition
+        let texts = [e.title, e.subtitle, e.description, e.publishedDate, e.physicalFormat, e.isbn10, e.isbn13, e.openlibraryKey, e.goodreadsKey]
+        return 256 + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+            + (e.languages + e.publishers).reduce(0) { $0 + 16 + $1.utf8.count }
+            + authors.reduce(0) { $0 + 64 + $1.name.utf8.count + ($1.openlibraryKey?.utf8.count ?? 0) + ($1.goodreadsKey?.utf8.count ?? 0) }
     }
 }
 
