@@ -70,9 +70,11 @@ import Testing
             let id = try #require(added.body.json["id"] as? Int)
             #expect(try await client.send(.get, "/v1/isbn/9780441013593").status == .ok)
 
-            // call: the same lookup again; then the edition's ISBN changes
+            // call: the same lookup again; then the edition's ISBN changes, and the old and new are looked up
             let (cached, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/isbn/9780441013593") }
             #expect(try await client.send(.patch, "/v1/editions/\(id)", as: ada, json: ["isbn13": "9780441172696"]).status == .ok)
+            // read by id, so the edition is cached again, now with its new ISBN
+            #expect(try await client.send(.get, "/v1/editions/\(id)").status == .ok)
             let old = try await client.send(.get, "/v1/isbn/9780441013593")
             let new = try await client.send(.get, "/v1/isbn/9780441172696")
 
