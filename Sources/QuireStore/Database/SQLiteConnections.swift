@@ -27,13 +27,20 @@ final class SQLiteConnections: Sendable {
     /// export on a 1,000,000-edition catalog raised the process's resident memory by 48.6 MB, all
     /// of it mapped database pages.
     let bulk: OwnedConnections<SQLiteConnection>
+    /// Where write transactions run (`EventLoopTaskExecutor`): the writer connection's own event
+    /// loop, a thread no request's task waits on.
+    let writerExecutor: EventLoopTaskExecutor
     private let threads: [NIOThreadPool]
+    private let writerLoop: MultiThreadedEventLoopGroup
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], bulk: SQLiteConnection, threads: [NIOThreadPool]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], bulk: SQLiteConnection, threads: [NIOThreadPool],
+                 writerLoop: MultiThreadedEventLoopGroup) {
         self.writer = OwnedConnections([writer])
         self.readers = OwnedConnections(readers)
         self.bulk = OwnedConnections([bulk])
         self.threads = threads
+        self.writerLoop = writerLoop
+        self.writerExecutor = EventLoopTaskExecutor(writer.eventLoop)
     }
 
     static func open(path: String, readers count: Int, cacheKiB: Int? = nil, logger: Logger) async throws -> SQLiteConnections {
@@ -44,10 +51,12 @@ final class SQLiteConnections: Sendable {
         }
         let threads = NIOThreadPool(numberOfThreads: count + 1)
         let bulkThread = NIOThreadPool(numberOfThreads: 1)
+        let writerLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         threads.start()
         bulkThread.start()
         do {
-            let writer = try await openConnection(path: path, threads: threads, cacheKiB: cacheKiB ?? defaultCacheKiB, logger: logger)
+            let writer = try await openConnection(path: path, threads: threads, cacheKiB: cacheKiB ?? defaultCacheKiB, logger: logger,
+                                                  on: writerLoop.next())
             // WAL is a property of the file, so setting it once on the writer covers every connection.
             _ = try await writer.query("PRAGMA journal_mode = WAL")
             var readers: [SQLiteConnection] = []
@@ -56,14 +65,16 @@ final class SQLiteConnections: Sendable {
             }
             let bulk = try await openConnection(path: path, threads: bulkThread, cacheKiB: 2048, logger: logger)
             _ = try await bulk.query("PRAGMA mmap_size = 0")
-            return SQLiteConnections(writer: writer, readers: readers, bulk: bulk, threads: [threads, bulkThread])
+            return SQLiteConnections(writer: writer, readers: readers, bulk: bulk, threads: [threads, bulkThread], writerLoop: writerLoop)
         } catch let error as SQLiteError {
             try? await threads.shutdownGracefully()
             try? await bulkThread.shutdownGracefully()
+            try? await writerLoop.shutdownGracefully()
             throw DatabaseError.unavailable("cannot open SQLite database \(path): \(error.message)")
         } catch {
             try? await threads.shutdownGracefully()
             try? await bulkThread.shutdownGracefully()
+            try? await writerLoop.shutdownGracefully()
             throw error
         }
     }
@@ -78,9 +89,10 @@ final class SQLiteConnections: Sendable {
     /// returning to the same index pages, and SQLite's default of 2 MB made it page-bound.
     static let defaultCacheKiB = 1024
 
-    private static func openConnection(path: String, threads: NIOThreadPool, cacheKiB: Int, logger: Logger) async throws -> SQLiteConnection {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
-                                                         on: MultiThreadedEventLoopGroup.singleton.any()).get()
+    private static func openConnection(
+        path: String, threads: NIOThreadPool, cacheKiB: Int, logger: Logger, on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    ) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: loop).get()
         // busy_timeout replaces SQLiteNIO's default busy handler, which retries in a tight loop.
         // synchronous=NORMAL is durable across process crashes in WAL mode; only a power loss can
         // lose the last commits.
@@ -103,5 +115,6 @@ final class SQLiteConnections: Sendable {
             try? await connection.close().get()
         }
         for pool in threads { try? await pool.shutdownGracefully() }
+        try? await writerLoop.shutdownGracefully()
     }
 }
