@@ -45,11 +45,11 @@ struct JobsBenchmark: AsyncParsableCommand {
                 try await database.write { try await $0.raw("DELETE FROM jobs").run() }
                 try await settle(database)
             }
-            var (latencies, afterCommit): ([Double], [Double]) = ([], [])
+            var (latencies, afterCommit, enqueue): ([Double], [Double], [Double]) = ([], [], [])
             if measure != "drain" {
                 // Latency: jobs enqueued at a steady rate onto idle workers, each committed on its own
                 // as an API request would; enqueue-to-start is started_at - created_at.
-                (latencies, afterCommit) = try await withWorkers(queue) {
+                (latencies, afterCommit, enqueue) = try await withWorkers(queue) {
                     // The workers start with this phase: until each has connected and is
                     // listening, the first jobs waited up to 76 ms for them. A few jobs first,
                     // not measured, so the latency is that of idle workers as the phase means.
@@ -83,7 +83,7 @@ struct JobsBenchmark: AsyncParsableCommand {
             let ms = { (v: Double) in String(format: "%.2f", v) }
             switch (format, measure) {
             case ("versus", "latency"):
-                print("| \(processes) | \(ms(p(0.5))) ms | \(ms(p(0.99))) ms | \(ms(percentile(afterCommit, 0.5))) ms | \(ms(percentile(afterCommit, 0.99))) ms |")
+                print("| \(processes) | \(ms(p(0.5))) ms | \(ms(p(0.99))) ms | \(ms(percentile(afterCommit, 0.5))) ms | \(ms(percentile(afterCommit, 0.99))) ms | \(ms(percentile(enqueue, 0.5))) ms | \(ms(percentile(enqueue, 0.99))) ms |")
             case ("versus", _):
                 print("| Quire (\(workers) a process) | \(processes) | \(jobs) | \(Int(throughput)) | \(Int(enqueueRate)) |")
             default:
@@ -166,9 +166,10 @@ struct JobsBenchmark: AsyncParsableCommand {
         return Double(n) / max(Double(b - a) / 1_000_000, 0.000001)
     }
 
-    /// Enqueue-to-start latencies in milliseconds, sorted, and the same from when each enqueue
-    /// was answered.
-    func startLatencies(_ database: Database, answeredAt: [Int64: Int64]) async throws -> ([Double], [Double]) {
+    /// Enqueue-to-start latencies in milliseconds, sorted; the same from when each enqueue was
+    /// answered; and each enqueue's own time, from its `created_at` to its answer (its durable
+    /// commit and the round trip).
+    func startLatencies(_ database: Database, answeredAt: [Int64: Int64]) async throws -> ([Double], [Double], [Double]) {
         let rows = try await database.read { db in
             try await db.raw("SELECT id, created_at, started_at FROM jobs").all().map {
                 (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "created_at", as: Int64.self), try $0.decode(column: "started_at", as: Int64.self))
@@ -176,6 +177,7 @@ struct JobsBenchmark: AsyncParsableCommand {
         }
         let total = rows.map { Double($0.2 - $0.1) / 1000 }.sorted()
         let afterCommit = rows.compactMap { row in answeredAt[row.0].map { Double(row.2 - $0) / 1000 } }.sorted()
-        return (total, afterCommit)
+        let enqueue = rows.compactMap { row in answeredAt[row.0].map { Double($0 - row.1) / 1000 } }.sorted()
+        return (total, afterCommit, enqueue)
     }
 }
