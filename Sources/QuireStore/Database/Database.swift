@@ -193,13 +193,11 @@ public final class Database: Sendable {
     ) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            // The writer's transactions hold the write lock: they run on its own loop (see
-            // `EventLoopTaskExecutor`), waiting for the connection there too.
-            guard pool == \SQLiteConnections.writer else {
-                return try await sqliteTransaction(connections[keyPath: pool], sqliteBegin, body)
-            }
-            return try await withTaskExecutorPreference(connections.writerExecutor) {
-                try await sqliteTransaction(connections.writer, sqliteBegin, body)
+            // The writer's transactions run on its own loop (`OwnedConnections.executor`).
+            return try await connections[keyPath: pool].with { connection in
+                let changes = TransactionChanges()
+                let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, changes: changes)
+                return try await Self.transaction(db, begin: sqliteBegin, changes: changes, caches: caches, body)
             }
         case .postgres(let client, let outage):
             try outage.check()
@@ -212,16 +210,6 @@ public final class Database: Sendable {
             } catch {
                 throw outage.translate(error)
             }
-        }
-    }
-
-    private func sqliteTransaction<T: Sendable>(
-        _ connections: OwnedConnections<SQLiteConnection>, _ begin: String, _ body: @Sendable (any SQLDatabase) async throws -> T
-    ) async throws -> T {
-        try await connections.with { connection in
-            let changes = TransactionChanges()
-            let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, changes: changes)
-            return try await Self.transaction(db, begin: begin, changes: changes, caches: caches, body)
         }
     }
 

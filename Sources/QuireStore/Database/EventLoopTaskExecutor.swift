@@ -2,7 +2,7 @@ import NIOCore
 
 /// Runs a task's jobs on one NIO event loop, for `withTaskExecutorPreference`.
 ///
-/// SQLite's write transactions run on it (`SQLiteConnections.writerExecutor`): a transaction holds
+/// SQLite's write transactions run on it (`SQLiteConnections.writer`'s executor): a transaction holds
 /// the database's only write lock from BEGIN to COMMIT, and between its statements its task used
 /// to wait in the global executor's queue behind every request's task. Under the mixed load of
 /// scripts/bench (64 connections, 10% writes, 2 cores) each of a write's 9 or 10 statements then

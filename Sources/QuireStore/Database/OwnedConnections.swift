@@ -12,10 +12,13 @@ final class OwnedConnections<Connection: Sendable>: Sendable {
 
     private let state: Mutex<State>
     let all: [Connection]
+    /// Where a task holding (or waiting for) one of these connections runs; nil: wherever it was.
+    let executor: (any TaskExecutor)?
 
-    init(_ connections: [Connection]) {
+    init(_ connections: [Connection], executor: (any TaskExecutor)? = nil) {
         self.state = Mutex(State(idle: connections))
         self.all = connections
+        self.executor = executor
     }
 
     func acquire() async -> Connection {
@@ -46,9 +49,12 @@ final class OwnedConnections<Connection: Sendable>: Sendable {
     var waiting: Int { state.withLock { $0.waiters.count } }
     var inUse: Int { state.withLock { all.count - $0.idle.count } }
 
+    /// `body` with a connection, on `executor` when there is one (waiting for the connection too).
     func with<T>(_ body: (Connection) async throws -> T) async throws -> T {
-        let connection = await acquire()
-        defer { release(connection) }
-        return try await body(connection)
+        try await withTaskExecutorPreference(executor) {
+            let connection = await acquire()
+            defer { release(connection) }
+            return try await body(connection)
+        }
     }
 }

@@ -27,20 +27,18 @@ final class SQLiteConnections: Sendable {
     /// export on a 1,000,000-edition catalog raised the process's resident memory by 48.6 MB, all
     /// of it mapped database pages.
     let bulk: OwnedConnections<SQLiteConnection>
-    /// Where write transactions run (`EventLoopTaskExecutor`): the writer connection's own event
-    /// loop, a thread no request's task waits on.
-    let writerExecutor: EventLoopTaskExecutor
     private let threads: [NIOThreadPool]
     private let writerLoop: MultiThreadedEventLoopGroup
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], bulk: SQLiteConnection, threads: [NIOThreadPool],
                  writerLoop: MultiThreadedEventLoopGroup) {
-        self.writer = OwnedConnections([writer])
+        // Write transactions run on the writer connection's own event loop, a thread no request's
+        // task waits on (`EventLoopTaskExecutor`).
+        self.writer = OwnedConnections([writer], executor: EventLoopTaskExecutor(writer.eventLoop))
         self.readers = OwnedConnections(readers)
         self.bulk = OwnedConnections([bulk])
         self.threads = threads
         self.writerLoop = writerLoop
-        self.writerExecutor = EventLoopTaskExecutor(writer.eventLoop)
     }
 
     static func open(path: String, readers count: Int, cacheKiB: Int? = nil, logger: Logger) async throws -> SQLiteConnections {
