@@ -83,7 +83,7 @@ public struct EditionsController: Sendable {
         let isbn: ISBN
         do { isbn = try ISBN.parse(text) } catch { throw APIError.invalid("isbn", error.message) }
         let response = try await database.read { db in
-            try await EditionQueries.findWithAuthors(isbn13: isbn.isbn13, on: db).map { EditionResponse($0.edition, authors: $0.authors) }
+            try await EditionQueries.findWithAuthors(isbn13: isbn.isbn13, on: db).map(EditionResponse.init)
         }
         guard let response else { throw APIError.notFound("edition with ISBN \(isbn.isbn13)") }
         return response.response(selection: selection)
@@ -91,6 +91,6 @@ public struct EditionsController: Sendable {
 
     /// One edition with its work's authors, or nil; from the process's cache when it holds it.
     public static func edition(_ id: Int64, on db: any SQLDatabase) async throws -> EditionResponse? {
-        try await EditionQueries.findWithAuthors(id, on: db).map { EditionResponse($0.edition, authors: $0.authors) }
+        try await EditionQueries.findWithAuthors(id, on: db).map(EditionResponse.init)
     }
 }

@@ -95,6 +95,11 @@ public struct EditionResponse: FieldSelectable {
         createdAt = Timestamp.date(microseconds: edition.createdAt)
         updatedAt = Timestamp.date(microseconds: edition.updatedAt)
     }
+
+    /// An edition read as `EditionQueries.findWithAuthors` answers it.
+    init(_ found: EditionWithAuthors) {
+        self.init(found.edition, authors: found.authors)
+    }
 }
 
 extension EditionResponse: JSONWritable {
