@@ -53,20 +53,9 @@ struct ExportBenchmark: AsyncParsableCommand {
                     var times: [Double] = [], peaks: [Int64] = [], anonymousPeaks: [Int64] = []
                     var statements = 0, size: Int64 = 0, books: Int64 = 0
                     for _ in 0..<runs {
-                        let idle = ProcessMemory.statusKiB("VmRSS"), idleAnonymous = ProcessMemory.statusKiB("RssAnon")
-                        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-                        let sampler = Task {
-                            var highest: Int64 = 0
-                            while !Task.isCancelled {
-                                highest = max(highest, ProcessMemory.statusKiB("RssAnon"))
-                                try? await Task.sleep(for: .milliseconds(2))
-                            }
-                            return highest
-                        }
-                        let result = try await Self.export(userID: userID, format: format, queue: queue)
-                        sampler.cancel()
-                        anonymousPeaks.append(max(0, await sampler.value - idleAnonymous))
-                        peaks.append(max(0, ProcessMemory.statusKiB("VmHWM") - idle))
+                        let (result, memory) = try await MemoryPeaks.measure { try await Self.export(userID: userID, format: format, queue: queue) }
+                        anonymousPeaks.append(memory.anonymousAboveIdleKiB)
+                        peaks.append(memory.peakAboveIdleKiB)
                         times.append(result.milliseconds)
                         (statements, size, books) = (result.statements, result.size, result.books)
                     }

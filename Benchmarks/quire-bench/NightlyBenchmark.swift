@@ -34,25 +34,12 @@ struct NightlyBenchmark: AsyncParsableCommand {
             print("| job | engine | scale | rows | time s | rows/s | peak RSS MB | above idle MB | peak anon above idle MB |")
             print("|---|---|---|---:|---:|---:|---:|---:|---:|")
             for kind in jobs.split(separator: ",").map(String.init) {
-                let idle = ProcessMemory.statusKiB("VmRSS"), idleAnonymous = ProcessMemory.statusKiB("RssAnon")
-                try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-                let sampler = Task {
-                    var highest: Int64 = 0
-                    while !Task.isCancelled {
-                        highest = max(highest, ProcessMemory.statusKiB("RssAnon"))
-                        try? await Task.sleep(for: .milliseconds(2))
-                    }
-                    return highest
-                }
-                let job = try await Self.runJob(kind, queue: queue)
-                sampler.cancel()
-                let anonymous = max(0, await sampler.value - idleAnonymous)
-                let peak = ProcessMemory.statusKiB("VmHWM")
+                let (job, memory) = try await MemoryPeaks.measure { try await Self.runJob(kind, queue: queue) }
                 let seconds = Double((job.finishedAt ?? 0) - (job.startedAt ?? 0)) / 1_000_000
                 let rows = Self.rows(job.result ?? "{}")
                 print(String(format: "| %@ | %@ | %@ | %lld | %.1f | %.0f | %.1f | %.1f | %.1f |",
                              kind, url.engine.rawValue, scale, rows, seconds, seconds > 0 ? Double(rows) / seconds : 0,
-                             Double(peak) / 1024, Double(max(0, peak - idle)) / 1024, Double(anonymous) / 1024))
+                             Double(memory.peakKiB) / 1024, Double(memory.peakAboveIdleKiB) / 1024, Double(memory.anonymousAboveIdleKiB) / 1024))
             }
         }
     }
