@@ -2,8 +2,6 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import SQLKit
-import SQLiteKit
-import SQLiteNIO
 import ServiceLifecycle
 import Synchronization
 
@@ -106,7 +104,7 @@ public final class Database: Sendable {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            return try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements, caches: caches)) }
+            return try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql, slow: slowStatements, caches: caches)) }
         case .postgres(let client, let outage):
             try outage.check()
             do {
@@ -127,7 +125,7 @@ public final class Database: Sendable {
     public func bulkRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            return try await connections.bulk.with { try await body(MeteredSQLDatabase(base: $0.sql(queryLogLevel: nil), slow: slowStatements)) }
+            return try await connections.bulk.with { try await body(MeteredSQLDatabase(base: $0.sql, slow: slowStatements)) }
         case .postgres:
             return try await read(body)
         }
@@ -188,7 +186,7 @@ public final class Database: Sendable {
 
     /// `body` in a transaction begun with the engine's statement, on SQLite on a connection of `pool`.
     private func transaction<T: Sendable>(
-        sqlite pool: KeyPath<SQLiteConnections, OwnedConnections<SQLiteConnection>> & Sendable, _ sqliteBegin: String, postgres postgresBegin: String,
+        sqlite pool: KeyPath<SQLiteConnections, OwnedConnections<SQLiteHandle>> & Sendable, _ sqliteBegin: String, postgres postgresBegin: String,
         _ body: @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         switch backend {
@@ -196,7 +194,7 @@ public final class Database: Sendable {
             // The writer's transactions run on its own loop (`OwnedConnections.executor`).
             return try await connections[keyPath: pool].with { connection in
                 let changes = TransactionChanges()
-                let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, changes: changes)
+                let db = MeteredSQLDatabase(base: connection.sql, slow: slowStatements, changes: changes)
                 return try await Self.transaction(db, begin: sqliteBegin, changes: changes, caches: caches, body)
             }
         case .postgres(let client, let outage):
