@@ -99,10 +99,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .target(name: "CQuireSQLite"),
         .target(
             name: "QuireStore",
             dependencies: [
-                "QuireCore", "QuireExchange",
+                "QuireCore", "QuireExchange", "CQuireSQLite",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),

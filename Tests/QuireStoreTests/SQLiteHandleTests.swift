@@ -22,6 +22,24 @@ import Testing
         }
     }
 
+    /// A LEFT JOIN's key compared with a bound id made SQLite plan the statement again at every
+    /// new value, which undid keeping it prepared.
+    @Test func aKeptStatementIsNotPlannedAgainForANewValue() throws {
+        try withHandles { first, _ in
+            // setup
+            try first.run("CREATE TABLE a (id INTEGER PRIMARY KEY)", []) { _ in }
+            try first.run("CREATE TABLE b (a_id INTEGER PRIMARY KEY, n INTEGER)", []) { _ in }
+
+            // call
+            for value in 1...5 {
+                try first.run("SELECT a.id, COALESCE(b.n, 0) AS n FROM a LEFT JOIN b ON b.a_id = a.id WHERE a.id = ?1", [.integer(value)]) { _ in }
+            }
+
+            // check
+            #expect(first.reprepared == 0)
+        }
+    }
+
     @Test func theCacheKeepsAtMostItsCapacityAndDropsTheLeastRecentlyUsed() throws {
         try withHandles { first, _ in
             // setup: one more distinct statement than the cache holds

@@ -43,6 +43,8 @@ struct StatementCache {
         entries[sql] = statement
     }
 
+    var reprepared: Int { entries.values.reduce(0) { $0 + $1.reprepared } }
+
     mutating func finalizeAll() {
         for statement in entries.values { statement.finalize() }
         entries.removeAll()
@@ -134,6 +136,8 @@ final class PreparedStatement {
         sqlite_nio_sqlite3_reset(pointer)
         sqlite_nio_sqlite3_clear_bindings(pointer)
     }
+
+    var reprepared: Int { Int(sqlite_nio_sqlite3_stmt_status(pointer, SQLITE_STMTSTATUS_REPREPARE, 0)) }
 
     func finalize() {
         sqlite_nio_sqlite3_finalize(pointer)
