@@ -39,10 +39,12 @@ struct ConfigurationOptions: ParsableArguments {
     }
 }
 
-/// Resolves the configuration and sets up logging, or exits with one line on standard error.
+/// Resolves the configuration and sets up logging, metrics and the allocator, or exits with one
+/// line on standard error.
 func startUp(_ overrides: QuireConfiguration.Overrides) throws -> QuireConfiguration {
     do {
         let configuration = try QuireConfiguration.resolve(overrides)
+        MemorySetup.bootstrap()
         LogSetup.bootstrap(configuration)
         MetricsSetup.bootstrap()
         return configuration

@@ -26,5 +26,11 @@ import Testing
         // Other tests allocate beside this one; 20 of the 50 MB is far above what they move.
         #expect(live - after > 20_000, "anonymous memory \(live) kB with the blocks, \(after) kB once freed and trimmed")
     }
+
+    /// Every `quire` process sets the threshold at start (`MemorySetup`); glibc must take it,
+    /// or requests go back to handing memory back and taking it again (`ProcessMemory.trimThreshold`).
+    @Test func glibcTakesTheTrimThreshold() {
+        #expect(ProcessMemory.keepFreedSpace())
+    }
 }
 #endif
