@@ -1,7 +1,8 @@
 import Foundation
 import NIOCore
+import QuireCore
 @testable import QuireAPI
-import QuireStore
+@testable import QuireStore
 import Testing
 
 @Suite struct JSONWriterTests {
@@ -49,6 +50,35 @@ import Testing
             response.write(to: &w)
 
             // check: the same object as the JSONEncoder encoding the work page still uses
+            let written = try JSONSerialization.jsonObject(with: Data(buffer: w.buffer)) as? NSDictionary
+            let encoded = try JSONSerialization.jsonObject(with: JSONCoding.encoder.encode(response)) as? NSDictionary
+            #expect(written != nil)
+            #expect(written == encoded, "\(String(buffer: w.buffer))")
+        }
+    }
+
+    @Test func aProfileIsWrittenAsJSONEncoderWritesIt() throws {
+        // setup: an owner sees every count; a stranger sees no private shelf's count, and a
+        // sparse account has no display name or bio
+        let full = UserRecord(id: 5, username: "ursula", displayName: "Ursula \"K.\"", bio: "Anarres\nand Urras",
+                              manuallyApprovesFollowers: true, createdAt: 1_700_000_000_123_456)
+        let sparse = UserRecord(id: 6, username: "quiet", createdAt: 1_700_000_000_000_000)
+        var counts = ProfileCounts()
+        (counts.followers, counts.following, counts.statuses, counts.statusesPublic) = (12, 3, 40, 30)
+        for shelf in DefaultShelf.allCases {
+            counts.books[shelf] = 7
+            counts.shelfPrivacy[shelf] = shelf == .read ? "public" : "private"
+        }
+        let responses = [
+            ProfileResponse(full, counts: counts, relationship: .none, viewer: full.id),
+            ProfileResponse(sparse, counts: counts, relationship: .none, viewer: 0),
+        ]
+        for response in responses {
+            // call
+            var w = JSONWriter()
+            response.write(to: &w)
+
+            // check
             let written = try JSONSerialization.jsonObject(with: Data(buffer: w.buffer)) as? NSDictionary
             let encoded = try JSONSerialization.jsonObject(with: JSONCoding.encoder.encode(response)) as? NSDictionary
             #expect(written != nil)

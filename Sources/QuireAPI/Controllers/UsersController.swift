@@ -44,7 +44,7 @@ public struct UsersController: Sendable {
         let username = context.parameters.get("username") ?? ""
         let response = try await database.read { try await Self.profile(username, viewer: viewer, on: $0) }
         guard let response else { throw APIError.notFound("user") }
-        return try JSONBody.response(response, selection: selection)
+        return response.response(selection: selection)
     }
 
     @Sendable func statuses(_ request: Request, context: QuireRequestContext) async throws -> Response {

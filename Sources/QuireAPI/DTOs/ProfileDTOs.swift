@@ -95,3 +95,30 @@ struct NotificationResponse: FieldSelectable {
 
     static let fieldNames = ["id", "type", "account", "status_id", "read", "created_at"]
 }
+
+extension ProfileResponse: JSONWritable {
+    /// The profile as JSONEncoder writes it (fields without a value left out), by hand: a profile
+    /// is one primary-key read, and JSONEncoder took 9% of the server's CPU serving it (perf,
+    /// release, SQLite). JSONWriterTests holds the two to the same output.
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        if w.key("id") { w.int(id) }
+        if w.key("username") { w.string(username) }
+        if let displayName, w.key("display_name") { w.string(displayName) }
+        if let bio, w.key("bio") { w.string(bio) }
+        if w.key("manually_approves_followers") { w.bool(manuallyApprovesFollowers) }
+        if w.key("created_at") { w.date(createdAt) }
+        if w.key("followers_count") { w.int(followersCount) }
+        if w.key("following_count") { w.int(followingCount) }
+        if w.key("statuses_count") { w.int(statusesCount) }
+        if let toReadCount, w.key("to_read_count") { w.int(toReadCount) }
+        if let readingCount, w.key("reading_count") { w.int(readingCount) }
+        if let readCount, w.key("read_count") { w.int(readCount) }
+        if let stoppedReadingCount, w.key("stopped_reading_count") { w.int(stoppedReadingCount) }
+        if w.key("following") { w.bool(following) }
+        if w.key("requested") { w.bool(requested) }
+        if w.key("followed_by") { w.bool(followedBy) }
+        if w.key("blocking") { w.bool(blocking) }
+        w.endObject()
+    }
+}
