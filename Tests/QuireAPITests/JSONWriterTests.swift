@@ -43,17 +43,8 @@ import Testing
             updatedAt: 1_700_000_000_123_456)
         let sparse = EditionRecord(id: 8, workID: 4, title: "Untitled", createdAt: 1_700_000_000_000_000, updatedAt: 1_700_000_000_000_000)
         for (edition, authors) in [(full, [AuthorRecord(id: 1, name: "Ursula K. Le Guin")]), (sparse, [])] {
-            let response = EditionResponse(edition, authors: authors)
-
-            // call
-            var w = JSONWriter()
-            response.write(to: &w)
-
-            // check: the same object as the JSONEncoder encoding the work page still uses
-            let written = try JSONSerialization.jsonObject(with: Data(buffer: w.buffer)) as? NSDictionary
-            let encoded = try JSONSerialization.jsonObject(with: JSONCoding.encoder.encode(response)) as? NSDictionary
-            #expect(written != nil)
-            #expect(written == encoded, "\(String(buffer: w.buffer))")
+            // call and check: the same object as the JSONEncoder encoding the work page still uses
+            try Self.expectWrittenAsEncoded(EditionResponse(edition, authors: authors))
         }
     }
 
@@ -74,15 +65,18 @@ import Testing
             ProfileResponse(sparse, counts: counts, relationship: .none, viewer: 0),
         ]
         for response in responses {
-            // call
-            var w = JSONWriter()
-            response.write(to: &w)
-
-            // check
-            let written = try JSONSerialization.jsonObject(with: Data(buffer: w.buffer)) as? NSDictionary
-            let encoded = try JSONSerialization.jsonObject(with: JSONCoding.encoder.encode(response)) as? NSDictionary
-            #expect(written != nil)
-            #expect(written == encoded, "\(String(buffer: w.buffer))")
+            // call and check
+            try Self.expectWrittenAsEncoded(response)
         }
+    }
+
+    /// `response` written by hand is the object JSONEncoder writes for it.
+    private static func expectWrittenAsEncoded<T: JSONWritable & Encodable>(_ response: T) throws {
+        var w = JSONWriter()
+        response.write(to: &w)
+        let written = try JSONSerialization.jsonObject(with: Data(buffer: w.buffer)) as? NSDictionary
+        let encoded = try JSONSerialization.jsonObject(with: JSONCoding.encoder.encode(response)) as? NSDictionary
+        #expect(written != nil)
+        #expect(written == encoded, "\(String(buffer: w.buffer))")
     }
 }
