@@ -191,7 +191,7 @@ public final class Database: Sendable {
     ) async throws -> T {
         switch backend {
         case .sqlite(let connections):
-            // The writer's transactions run on its own loop (`OwnedConnections.executor`).
+            // The writer's and the bulk connection's transactions run on their own loops (`OwnedConnections.executor`).
             return try await connections[keyPath: pool].with { connection in
                 let changes = TransactionChanges()
                 let db = MeteredSQLDatabase(base: connection.sql, slow: slowStatements, changes: changes)

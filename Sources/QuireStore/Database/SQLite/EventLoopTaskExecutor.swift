@@ -7,8 +7,9 @@ import NIOCore
 /// to wait in the global executor's queue behind every request's task. Under the mixed load of
 /// scripts/bench (64 connections, 10% writes, 2 cores) each of a write's 9 or 10 statements then
 /// took about 0.7 ms, the lock was held about 7 ms a write, and writes queued behind it for 290 ms
-/// on average. On the writer connection's own loop, where SQLiteNIO also completes its
-/// statements, the transaction's task resumes at once.
+/// on average. On the writer connection's own loop, where its statements also run
+/// (`SQLiteHandle`), the transaction's task resumes at once. The bulk connection has a loop of
+/// its own too (`SQLiteConnections.bulk`).
 final class EventLoopTaskExecutor: TaskExecutor {
     let loop: any EventLoop
 

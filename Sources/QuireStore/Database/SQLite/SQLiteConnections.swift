@@ -32,11 +32,11 @@ final class SQLiteConnections: Sendable {
     let bulk: OwnedConnections<SQLiteHandle>
     private let loops: [MultiThreadedEventLoopGroup]
 
-    private init(writer: SQLiteHandle, readers: [SQLiteHandle], bulk: SQLiteHandle, writerLoop: any EventLoop, bulkLoop: any EventLoop,
-                 loops: [MultiThreadedEventLoopGroup]) {
-        self.writer = OwnedConnections([writer], executor: EventLoopTaskExecutor(writerLoop))
+    /// `writer` and `bulk` were opened on loops of their own (in `loops`), which run their holders' tasks.
+    private init(writer: SQLiteHandle, readers: [SQLiteHandle], bulk: SQLiteHandle, loops: [MultiThreadedEventLoopGroup]) {
+        self.writer = OwnedConnections([writer], executor: EventLoopTaskExecutor(writer.eventLoop))
         self.readers = OwnedConnections(readers)
-        self.bulk = OwnedConnections([bulk], executor: EventLoopTaskExecutor(bulkLoop))
+        self.bulk = OwnedConnections([bulk], executor: EventLoopTaskExecutor(bulk.eventLoop))
         self.loops = loops
     }
 
@@ -56,14 +56,14 @@ final class SQLiteConnections: Sendable {
             try writer.run("PRAGMA journal_mode = WAL", []) { _ in }
             var readers: [SQLiteHandle] = []
             for _ in 0..<count {
-                readers.append(try openConnection(path: path, cacheKiB: cacheKiB ?? defaultCacheKiB, logger: logger))
-                opened.append(readers[readers.count - 1])
+                let reader = try openConnection(path: path, cacheKiB: cacheKiB ?? defaultCacheKiB, logger: logger)
+                readers.append(reader)
+                opened.append(reader)
             }
             let bulk = try openConnection(path: path, cacheKiB: 2048, logger: logger, on: bulkLoop.next())
             opened.append(bulk)
             try bulk.run("PRAGMA mmap_size = 0", []) { _ in }
-            return SQLiteConnections(writer: writer, readers: readers, bulk: bulk, writerLoop: writerLoop.next(), bulkLoop: bulkLoop.next(),
-                                     loops: [writerLoop, bulkLoop])
+            return SQLiteConnections(writer: writer, readers: readers, bulk: bulk, loops: [writerLoop, bulkLoop])
         } catch {
             for handle in opened { handle.close() }
             try? await writerLoop.shutdownGracefully()

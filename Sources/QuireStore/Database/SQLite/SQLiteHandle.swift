@@ -37,8 +37,8 @@ final class SQLiteHandle: @unchecked Sendable {
         self.eventLoop = eventLoop
     }
 
-    /// Opens (creating if missing) the database file at `path`, waiting up to `busyTimeout`
-    /// milliseconds for another connection's lock instead of failing at once.
+    /// Opens (creating if missing) the database file at `path`; a statement waits up to
+    /// `busyTimeoutMilliseconds` for another connection's lock instead of failing at once.
     static func open(
         path: String, busyTimeoutMilliseconds: Int32 = 5000, logger: Logger, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
     ) throws -> SQLiteHandle {
