@@ -20,7 +20,7 @@ public final class Database: Sendable {
 
     private enum Backend: Sendable {
         case sqlite(SQLiteConnections)
-        case postgres(PostgresClient, PostgresOutage)
+        case postgres(PostgresClient, PostgresOutage, PostgresStatementNames)
     }
 
     private init(url: DatabaseURL, backend: Backend, logger: Logger, slowStatementThreshold: Duration?, cacheLimits: CacheLimits) {
@@ -56,7 +56,7 @@ public final class Database: Sendable {
             let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize, keepsConnections: keepsConnections)
             try await preflight(text, logger: logger)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            return Database(url: url, backend: .postgres(client, PostgresOutage(url: text, logger: logger)), logger: logger,
+            return Database(url: url, backend: .postgres(client, PostgresOutage(url: text, logger: logger), PostgresStatementNames()), logger: logger,
                             slowStatementThreshold: slowStatementThreshold, cacheLimits: cacheLimits)
         }
     }
@@ -87,7 +87,7 @@ public final class Database: Sendable {
         case .sqlite(let connections):
             try? await gracefulShutdown()
             await connections.close()
-        case .postgres(let client, let outage):
+        case .postgres(let client, let outage, _):
             // The outage watcher lives as long as the pool.
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
@@ -105,12 +105,12 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let connections):
             return try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql, slow: slowStatements, caches: caches)) }
-        case .postgres(let client, let outage):
+        case .postgres(let client, let outage, let names):
             try outage.check()
             do {
                 return try await client.withConnection { connection in
-                    try await body(MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed },
-                                                      caches: caches))
+                    let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
+                    return try await body(MeteredSQLDatabase(base: base, slow: slowStatements, closed: { connection.isClosed }, caches: caches))
                 }
             } catch {
                 throw outage.translate(error)
@@ -164,12 +164,13 @@ public final class Database: Sendable {
     /// On SQLite it is `write`: the writer connection is in this process, so BEGIN IMMEDIATE costs
     /// no round trip and still takes the write lock up front.
     public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard case .postgres(let client, let outage) = backend else { return try await write(body) }
+        guard case .postgres(let client, let outage, let names) = backend else { return try await write(body) }
         try outage.check()
         do {
             return try await client.withConnection { connection in
                 let changes = TransactionChanges()
-                let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed }, changes: changes)
+                let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
+                let db = MeteredSQLDatabase(base: base, slow: slowStatements, closed: { connection.isClosed }, changes: changes)
                 let result = try await body(db)
                 // The statement has committed by itself: others are told in a transaction of its own.
                 let keys = changes.all
@@ -197,12 +198,13 @@ public final class Database: Sendable {
                 let db = MeteredSQLDatabase(base: connection.sql, slow: slowStatements, changes: changes)
                 return try await Self.transaction(db, begin: sqliteBegin, changes: changes, caches: caches, body)
             }
-        case .postgres(let client, let outage):
+        case .postgres(let client, let outage, let names):
             try outage.check()
             do {
                 return try await client.withConnection { connection in
                     let changes = TransactionChanges()
-                    let db = MeteredSQLDatabase(base: connection.sql(queryLogLevel: nil), slow: slowStatements, closed: { connection.isClosed }, changes: changes)
+                    let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: true)
+                    let db = MeteredSQLDatabase(base: base, slow: slowStatements, closed: { connection.isClosed }, changes: changes)
                     return try await Self.transaction(db, begin: postgresBegin, changes: changes, caches: caches, body)
                 }
             } catch {
@@ -255,7 +257,7 @@ public final class Database: Sendable {
     /// Calls `onNotification` for each PostgreSQL NOTIFY on `channel`, until cancelled. Holds one
     /// pooled connection while it listens. SQLite has no notifications: it returns at once.
     public func listen(channel: String, onNotification: @escaping @Sendable () -> Void) async throws {
-        guard case .postgres(let client, _) = backend else { return }
+        guard case .postgres(let client, _, _) = backend else { return }
         try await client.withConnection { connection in
             try await connection.listen(on: channel) { notifications in
                 for try await _ in notifications { onNotification() }
