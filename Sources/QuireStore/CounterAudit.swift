@@ -47,7 +47,12 @@ public struct CounterAudit: Sendable {
                     // Again under the write lock: what the snapshot saw may have been fixed or moved since.
                     batchDrift = try await database.write { db in
                         let (found, _, _) = try await Self.recount(family, after: start, through: last, limit: batchSize, lock: true, on: db)
-                        if repair { for item in found { try await family.repair(item, db) } }
+                        if repair {
+                            for item in found {
+                                try await family.repair(item, db)
+                                if family.ownerTable == "users", let user = item.key.first { db.changed(.profileCounts(user)) }
+                            }
+                        }
                         return found
                     }
                 }

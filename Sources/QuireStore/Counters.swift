@@ -60,6 +60,7 @@ public enum Counters {
             INSERT INTO user_counts (user_id, \(unsafeRaw: column.rawValue)) VALUES (\(bind: userID), \(bind: delta))
             ON CONFLICT (user_id) DO UPDATE SET \(unsafeRaw: column.rawValue) = user_counts.\(unsafeRaw: column.rawValue) + excluded.\(unsafeRaw: column.rawValue)
             """).run()
+        db.changed(.profileCounts(userID))
     }
 
     /// The sharded `user_shard_counts` columns.
@@ -84,6 +85,8 @@ public enum Counters {
             ON CONFLICT (user_id, shard) DO UPDATE SET followers = user_shard_counts.followers + excluded.followers,
                 unread_notifications = user_shard_counts.unread_notifications + excluded.unread_notifications
             """).run()
+        // The profile shows followers, not the unread notifications a like or a reply moves.
+        if followers != 0 { db.changed(.profileCounts(userID)) }
     }
 
     /// Step 5: reviews and ratings (in half stars) arriving at or leaving a work.
@@ -168,6 +171,7 @@ public enum Counters {
             INSERT INTO user_counts (user_id, \(unsafeRaw: column)) VALUES (\(bind: userID), \(bind: delta))
             ON CONFLICT (user_id) DO UPDATE SET \(unsafeRaw: column) = user_counts.\(unsafeRaw: column) + excluded.\(unsafeRaw: column)
             """).run()
+        db.changed(.profileCounts(userID))
     }
 
     /// Step 2: adds `delta` to a shelf's book count.

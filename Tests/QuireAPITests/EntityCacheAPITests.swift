@@ -86,6 +86,46 @@ import Testing
         }
     }
 
+    /// A profile's counts are cached (lesson 4's counter rows, read once); each kind of write that
+    /// moves one, and a counter repair, shows in the very next read.
+    @Test(arguments: TestEngine.all)
+    func aCachedProfileRunsNoStatementAndEachCountItShowsMovesAtOnce(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: ada with a book to shelve, her profile read once
+            let ada = try await client.signUp("ada")
+            let bob = try await client.signUp("bob")
+            try await Self.waitUntilServing(database)
+            let edition = try await client.addEdition("Kindred", as: ada).int("id") ?? 0
+            let shelves = try await client.send(.get, "/v1/users/ada/shelves", as: ada).body.json.items
+            let toRead = try #require(shelves.first { $0["identifier"] as? String == "to-read" }?.int("id"))
+            _ = try await client.profile("ada")
+
+            // call and check: the cached read, then each write and the read after it
+            let (cached, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/users/ada") }
+            #expect(cached.status == .ok)
+            #expect(recorder.statements.isEmpty, "a cached profile still ran: \(recorder.statements)")
+            try await client.follow("ada", as: bob)
+            #expect(try await client.profile("ada").int("followers_count") == 1)
+            try await client.follow("bob", as: ada)
+            #expect(try await client.profile("ada").int("following_count") == 1)
+            try await client.note("a note", as: ada)
+            #expect(try await client.profile("ada").int("statuses_count") == 1)
+            #expect(try await client.send(.put, "/v1/shelves/\(toRead)/books/\(edition)", as: ada).status.code < 300)
+            #expect(try await client.profile("ada").int("to_read_count") == 1)
+            #expect(try await client.send(.patch, "/v1/shelves/\(toRead)", as: ada, json: ["privacy": "private"]).status == .ok)
+            #expect(try await client.profile("ada")["to_read_count"] == nil)
+            #expect(try await client.send(.delete, "/v1/users/ada/follow", as: bob).status.code < 300)
+            #expect(try await client.profile("ada").int("followers_count") == 0)
+
+            // a counter that drifted (written behind the counters' back) is read, then repaired
+            try await database.write { try await $0.raw("UPDATE user_counts SET statuses = 5 WHERE user_id = \(bind: ada.id)").run() }
+            database.caches.empty()
+            #expect(try await client.profile("ada", as: ada).int("statuses_count") == 5)
+            _ = try await CounterAudit(database: database).run(repair: true)
+            #expect(try await client.profile("ada", as: ada).int("statuses_count") == 1)
+        }
+    }
+
     @Test(arguments: TestEngine.all)
     func aWriteThatRollsBackLeavesTheCachedValue(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in

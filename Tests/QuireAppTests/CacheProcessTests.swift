@@ -9,13 +9,37 @@ import FoundationNetworking
 /// Two `quire serve` processes on one PostgreSQL, each with its own caches: a write through one
 /// reaches the other's caches through LISTEN/NOTIFY before it can serve the old value for long.
 @Suite(.serialized) struct CacheProcessTests {
-    /// What the test edits through one server and reads through the other: ada's profile (the
-    /// users cache) or an edition she added (the editions cache).
+    /// What the test changes through one server and reads through the other: ada's profile (the
+    /// users cache), an edition she added (the editions cache), or her profile's status count,
+    /// moved by a new note (the profile_counts cache).
     enum Resource: String, CaseIterable, Sendable {
-        case profile, edition
+        case profile, edition, profileCounts
 
-        var cache: String { self == .profile ? "users" : "editions" }
-        var field: String { self == .profile ? "display_name" : "title" }
+        var cache: String {
+            switch self {
+            case .profile: "users"
+            case .edition: "editions"
+            case .profileCounts: "profile_counts"
+            }
+        }
+
+        /// The write of round `round`: method, path (nil: the read's own) and body.
+        func write(_ round: Int, editPath: String) -> (method: String, path: String, body: String, status: Int) {
+            switch self {
+            case .profile: ("PATCH", editPath, #"{"display_name":"Ada \#(round)"}"#, 200)
+            case .edition: ("PATCH", editPath, #"{"title":"Ada \#(round)"}"#, 200)
+            case .profileCounts: ("POST", "/v1/statuses", #"{"type":"note","body":"note \#(round)"}"#, 201)
+            }
+        }
+
+        /// Whether a read shows round `round`'s write.
+        func shows(_ json: [String: Any]?, round: Int) -> Bool {
+            switch self {
+            case .profile: json?["display_name"] as? String == "Ada \(round)"
+            case .edition: json?["title"] as? String == "Ada \(round)"
+            case .profileCounts: json?["statuses_count"] as? Int == round + 1
+            }
+        }
     }
 
     @Test(arguments: Resource.allCases)
@@ -46,15 +70,15 @@ import FoundationNetworking
             var lastStale: [Duration] = []
             var seen: [Duration] = []
             for round in 0..<100 {
-                let name = "Ada \(round)"
-                let edit = try await Self.request(a + editPath, method: "PATCH", token: token, body: #"{"\#(resource.field)":"\#(name)"}"#)
-                #expect(edit.status == 200)
+                let write = resource.write(round, editPath: editPath)
+                let edit = try await Self.request(a + write.path, method: write.method, token: token, body: write.body)
+                #expect(edit.status == write.status)
                 let answered = ContinuousClock.now
                 var stale = Duration.zero
                 while true {
                     let started = ContinuousClock.now
                     let read = try await Self.request(b + readPath)
-                    if (try JSONSerialization.jsonObject(with: read.body) as? [String: Any])?[resource.field] as? String == name {
+                    if resource.shows(try JSONSerialization.jsonObject(with: read.body) as? [String: Any], round: round) {
                         seen.append(ContinuousClock.now - answered)
                         break
                     }

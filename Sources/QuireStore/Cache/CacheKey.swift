@@ -8,12 +8,17 @@ public enum CacheKey: Hashable, Sendable {
     /// work's list of them are written only when created, so only an edition's own edit records
     /// this; a change to either would have to record it for each of the work's editions.
     case edition(Int64)
+    /// The counts a user's profile shows (`ProfileCounts`): their `user_counts` row, their
+    /// follower shards, and their default shelves' privacy. Recorded by `Counters` for every
+    /// delta, by a counter repair, and by a shelf's edit or removal.
+    case profileCounts(Int64)
 
     /// The form sent to other processes in a NOTIFY payload.
     var text: String {
         switch self {
         case .user(let id): "u\(id)"
         case .edition(let id): "e\(id)"
+        case .profileCounts(let id): "c\(id)"
         }
     }
 
@@ -24,6 +29,7 @@ public enum CacheKey: Hashable, Sendable {
         switch kind {
         case "u": self = .user(id)
         case "e": self = .edition(id)
+        case "c": self = .profileCounts(id)
         default: return nil
         }
     }

@@ -12,6 +12,9 @@ public final class Caches: Sendable {
     /// An ISBN-13 to the id of the edition that had it when read; `findWithAuthors(isbn13:)`
     /// checks the edition still has it, so dropping the edition is enough.
     let editionISBNs: EntityCache<String, Int64>
+    /// The counts a profile shows, by user id: the same for every viewer, who is shown only
+    /// those they may see when the profile is written.
+    let profileCounts: EntityCache<Int64, ProfileCounts>
 
     /// `trusted`: whether every write the caches must hear of reaches them from the start. On
     /// PostgreSQL they serve nothing until the listener is listening.
@@ -20,6 +23,7 @@ public final class Caches: Sendable {
         userNames = EntityCache(name: "user_names", limits: limits, trusted: trusted)
         editions = EntityCache(name: "editions", limits: limits, trusted: trusted)
         editionISBNs = EntityCache(name: "edition_isbns", limits: limits, trusted: trusted)
+        profileCounts = EntityCache(name: "profile_counts", limits: limits, trusted: trusted)
     }
 
     /// A write in this process committed.
@@ -62,17 +66,19 @@ public final class Caches: Sendable {
     }
 
     private func drop(_ keys: Set<CacheKey>) {
-        var (users, editions): ([Int64], [Int64]) = ([], [])
+        var (users, editions, counts): ([Int64], [Int64], [Int64]) = ([], [], [])
         for key in keys {
             switch key {
             case .user(let id): users.append(id)
             case .edition(let id): editions.append(id)
+            case .profileCounts(let id): counts.append(id)
             }
         }
         // A user's name entry maps to the id, and `user(named:)` checks the record's name, so
         // dropping the record is enough.
         if !users.isEmpty { self.users.drop(users) }
         if !editions.isEmpty { self.editions.drop(editions) }
+        if !counts.isEmpty { profileCounts.drop(counts) }
     }
 
     /// Empties every cache and keeps serving: a cold start, for tests that measure one.
@@ -81,6 +87,7 @@ public final class Caches: Sendable {
         userNames.clear(trusted: userNames.isTrusted)
         editions.clear(trusted: editions.isTrusted)
         editionISBNs.clear(trusted: editionISBNs.isTrusted)
+        profileCounts.clear(trusted: profileCounts.isTrusted)
     }
 
     /// Serves and keeps nothing from now on (until a lost listener listens again): for tests
@@ -96,5 +103,6 @@ public final class Caches: Sendable {
         userNames.clear(trusted: trusted)
         editions.clear(trusted: trusted)
         editionISBNs.clear(trusted: trusted)
+        profileCounts.clear(trusted: trusted)
     }
 }

@@ -21,13 +21,28 @@ public struct ProfileCounts: Sendable, Equatable {
         if isOwner { return statuses }
         return follower ? statusesPublic + statusesFollowers : statusesPublic
     }
+
+    /// What a cached entry holds, roughly: the struct and its two four-entry dictionaries.
+    static let cacheBytes = 640
 }
 
 public enum ProfileQueries {
+    /// A user's counts: outside a write transaction from the process's cache when it holds them
+    /// (every write that moves one records `CacheKey.profileCounts`), else `read`.
+    public static func counts(userID: Int64, on db: any SQLDatabase) async throws -> ProfileCounts {
+        guard let caches = db.readCaches else { return try await read(userID: userID, on: db) ?? ProfileCounts() }
+        if let counts = caches.profileCounts.value(userID) { return counts }
+        let generation = caches.profileCounts.generation
+        // An id with no account isn't kept: nothing would ever drop it.
+        guard let counts = try await read(userID: userID, on: db) else { return ProfileCounts() }
+        caches.profileCounts.store(userID, counts, bytes: ProfileCounts.cacheBytes, generation: generation)
+        return counts
+    }
+
     /// A user's counts in one statement: their own `user_counts` row and the sum of their
     /// follower shards (at most `Counters.shardCount` rows), both through primary keys, so a
-    /// celebrity's profile costs what anyone's does.
-    public static func counts(userID: Int64, on db: any SQLDatabase) async throws -> ProfileCounts {
+    /// celebrity's profile costs what anyone's does. Nil when there is no such user.
+    private static func read(userID: Int64, on db: any SQLDatabase) async throws -> ProfileCounts? {
         let shelfColumns = DefaultShelf.allCases.map { "COALESCE(uc.\(Counters.userColumn($0)), 0) AS \(Counters.userColumn($0))" }
         // Each default shelf's privacy through shelves_user_identifier, one probe apiece.
         let privacyColumns = DefaultShelf.allCases.map { shelf in
@@ -40,7 +55,7 @@ public enum ProfileQueries {
               (SELECT CAST(COALESCE(SUM(sc.followers), 0) AS BIGINT) FROM user_shard_counts sc WHERE sc.user_id = \(bind: userID)) AS followers
             FROM users u LEFT JOIN user_counts uc ON uc.user_id = u.id WHERE u.id = \(bind: userID)
             """).first()
-        else { return ProfileCounts() }
+        else { return nil }
         var counts = ProfileCounts()
         counts.followers = try row.decode(column: "followers", as: Int64.self)
         counts.following = try row.decode(column: "following", as: Int64.self)

@@ -84,6 +84,8 @@ public enum ShelfQueries {
         }
         try await db.update("shelves").set("name", to: name).set("identifier", to: identifier).set("privacy", to: privacy)
             .where("id", .equal, shelf.id).run()
+        // A default shelf's privacy decides who sees its count on the profile.
+        db.changed(.profileCounts(shelf.userID))
         return try await find(shelf.id, on: db)
     }
 
@@ -98,5 +100,6 @@ public enum ShelfQueries {
         }
         try await db.delete(from: "shelf_books").where("shelf_id", .equal, shelf.id).run()
         try await db.delete(from: "shelves").where("id", .equal, shelf.id).run()
+        db.changed(.profileCounts(shelf.userID))
     }
 }
