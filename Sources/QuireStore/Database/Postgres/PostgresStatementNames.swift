@@ -18,8 +18,10 @@ import Synchronization
 final class PostgresStatementNames: Sendable {
     /// A bound on what each connection holds, not a measured working set.
     static let capacity = 512
-    /// Batches with more values than this (an import's `IN` lists) are rarely run twice with the same length.
-    static let maximumBinds = 32
+    /// Batches with more values than this (an import's `IN` lists) are rarely run twice with the
+    /// same length. A page's counts and flags bind 62 values for 20 statuses
+    /// (`StatusPageLoader.countsAndFlags`), and a page may hold 100.
+    static let maximumBinds = 310
 
     private struct Key: Hashable {
         let sql: String
