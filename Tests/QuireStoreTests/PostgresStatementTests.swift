@@ -1,3 +1,4 @@
+import Foundation
 import QuireStore
 import SQLKit
 import TestSupport
@@ -87,6 +88,43 @@ struct PostgresStatementTests {
             // check
             #expect(answers == [nil, 7, nil, 8])
             #expect(try await Self.prepared("SELECT CAST($1 AS INTEGER) AS n", on: database).count == 2)
+        }
+    }
+
+    /// A named statement's rows are read by position (`PostgresStatementRow`), with PostgresKit's
+    /// row behind them for the rest: each value as it was written, and the same refusals.
+    @Test func aNamedStatementsRowReadsBackEveryValueAsWritten() async throws {
+        try await withTestDatabase(.postgres, poolSize: 1) { database in
+            // call: twice, so the second run is the prepared statement's
+            var rows: [any SQLRow] = []
+            for _ in 1...2 {
+                rows = try await database.read { db in
+                    try await db.raw("""
+                        SELECT CAST(\(bind: Int64.min) AS BIGINT) AS big, CAST(\(bind: 7) AS INTEGER) AS small, CAST(NULL AS BIGINT) AS missing,
+                          \(bind: "Zoë 📚") AS text, CAST(NULL AS TEXT) AS no_text, CAST(\(bind: 2.5) AS DOUBLE PRECISION) AS ratio,
+                          \(bind: true) AS flag, TIMESTAMPTZ '2026-12-03 12:00:00+00' AS stamp, 'not a number' AS word, 1 AS twice, 2 AS twice
+                        """).all()
+                }
+            }
+            let row = try #require(rows.first)
+
+            // check
+            #expect(try row.decode(column: "big", as: Int64.self) == Int64.min)
+            #expect(try row.decode(column: "small", as: Int64.self) == 7)
+            #expect(try row.decode(column: "small", as: Int.self) == 7)
+            #expect(try row.decode(column: "missing", as: Int64?.self) == nil)
+            #expect(try row.decodeNil(column: "missing"))
+            #expect(try row.decode(column: "text", as: String.self) == "Zoë 📚")
+            #expect(try row.decode(column: "no_text", as: String?.self) == nil)
+            #expect(try row.decode(column: "ratio", as: Double.self) == 2.5)
+            #expect(try row.decode(column: "flag", as: Bool.self))
+            #expect(try row.decode(column: "stamp", as: Date.self) == Date(timeIntervalSince1970: 1_796_299_200))
+            #expect(try row.decode(column: "twice", as: Int.self) == 2)
+            #expect(throws: (any Error).self) { try row.decode(column: "word", as: Int64.self) }
+            #expect(throws: (any Error).self) { try row.decode(column: "missing", as: Int64.self) }
+            #expect(throws: (any Error).self) { try row.decode(column: "nowhere", as: Int64.self) }
+            #expect(!row.contains(column: "nowhere"))
+            #expect(row.allColumns.count == 11)
         }
     }
 

@@ -62,8 +62,11 @@ struct PostgresStatementDatabase: SQLDatabase {
 
     private func run(name: String, sql: String, bindings: PostgresBindings, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await NamedStatement.$current.withValue(NamedStatement.Text(name: name, sql: sql)) {
+            var columns: PostgresStatementColumns?
             for try await row in try await connection.execute(NamedStatement(bindings: bindings), logger: connection.logger) {
-                onRow(row.sql())
+                let shared = columns ?? PostgresStatementColumns(row)
+                columns = shared
+                onRow(PostgresStatementRow(columns: shared, row: row))
             }
         }
     }
