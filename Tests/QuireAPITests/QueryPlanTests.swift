@@ -17,7 +17,7 @@ import Testing
                             "statuses", "follows", "follow_requests", "blocks", "likes", "notifications", "home_entries", "status_mentions",
                             "status_counts", "user_shard_counts", "user_counts", "work_counts", "shelf_counts", "user_work_shelvings",
                             "jobs", "broadcasters", "periodic_runs", "exports", "work_stats", "author_stats", "work_similar", "job_cursors",
-                            "imports", "import_rows"]
+                            "imports", "import_rows", "edition_words"]
 
     @Test(arguments: TestEngine.all)
     func noEndpointQueryScansABigTable(engine: TestEngine) async throws {

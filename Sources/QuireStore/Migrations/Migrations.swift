@@ -12,5 +12,6 @@ public enum Migrations {
         m009NarrowJobIndexes,
         m010CreateImports,
         m011CreateCatalogStats,
+        m012IndexEditionWords,
     ]
 }
