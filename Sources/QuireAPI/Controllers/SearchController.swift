@@ -6,7 +6,8 @@ import SQLKit
 
 /// Catalog search.
 ///
-///     GET /v1/search?q=   editions whose title or authors match every word, best first
+///     GET /v1/search?q=   editions whose title or authors match every word: whole words first, then
+///                         prefixes (`tolk`), each oldest first (see `SearchQueries`)
 public struct SearchController: Sendable {
     let database: Database
 
@@ -37,7 +38,7 @@ public struct SearchController: Sendable {
         }
     }
 
-    /// `limit + 1` editions matching every term, best first, and the first `limit` ones' authors.
+    /// `limit + 1` editions matching every term, whole words first, and the first `limit` ones' authors.
     public static func search(
         _ terms: [String], after: (score: Double, id: Int64)?, limit: Int, on db: any SQLDatabase
     ) async throws -> ([SearchHit], [Int64: [AuthorRecord]]) {
