@@ -77,19 +77,6 @@ public struct WorkRecord: Sendable, Equatable {
     public var reviews: Int64 = 0
 }
 
-/// Short string lists (languages, publishers) stored as JSON text, the same on both engines.
-enum JSONList {
-    static func encode(_ list: [String]) -> String? {
-        guard !list.isEmpty, let data = try? JSONEncoder().encode(list) else { return nil }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func decode(_ text: String?) -> [String] {
-        guard let text, let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
-        return list
-    }
-}
-
 extension AuthorRecord {
     /// An author as a page of statuses shows it: the name, not the catalog keys.
     init(id: Int64, name: String) {

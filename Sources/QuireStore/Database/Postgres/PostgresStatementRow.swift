@@ -49,22 +49,15 @@ struct PostgresStatementRow: SQLRow {
 
     /// `cell` as `D` when it is one of the common cases, without PostgresKit's dynamic work.
     private static func direct<D>(_ cell: PostgresCell) -> D? {
-        guard cell.bytes != nil else {
-            if D.self == Int64?.self { return Int64?.none as? D }
-            if D.self == String?.self { return String?.none as? D }
-            if D.self == Int?.self { return Int?.none as? D }
-            if D.self == Double?.self { return Double?.none as? D }
-            if D.self == Bool?.self { return Bool?.none as? D }
-            return nil
-        }
-        if D.self == Int64.self || D.self == Int64?.self { return (try? cell.decode(Int64.self)).flatMap { $0 as? D } }
-        if D.self == Int.self || D.self == Int?.self { return (try? cell.decode(Int.self)).flatMap { $0 as? D } }
+        guard let column = DirectColumn(D.self) else { return nil }
+        guard cell.bytes != nil else { return column.null(as: D.self) }
+        switch column.kind {
+        case .int64: return (try? cell.decode(Int64.self)).map { column.make($0, as: D.self) }
+        case .int: return (try? cell.decode(Int.self)).map { column.make($0, as: D.self) }
         // PostgresKit reads a user-defined type's text as a string (Fluent's enums): left to it.
-        if D.self == String.self || D.self == String?.self, !cell.dataType.isUserDefined {
-            return (try? cell.decode(String.self)).flatMap { $0 as? D }
+        case .string: return cell.dataType.isUserDefined ? nil : (try? cell.decode(String.self)).map { column.make($0, as: D.self) }
+        case .double: return (try? cell.decode(Double.self)).map { column.make($0, as: D.self) }
+        case .bool: return (try? cell.decode(Bool.self)).map { column.make($0, as: D.self) }
         }
-        if D.self == Double.self || D.self == Double?.self { return (try? cell.decode(Double.self)).flatMap { $0 as? D } }
-        if D.self == Bool.self || D.self == Bool?.self { return (try? cell.decode(Bool.self)).flatMap { $0 as? D } }
-        return nil
     }
 }

@@ -42,24 +42,16 @@ struct SQLiteHandleRow: SQLRow {
 
     /// `value` as `D` when it is one of the common cases, without the decoder's dynamic work.
     private static func direct<D>(_ value: SQLiteData) -> D? {
-        switch value {
-        case .integer(let integer):
-            if D.self == Int64.self || D.self == Int64?.self { return Int64(integer) as? D }
-            if D.self == Int.self || D.self == Int?.self { return Int(integer) as? D }
-            if (D.self == Bool.self || D.self == Bool?.self), integer == 0 || integer == 1 { return (integer == 1) as? D }
-        case .text(let text):
-            if D.self == String.self || D.self == String?.self { return text as? D }
-        case .float(let double):
-            if D.self == Double.self || D.self == Double?.self { return double as? D }
-        case .null:
-            if D.self == Int64?.self { return Int64?.none as? D }
-            if D.self == String?.self { return String?.none as? D }
-            if D.self == Int?.self { return Int?.none as? D }
-            if D.self == Double?.self { return Double?.none as? D }
-            if D.self == Bool?.self { return Bool?.none as? D }
-        case .blob: break
+        guard let column = DirectColumn(D.self) else { return nil }
+        switch (value, column.kind) {
+        case (.integer(let integer), .int64): return column.make(Int64(integer), as: D.self)
+        case (.integer(let integer), .int): return column.make(Int(integer), as: D.self)
+        case (.integer(let integer), .bool) where integer == 0 || integer == 1: return column.make(integer == 1, as: D.self)
+        case (.text(let text), .string): return column.make(text, as: D.self)
+        case (.float(let double), .double): return column.make(double, as: D.self)
+        case (.null, _): return column.null(as: D.self)
+        default: return nil
         }
-        return nil
     }
 }
 
