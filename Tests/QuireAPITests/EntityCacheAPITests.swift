@@ -127,6 +127,47 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aShelfPageTakesCachedEditionsAndAnEditIsSeenAtOnce(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: three books on ada's to-read shelf, the first with two authors; only the
+            // second one's edition read (cached) before the first page
+            let ada = try await client.signUp("ada")
+            try await Self.waitUntilServing(database)
+            let shelves = try await client.send(.get, "/v1/users/ada/shelves", as: ada).body.json.items
+            let toRead = try #require(shelves.first { $0["identifier"] as? String == "to-read" }?.int("id"))
+            var ids: [Int64] = []
+            for (title, authors) in [("Good Omens", ["Terry Pratchett", "Neil Gaiman"]), ("Dune", ["Frank Herbert"]), ("Emma", ["Jane Austen"])] {
+                let id = try #require(try await client.addEdition(title, authors: authors, as: ada).int("id"))
+                #expect(try await client.send(.put, "/v1/shelves/\(toRead)/books/\(id)", as: ada).status.code < 300)
+                ids.append(id)
+            }
+            database.caches.empty()
+            #expect(try await client.send(.get, "/v1/editions/\(ids[1])").status == .ok)
+
+            // call: the page with one edition cached, again with all cached, then after an edit
+            let first = try await client.send(.get, "/v1/shelves/\(toRead)/books")
+            let (warm, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/shelves/\(toRead)/books") }
+            #expect(try await client.send(.patch, "/v1/editions/\(ids[0])", as: ada, json: ["title": "Good Omens (revised)"]).status == .ok)
+            let edited = try await client.send(.get, "/v1/shelves/\(toRead)/books")
+
+            // check: newest first with their authors in order, cached or not; the warm page read
+            // no edition or author; the edit shows at once
+            func shown(_ page: TestResponse) -> [String] {
+                page.body.json.items.map { item in
+                    let names = (item["authors"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                    return "\(item["title"] as? String ?? "?") by \(names.joined(separator: " & "))"
+                }
+            }
+            let expected = ["Emma by Jane Austen", "Dune by Frank Herbert", "Good Omens by Terry Pratchett & Neil Gaiman"]
+            #expect(shown(first) == expected)
+            #expect(shown(warm) == expected)
+            #expect(!recorder.statements.contains { $0.contains("editions") || $0.contains("authors") },
+                    "a warm shelf page still read its books: \(recorder.statements)")
+            #expect(shown(edited).last == "Good Omens (revised) by Terry Pratchett & Neil Gaiman")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aWriteThatRollsBackLeavesTheCachedValue(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in
             // setup

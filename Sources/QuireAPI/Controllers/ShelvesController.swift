@@ -152,10 +152,8 @@ public struct ShelvesController: Sendable {
         on shelf: ShelfRecord, viewer: Int64?, before: Int64?, limit: Int, on db: any SQLDatabase
     ) async throws -> ([ShelvedBook], [Int64: [AuthorRecord]])? {
         guard try await privacies(viewer: viewer, owner: shelf.userID, on: db)?.contains(shelf.privacy) == true else { return nil }
-        let books = try await ShelfBookQueries.list(shelfID: shelf.id, before: before, limit: limit + 1, on: db)
-        // One statement for every book's authors, whatever the page size (no N+1).
-        let authors = try await AuthorQueries.byWork(books.prefix(limit).map(\.edition.workID), on: db)
-        return (books, authors)
+        // Editions and authors in one statement at most, whatever the page size (no N+1).
+        return try await ShelfBookQueries.list(shelfID: shelf.id, before: before, limit: limit + 1, on: db)
     }
 
     /// Puts an edition on the user's own shelf; with `postStatus`, a book newly on a default shelf
