@@ -168,6 +168,34 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aSearchTakesCachedEditionsAndAnEditIsSeenAtOnce(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: two editions matching "dune", searched once
+            let ada = try await client.signUp("ada")
+            try await Self.waitUntilServing(database)
+            let id = try #require(try await client.addEdition("Dune", authors: ["Frank Herbert"], as: ada).int("id"))
+            _ = try await client.addEdition("Dune Messiah", authors: ["Frank Herbert", "Brian Herbert"], as: ada)
+            #expect(try await client.send(.get, "/v1/search?q=dune").status == .ok)
+
+            // call: the same search again, then after the first is retitled
+            let (warm, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/search?q=dune") }
+            #expect(try await client.send(.patch, "/v1/editions/\(id)", as: ada, json: ["title": "Dune (50th anniversary)"]).status == .ok)
+            let edited = try await client.send(.get, "/v1/search?q=dune")
+
+            // check: one statement (the search) for a warm page, with the authors; the new title at once
+            func shown(_ page: TestResponse) -> [String] {
+                page.body.json.items.map { item in
+                    let names = (item["authors"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                    return "\(item["title"] as? String ?? "?") by \(names.joined(separator: " & "))"
+                }
+            }
+            #expect(shown(warm) == ["Dune by Frank Herbert", "Dune Messiah by Frank Herbert & Brian Herbert"])
+            #expect(recorder.statements.count == 1, "a warm search ran \(recorder.statements)")
+            #expect(shown(edited).first == "Dune (50th anniversary) by Frank Herbert")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aWriteThatRollsBackLeavesTheCachedValue(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in
             // setup

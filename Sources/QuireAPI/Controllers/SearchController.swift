@@ -38,12 +38,12 @@ public struct SearchController: Sendable {
         }
     }
 
-    /// `limit + 1` editions matching every term, whole words first, and the first `limit` ones' authors.
+    /// `limit + 1` editions matching every term, whole words first, and their works' authors.
     public static func search(
         _ terms: [String], after: (score: Double, id: Int64)?, limit: Int, on db: any SQLDatabase
     ) async throws -> ([SearchHit], [Int64: [AuthorRecord]]) {
         let hits = try await SearchQueries.editions(terms: terms, after: after, limit: limit + 1, on: db)
-        return (hits, try await AuthorQueries.byWork(hits.prefix(limit).map(\.edition.workID), on: db))
+        return (hits, Dictionary(hits.map { ($0.edition.workID, $0.authors) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// The words of `q`: letters and digits only, so nothing in it can act as query syntax.

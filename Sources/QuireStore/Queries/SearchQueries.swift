@@ -4,6 +4,8 @@ import SQLKit
 /// or `SearchQueries.prefixes`.
 public struct SearchHit: Sendable {
     public let edition: EditionRecord
+    /// The edition's work's authors, in order.
+    public let authors: [AuthorRecord]
     public let score: Double
 }
 
@@ -40,7 +42,13 @@ public enum SearchQueries {
         } else {
             rows = try await db.raw(sqlite(terms, afterWhole: afterWhole, afterPrefix: afterPrefix, limit: limit)).all()
         }
-        return try rows.map { SearchHit(edition: try EditionRecord(row: $0), score: try $0.decode(column: "score", as: Double.self)) }
+        let scored = try rows.map { (id: try $0.decode(column: "hit_id", as: Int64.self), score: try $0.decode(column: "score", as: Double.self)) }
+        // The editions with their authors from the process's cache, the rest in one statement:
+        // a hit's edition is the same for every reader.
+        let editions = try await EditionQueries.findWithAuthors(ids: scored.map(\.id), on: db)
+        return scored.compactMap { hit in
+            editions[hit.id].map { SearchHit(edition: $0.edition, authors: $0.authors, score: hit.score) }
+        }
     }
 
     /// FTS5 reads a whole word's editions in rowid order and seeks past `afterWhole`.
@@ -95,14 +103,14 @@ public enum SearchQueries {
         WITH whole AS MATERIALIZED (
             SELECT hit_id, row_number() OVER (ORDER BY hit_id) AS n FROM (\(whole)) w
         )
-        SELECT \(unsafeRaw: EditionRecord.columns("e")), page.score FROM (
+        SELECT page.hit_id, page.score FROM (
             SELECT hit_id, CAST(\(unsafeRaw: "\(wholeWords)") AS DOUBLE PRECISION) AS score FROM whole
             UNION ALL
             SELECT hit_id, score FROM (
                 SELECT hit_id, CAST(\(unsafeRaw: "\(prefixes)") AS DOUBLE PRECISION) AS score FROM (\(prefix)) p
                 ORDER BY \(unsafeRaw: order) LIMIT (SELECT \(bind: limit) - coalesce(max(n), 0) FROM whole)
             ) more
-        ) page JOIN editions e ON e.id = page.hit_id
+        ) page
         ORDER BY page.score DESC, page.hit_id LIMIT \(bind: limit)
         """
     }
