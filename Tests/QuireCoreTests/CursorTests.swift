@@ -15,6 +15,27 @@ import Testing
         #expect(try decoded.int(2) == -42)
     }
 
+    /// Cursors already handed out keep working and keep their text: these were made by the
+    /// JSONEncoder and Foundation base64 encoding (computed independently, in Python).
+    @Test(arguments: [
+        ("WzE3MDAwMDAwMDAwMDAwMDAsNDJd6Y7V16-qrL0", [CursorValue.int(1_700_000_000_000_000), .int(42)]),
+        ("Wy01LDBdkh4dcm1EUxY", [.int(-5), .int(0)]),
+        ("WyJhZGEiLDddKGSbE2n2ur0", [.string("ada"), .int(7)]),
+        ("W103H5Amco8rYw", []),
+    ])
+    func aCursorMadeEarlierReadsAndIsMadeAlike(text: String, values: [CursorValue]) throws {
+        #expect(try Cursor(decoding: text).values == values)
+        #expect(Cursor(values).encoded() == text)
+    }
+
+    @Test func integersOfEveryLengthRoundTrip() throws {
+        // Payloads of every length modulo 3, so every base64 tail is made and read.
+        for values in [[Int64.min], [Int64.max, 0], [1], [12], [123, -1], [1, 2, 3, 4, 5]] {
+            let cursor = Cursor(values.map { .int($0) })
+            #expect(try Cursor(decoding: cursor.encoded()) == cursor)
+        }
+    }
+
     @Test func isURLSafe() {
         let text = cursor.encoded()
 

@@ -67,9 +67,9 @@ struct DirectColumn {
         return optional ? unsafeBitCast(Double?.some(value), to: D.self) : unsafeBitCast(value, to: D.self)
     }
 
-    /// SQL NULL as `D`, for an optional kind only.
-    func null<D>(as type: D.Type) -> D? {
-        guard optional else { return nil }
+    /// SQL NULL as `D`, for an optional kind only (precondition).
+    func null<D>(as type: D.Type) -> D {
+        precondition(optional)
         switch kind {
         case .int64: return unsafeBitCast(Int64?.none, to: D.self)
         case .int: return unsafeBitCast(Int?.none, to: D.self)

@@ -43,21 +43,23 @@ struct PostgresStatementRow: SQLRow {
     }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        if let position = columns.positions[column], let direct: D = Self.direct(cells[position]) { return direct }
-        return try row.sql().decode(column: column, as: D.self)
-    }
-
-    /// `cell` as `D` when it is one of the common cases, without PostgresKit's dynamic work.
-    private static func direct<D>(_ cell: PostgresCell) -> D? {
-        guard let column = DirectColumn(D.self) else { return nil }
-        guard cell.bytes != nil else { return column.null(as: D.self) }
-        switch column.kind {
-        case .int64: return (try? cell.decode(Int64.self)).map { column.make($0, as: D.self) }
-        case .int: return (try? cell.decode(Int.self)).map { column.make($0, as: D.self) }
-        // PostgresKit reads a user-defined type's text as a string (Fluent's enums): left to it.
-        case .string: return cell.dataType.isUserDefined ? nil : (try? cell.decode(String.self)).map { column.make($0, as: D.self) }
-        case .double: return (try? cell.decode(Double.self)).map { column.make($0, as: D.self) }
-        case .bool: return (try? cell.decode(Bool.self)).map { column.make($0, as: D.self) }
+        // The common cases straight from the cell. Nothing here is a `D?`: in this unspecialized
+        // code that would ask the runtime for `Optional<D>`'s metadata each call.
+        if let position = columns.positions[column], let direct = DirectColumn(D.self) {
+            let cell = cells[position]
+            if cell.bytes == nil {
+                if direct.optional { return direct.null(as: D.self) }
+            } else {
+                switch direct.kind {
+                case .int64: if let value = try? cell.decode(Int64.self) { return direct.make(value, as: D.self) }
+                case .int: if let value = try? cell.decode(Int.self) { return direct.make(value, as: D.self) }
+                // PostgresKit reads a user-defined type's text as a string (Fluent's enums): left to it.
+                case .string: if !cell.dataType.isUserDefined, let value = try? cell.decode(String.self) { return direct.make(value, as: D.self) }
+                case .double: if let value = try? cell.decode(Double.self) { return direct.make(value, as: D.self) }
+                case .bool: if let value = try? cell.decode(Bool.self) { return direct.make(value, as: D.self) }
+                }
+            }
         }
+        return try row.sql().decode(column: column, as: D.self)
     }
 }

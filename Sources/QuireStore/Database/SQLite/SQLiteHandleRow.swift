@@ -36,22 +36,20 @@ struct SQLiteHandleRow: SQLRow {
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let position = columns.positions[column] else { throw SQLiteHandleMissingColumn(column: column) }
         let value = values[position]
-        if let direct: D = Self.direct(value) { return direct }
-        return try SQLiteDataDecoder().decode(D.self, from: value)
-    }
-
-    /// `value` as `D` when it is one of the common cases, without the decoder's dynamic work.
-    private static func direct<D>(_ value: SQLiteData) -> D? {
-        guard let column = DirectColumn(D.self) else { return nil }
-        switch (value, column.kind) {
-        case (.integer(let integer), .int64): return column.make(Int64(integer), as: D.self)
-        case (.integer(let integer), .int): return column.make(Int(integer), as: D.self)
-        case (.integer(let integer), .bool) where integer == 0 || integer == 1: return column.make(integer == 1, as: D.self)
-        case (.text(let text), .string): return column.make(text, as: D.self)
-        case (.float(let double), .double): return column.make(double, as: D.self)
-        case (.null, _): return column.null(as: D.self)
-        default: return nil
+        // The common cases without the decoder's dynamic work. Nothing here is a `D?`: in this
+        // unspecialized code that would ask the runtime for `Optional<D>`'s metadata each call.
+        if let direct = DirectColumn(D.self) {
+            switch (value, direct.kind) {
+            case (.integer(let integer), .int64): return direct.make(Int64(integer), as: D.self)
+            case (.integer(let integer), .int): return direct.make(Int(integer), as: D.self)
+            case (.integer(let integer), .bool) where integer == 0 || integer == 1: return direct.make(integer == 1, as: D.self)
+            case (.text(let text), .string): return direct.make(text, as: D.self)
+            case (.float(let double), .double): return direct.make(double, as: D.self)
+            case (.null, _) where direct.optional: return direct.null(as: D.self)
+            default: break
+            }
         }
+        return try SQLiteDataDecoder().decode(D.self, from: value)
     }
 }
 
