@@ -152,18 +152,12 @@ import Testing
 
             // check: newest first with their authors in order, cached or not; the warm page read
             // no edition or author; the edit shows at once
-            func shown(_ page: TestResponse) -> [String] {
-                page.body.json.items.map { item in
-                    let names = (item["authors"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-                    return "\(item["title"] as? String ?? "?") by \(names.joined(separator: " & "))"
-                }
-            }
             let expected = ["Emma by Jane Austen", "Dune by Frank Herbert", "Good Omens by Terry Pratchett & Neil Gaiman"]
-            #expect(shown(first) == expected)
-            #expect(shown(warm) == expected)
+            #expect(Self.shown(first) == expected)
+            #expect(Self.shown(warm) == expected)
             #expect(!recorder.statements.contains { $0.contains("editions") || $0.contains("authors") },
                     "a warm shelf page still read its books: \(recorder.statements)")
-            #expect(shown(edited).last == "Good Omens (revised) by Terry Pratchett & Neil Gaiman")
+            #expect(Self.shown(edited).last == "Good Omens (revised) by Terry Pratchett & Neil Gaiman")
         }
     }
 
@@ -183,15 +177,9 @@ import Testing
             let edited = try await client.send(.get, "/v1/search?q=dune")
 
             // check: one statement (the search) for a warm page, with the authors; the new title at once
-            func shown(_ page: TestResponse) -> [String] {
-                page.body.json.items.map { item in
-                    let names = (item["authors"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-                    return "\(item["title"] as? String ?? "?") by \(names.joined(separator: " & "))"
-                }
-            }
-            #expect(shown(warm) == ["Dune by Frank Herbert", "Dune Messiah by Frank Herbert & Brian Herbert"])
+            #expect(Self.shown(warm) == ["Dune by Frank Herbert", "Dune Messiah by Frank Herbert & Brian Herbert"])
             #expect(recorder.statements.count == 1, "a warm search ran \(recorder.statements)")
-            #expect(shown(edited).first == "Dune (50th anniversary) by Frank Herbert")
+            #expect(Self.shown(edited).first == "Dune (50th anniversary) by Frank Herbert")
         }
     }
 
@@ -217,6 +205,14 @@ import Testing
     }
 
     struct RolledBack: Error {}
+
+    /// A page of editions as "Title by Author & Author", in the page's order.
+    static func shown(_ page: TestResponse) -> [String] {
+        page.body.json.items.map { item in
+            let names = (item["authors"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            return "\(item["title"] as? String ?? "?") by \(names.joined(separator: " & "))"
+        }
+    }
 
     /// On PostgreSQL the caches serve nothing until the listener is listening.
     static func waitUntilServing(_ database: Database) async throws {
