@@ -34,6 +34,24 @@ import Testing
         #expect(list[4] is NSNull)
     }
 
+    @Test func numbersAndDatesAreWrittenAsSwiftAndFoundationWriteThem() throws {
+        // setup: the edges of Int64, each digit count, and dates with and without a fraction
+        let numbers: [Int64] = [0, 7, -7, 9, 10, 99, 100, -100, 1_234_567_890, 999_999_999_999_999_999, Int64.max, Int64.min, Int64.min + 1]
+        let dates = [0.0, 951_782_400.5, 1_795_000_000.999, 4_102_444_799.0].map { Date(timeIntervalSince1970: $0) }
+        var w = JSONWriter()
+
+        // call
+        w.beginArray()
+        for number in numbers { w.int(number) }
+        for date in dates { w.date(date) }
+        w.endArray()
+
+        // check: the same text as String(_:) and Foundation's formatter
+        let formatter = ISO8601DateFormatter()
+        let expected = "[" + (numbers.map { String($0) } + dates.map { "\"" + formatter.string(from: $0) + "\"" }).joined(separator: ",") + "]"
+        #expect(String(buffer: w.buffer) == expected)
+    }
+
     @Test func anEditionIsWrittenAsJSONEncoderWritesIt() throws {
         // setup: one edition with every field, one with only what is required
         let full = EditionRecord(

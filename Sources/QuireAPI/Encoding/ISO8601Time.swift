@@ -7,15 +7,24 @@ import Glibc
 /// goes through a date formatter that cost several microseconds a date on Linux, and a job or an
 /// edition carries three or four dates.
 enum ISO8601Time {
+    /// The bytes a date takes.
+    static let length = 20
+
     static func string(_ date: Date) -> String {
+        String(unsafeUninitializedCapacity: length) { write(date, to: UnsafeMutableRawBufferPointer($0)) }
+    }
+
+    /// Writes the date's `length` bytes at the start of `out` (which holds at least that many)
+    /// and returns `length`: `JSONWriter` writes a page's dates straight into its buffer, with no
+    /// array or string made for each (a home page has two dates a status).
+    static func write(_ date: Date, to out: UnsafeMutableRawBufferPointer) -> Int {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        var bytes = [UInt8](repeating: 0, count: 20)
         func put(_ value: Int32, _ width: Int, at offset: Int) {
             var value = value
             for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(48 + value % 10)
+                out[index] = UInt8(48 + value % 10)
                 value /= 10
             }
         }
@@ -25,9 +34,8 @@ enum ISO8601Time {
         put(parts.tm_hour, 2, at: 11)
         put(parts.tm_min, 2, at: 14)
         put(parts.tm_sec, 2, at: 17)
-        for (index, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z")] {
-            bytes[index] = separator.utf8.first ?? 0
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        (out[4], out[7], out[10], out[13], out[16], out[19]) =
+            (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "Z"))
+        return length
     }
 }
