@@ -51,6 +51,7 @@ public struct CounterAudit: Sendable {
                             for item in found {
                                 try await family.repair(item, db)
                                 if family.ownerTable == "users", let user = item.key.first { db.changed(.profileCounts(user)) }
+                                if family.ownerTable == "statuses", let status = item.key.first { db.changed(.statusCounts(status)) }
                             }
                         }
                         return found

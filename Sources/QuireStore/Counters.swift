@@ -136,6 +136,7 @@ public enum Counters {
 
     /// Step 6: moves a status's like, boost and reply counts, on the acting user's shard.
     static func addStatus(_ statusID: Int64, shard: Int64, likes: Int64, boosts: Int64, replies: Int64, on db: any SQLDatabase) async throws {
+        db.changed(.statusCounts(statusID))
         try await db.raw("""
             INSERT INTO status_counts (status_id, shard, likes, boosts, replies)
             VALUES (\(bind: statusID), \(bind: shard), \(bind: likes), \(bind: boosts), \(bind: replies))

@@ -184,6 +184,54 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aHomePageTakesCachedStatusesAndEachChangeIsSeenAtOnce(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: ada follows bob and cyd; bob posts three notes, cyd boosts the first; ada's home read once
+            let (ada, bob, cyd) = (try await client.signUp("ada"), try await client.signUp("bob"), try await client.signUp("cyd"))
+            try await Self.waitUntilServing(database)
+            try await client.follow("bob", as: ada)
+            try await client.follow("cyd", as: ada)
+            var notes: [Int64] = []
+            for body in ["one", "two", "three"] { notes.append(try #require(try await client.post(["type": "note", "body": body], as: bob).int("id"))) }
+            #expect(try await client.send(.post, "/v1/statuses/\(notes[0])/boost", as: cyd).status == .ok)
+            let home = "/v1/timelines/home?limit=10"
+            #expect(try await client.send(.get, home, as: ada).status == .ok)
+
+            // call: the page again, then after an edit of the boosted note, a delete and an unboost
+            let (warm, recorder) = try await StatementRecorder.recording { try await client.send(.get, home, as: ada) }
+            #expect(try await client.send(.patch, "/v1/statuses/\(notes[0])", as: bob, json: ["body": "one, edited"]).status == .ok)
+            let edited = try await client.send(.get, home, as: ada)
+            #expect(try await client.send(.delete, "/v1/statuses/\(notes[2])", as: bob).status.code < 300)
+            let deleted = try await client.send(.get, home, as: ada)
+            #expect(try await client.send(.delete, "/v1/statuses/\(notes[0])/boost", as: cyd).status == .ok)
+            let unboosted = try await client.send(.get, home, as: ada)
+            #expect(try await client.send(.post, "/v1/statuses/\(notes[1])/like", as: ada).status == .ok)
+            let liked = try await client.send(.get, home, as: ada)
+
+            // check: the warm page read no status row (only ids) and no count, and each change
+            // shows at once, in the boost's copy of the original too
+            #expect(Self.bodies(warm) == ["boost of one", "three", "two", "one"])
+            #expect(!recorder.statements.contains { $0.contains("content_warning") }, "a warm home page still read statuses: \(recorder.statements)")
+            #expect(!recorder.statements.contains { $0.contains("status_counts") }, "a warm home page still read counts: \(recorder.statements)")
+            #expect(warm.body.json.items.map { $0.int("boosts_count") } == [1, 0, 0, 1])
+            #expect(Self.bodies(edited) == ["boost of one, edited", "three", "two", "one, edited"])
+            #expect(Self.bodies(deleted) == ["boost of one, edited", "two", "one, edited"])
+            #expect(Self.bodies(unboosted) == ["two", "one, edited"])
+            #expect(unboosted.body.json.items.map { $0.int("boosts_count") } == [0, 0])
+            #expect(liked.body.json.items.map { $0.int("likes_count") } == [1, 0])
+            #expect(liked.body.json.items.map { $0["liked"] as? Bool } == [true, false])
+        }
+    }
+
+    /// A page of statuses by body, a boost as "boost of" its original's body.
+    static func bodies(_ page: TestResponse) -> [String] {
+        page.body.json.items.map { item in
+            guard let original = item["boost_of"] as? [String: Any] else { return item["body"] as? String ?? "?" }
+            return "boost of \(original["body"] as? String ?? "?")"
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aWriteThatRollsBackLeavesTheCachedValue(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in
             // setup

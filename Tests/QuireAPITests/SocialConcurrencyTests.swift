@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QuireStore
+import SQLKit
 import TestSupport
 import Testing
 
@@ -18,6 +19,8 @@ import Testing
             let hot = try await client.note("popular", as: users[0]).int("id") ?? 0
             let other = try await client.note("ordinary", as: users[1]).int("id") ?? 0
             let everyone = users
+            // Read once so its counts are served from the cache afterwards, as the last check reads them.
+            #expect(try await client.send(.get, "/v1/statuses/\(hot)").status == .ok)
 
             // call: 48 clients, 50 requests each, all at once
             let failures = try await withThrowingTaskGroup(of: [String].self) { group in
@@ -53,8 +56,18 @@ import Testing
             let drift = try await CounterAudit(database: database).run(repair: false)
             #expect(drift.isEmpty, "drift: \(drift.prefix(10))")
             let shown = try await client.send(.get, "/v1/statuses/\(hot)").body.json
+            let recounted = try await database.read { db in
+                try await db.raw("""
+                    SELECT (SELECT COUNT(*) FROM likes WHERE status_id = \(bind: hot)) AS likes,
+                           (SELECT COUNT(*) FROM statuses WHERE boost_of_id = \(bind: hot)) AS boosts,
+                           (SELECT COUNT(*) FROM statuses WHERE in_reply_to_id = \(bind: hot) AND deleted_at IS NULL) AS replies
+                    """).first().map { [try $0.decode(column: "likes", as: Int64.self), try $0.decode(column: "boosts", as: Int64.self),
+                                         try $0.decode(column: "replies", as: Int64.self)] }
+            }
             #expect((shown.int("likes_count") ?? 0) > 0)
             #expect((shown.int("replies_count") ?? 0) > 0)
+            #expect([shown.int("likes_count"), shown.int("boosts_count"), shown.int("replies_count")] == (recounted ?? []).map { Optional($0) },
+                    "the counts shown (through the cache) against a recount")
         }
     }
 }

@@ -11,24 +11,30 @@ import FoundationNetworking
 @Suite(.serialized) struct CacheProcessTests {
     /// What the test changes through one server and reads through the other: ada's profile (the
     /// users cache), an edition she added (the editions cache), or her profile's status count,
-    /// moved by a new note (the profile_counts cache).
+    /// moved by a new note (the profile_counts cache), a note of hers on her home timeline,
+    /// edited (the statuses cache), or that note's like count, liked and unliked by her in turn
+    /// (the status_counts cache).
     enum Resource: String, CaseIterable, Sendable {
-        case profile, edition, profileCounts
+        case profile, edition, profileCounts, status, statusCounts
 
         var cache: String {
             switch self {
             case .profile: "users"
             case .edition: "editions"
             case .profileCounts: "profile_counts"
+            case .status: "statuses"
+            case .statusCounts: "status_counts"
             }
         }
 
         /// The write of round `round`: method, path (nil: the read's own) and body.
-        func write(_ round: Int, editPath: String) -> (method: String, path: String, body: String, status: Int) {
+        func write(_ round: Int, editPath: String) -> (method: String, path: String, body: String?, status: Int) {
             switch self {
             case .profile: ("PATCH", editPath, #"{"display_name":"Ada \#(round)"}"#, 200)
             case .edition: ("PATCH", editPath, #"{"title":"Ada \#(round)"}"#, 200)
             case .profileCounts: ("POST", "/v1/statuses", #"{"type":"note","body":"note \#(round)"}"#, 201)
+            case .status: ("PATCH", editPath, #"{"body":"Ada \#(round)"}"#, 200)
+            case .statusCounts: (round.isMultiple(of: 2) ? "POST" : "DELETE", editPath, nil, 200)
             }
         }
 
@@ -38,6 +44,8 @@ import FoundationNetworking
             case .profile: json?["display_name"] as? String == "Ada \(round)"
             case .edition: json?["title"] as? String == "Ada \(round)"
             case .profileCounts: json?["statuses_count"] as? Int == round + 1
+            case .status: (json?["items"] as? [[String: Any]])?.first?["body"] as? String == "Ada \(round)"
+            case .statusCounts: json?["likes_count"] as? Int == (round.isMultiple(of: 2) ? 1 : 0)
             }
         }
     }
@@ -64,7 +72,16 @@ import FoundationNetworking
                 let id = try #require((try JSONSerialization.jsonObject(with: added.body) as? [String: Any])?["id"] as? Int)
                 (readPath, editPath) = ("/v1/editions/\(id)", "/v1/editions/\(id)")
             }
-            try await Self.waitForCacheHit(b + readPath, cache: resource.cache, metrics: b + "/metrics")
+            // A home timeline is read signed in; the other reads are public.
+            var reader: String?
+            if resource == .status || resource == .statusCounts {
+                let posted = try await Self.request(a + "/v1/statuses", method: "POST", token: token, body: #"{"type":"note","body":"Ada"}"#)
+                #expect(posted.status == 201)
+                let id = try #require((try JSONSerialization.jsonObject(with: posted.body) as? [String: Any])?["id"] as? Int)
+                (readPath, editPath, reader) = ("/v1/timelines/home?limit=1", "/v1/statuses/\(id)", token)
+                if resource == .statusCounts { (readPath, editPath, reader) = ("/v1/statuses/\(id)", "/v1/statuses/\(id)/like", nil) }
+            }
+            try await Self.waitForCacheHit(b + readPath, token: reader, cache: resource.cache, metrics: b + "/metrics")
 
             // call: 100 edits through the first, each followed by reads through the second until one shows it
             var lastStale: [Duration] = []
@@ -77,7 +94,7 @@ import FoundationNetworking
                 var stale = Duration.zero
                 while true {
                     let started = ContinuousClock.now
-                    let read = try await Self.request(b + readPath)
+                    let read = try await Self.request(b + readPath, token: reader)
                     if resource.shows(try JSONSerialization.jsonObject(with: read.body) as? [String: Any], round: round) {
                         seen.append(ContinuousClock.now - answered)
                         break
@@ -88,7 +105,7 @@ import FoundationNetworking
                 lastStale.append(stale)
                 guard seen.count == round + 1 else { break }
                 // and read once more, so the next round starts from a cached entry
-                _ = try await Self.request(b + readPath)
+                _ = try await Self.request(b + readPath, token: reader)
             }
 
             // check: no read begun 100 ms after a write answered showed the old name, every write was
@@ -105,10 +122,10 @@ import FoundationNetworking
     }
 
     /// Reads `url` until the server's metrics count a hit in `cache`: its listener is listening.
-    static func waitForCacheHit(_ url: String, cache: String, metrics: String) async throws {
+    static func waitForCacheHit(_ url: String, token: String? = nil, cache: String, metrics: String) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            _ = try await request(url)
+            _ = try await request(url, token: token)
             let scrape = MetricsScrape(text: String(decoding: try await request(metrics).body, as: UTF8.self))
             if (scrape.value("quire_cache_hits_total", ["cache": cache]) ?? 0) > 0 { return }
             try await Task.sleep(for: .milliseconds(50))

@@ -41,7 +41,7 @@ import Testing
             var before: Int64?
             for _ in 0..<100 {
                 let cursor = before
-                let page = try await database.read { try await HomeTimelineQueries.page(reader: reader, before: cursor, limit: 50, on: $0) }
+                let page = try await database.read { try await HomeTimelineQueries.page(reader: reader, before: cursor, limit: 50, on: $0).statuses }
                 seen += page.map(\.id)
                 guard page.count == 50, let last = page.last?.id else { break }
                 before = last

@@ -92,12 +92,12 @@ import Testing
             #expect(counts.celebrity.statuses == 5)
             #expect(counts.ten.followers == 10)
             #expect(counts.deep.following == 25)
-            let fanHome = try await database.read { try await HomeTimelineQueries.page(reader: ids["celebfan"] ?? 0, before: nil, limit: 400, on: $0) }
+            let fanHome = try await database.read { try await HomeTimelineQueries.page(reader: ids["celebfan"] ?? 0, before: nil, limit: 400, on: $0).statuses }
             #expect(fanHome.contains { $0.userID == ids["celebrity"] })
-            let smallHome = try await database.read { try await HomeTimelineQueries.page(reader: ids["smallfan"] ?? 0, before: nil, limit: 10_000, on: $0) }
+            let smallHome = try await database.read { try await HomeTimelineQueries.page(reader: ids["smallfan"] ?? 0, before: nil, limit: 10_000, on: $0).statuses }
             #expect(smallHome.contains { $0.userID == ids["tenfollowers"] })
             #expect(!smallHome.contains { $0.userID == ids["celebrity"] })
-            let deep = try await database.read { try await HomeTimelineQueries.page(reader: ids["deepreader"] ?? 0, before: nil, limit: 100, on: $0) }
+            let deep = try await database.read { try await HomeTimelineQueries.page(reader: ids["deepreader"] ?? 0, before: nil, limit: 100, on: $0).statuses }
             #expect(deep.count == 100)
             #expect(deep.map(\.id) == deep.map(\.id).sorted(by: >))
         }

@@ -12,6 +12,12 @@ public enum CacheKey: Hashable, Sendable {
     /// follower shards, and their default shelves' privacy. Recorded by `Counters` for every
     /// delta, by a counter repair, and by a shelf's edit or removal.
     case profileCounts(Int64)
+    /// A `statuses` row, as `StatusQueries.find(ids:)` reads it: recorded by an edit, a delete
+    /// and an unboost (whose row goes, and whose id SQLite may give again).
+    case status(Int64)
+    /// A status's like, boost and reply counts (its `status_counts` shards): recorded by
+    /// `Counters` for every delta and by a counter repair.
+    case statusCounts(Int64)
 
     /// The form sent to other processes in a NOTIFY payload.
     var text: String {
@@ -19,6 +25,8 @@ public enum CacheKey: Hashable, Sendable {
         case .user(let id): "u\(id)"
         case .edition(let id): "e\(id)"
         case .profileCounts(let id): "c\(id)"
+        case .status(let id): "s\(id)"
+        case .statusCounts(let id): "n\(id)"
         }
     }
 
@@ -30,6 +38,8 @@ public enum CacheKey: Hashable, Sendable {
         case "u": self = .user(id)
         case "e": self = .edition(id)
         case "c": self = .profileCounts(id)
+        case "s": self = .status(id)
+        case "n": self = .statusCounts(id)
         default: return nil
         }
     }

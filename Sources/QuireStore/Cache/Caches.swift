@@ -15,6 +15,11 @@ public final class Caches: Sendable {
     /// The counts a profile shows, by user id: the same for every viewer, who is shown only
     /// those they may see when the profile is written.
     let profileCounts: EntityCache<Int64, ProfileCounts>
+    /// Statuses by id, as stored (a deleted one too: what a reader may see is decided by the
+    /// statement that picks a page's ids, never by the cache).
+    let statuses: EntityCache<Int64, StatusRecord>
+    /// A status's like, boost and reply counts, summed over its shards: the same for every viewer.
+    let statusCounts: EntityCache<Int64, StatusCounts>
 
     /// `trusted`: whether every write the caches must hear of reaches them from the start. On
     /// PostgreSQL they serve nothing until the listener is listening.
@@ -24,6 +29,8 @@ public final class Caches: Sendable {
         editions = EntityCache(name: "editions", limits: limits, trusted: trusted)
         editionISBNs = EntityCache(name: "edition_isbns", limits: limits, trusted: trusted)
         profileCounts = EntityCache(name: "profile_counts", limits: limits, trusted: trusted)
+        statuses = EntityCache(name: "statuses", limits: limits, trusted: trusted)
+        statusCounts = EntityCache(name: "status_counts", limits: limits, trusted: trusted)
     }
 
     /// A write in this process committed.
@@ -66,12 +73,14 @@ public final class Caches: Sendable {
     }
 
     private func drop(_ keys: Set<CacheKey>) {
-        var (users, editions, counts): ([Int64], [Int64], [Int64]) = ([], [], [])
+        var (users, editions, counts, statuses, statusCounts): ([Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [])
         for key in keys {
             switch key {
             case .user(let id): users.append(id)
             case .edition(let id): editions.append(id)
             case .profileCounts(let id): counts.append(id)
+            case .status(let id): statuses.append(id)
+            case .statusCounts(let id): statusCounts.append(id)
             }
         }
         // A user's name entry maps to the id, and `user(named:)` checks the record's name, so
@@ -79,6 +88,8 @@ public final class Caches: Sendable {
         if !users.isEmpty { self.users.drop(users) }
         if !editions.isEmpty { self.editions.drop(editions) }
         if !counts.isEmpty { profileCounts.drop(counts) }
+        if !statuses.isEmpty { self.statuses.drop(statuses) }
+        if !statusCounts.isEmpty { self.statusCounts.drop(statusCounts) }
     }
 
     /// Empties every cache and keeps serving: a cold start, for tests that measure one.
@@ -88,6 +99,8 @@ public final class Caches: Sendable {
         editions.clear(trusted: editions.isTrusted)
         editionISBNs.clear(trusted: editionISBNs.isTrusted)
         profileCounts.clear(trusted: profileCounts.isTrusted)
+        statuses.clear(trusted: statuses.isTrusted)
+        statusCounts.clear(trusted: statusCounts.isTrusted)
     }
 
     /// Serves and keeps nothing from now on (until a lost listener listens again): for tests
@@ -104,5 +117,7 @@ public final class Caches: Sendable {
         editions.clear(trusted: trusted)
         editionISBNs.clear(trusted: trusted)
         profileCounts.clear(trusted: trusted)
+        statuses.clear(trusted: trusted)
+        statusCounts.clear(trusted: trusted)
     }
 }

@@ -11,24 +11,9 @@ extension EditionQueries {
     /// and change only when edited (`CacheKey.edition` drops them), so a warm page reads them
     /// from memory.
     public static func findWithAuthors(ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: EditionWithAuthors] {
-        guard !ids.isEmpty else { return [:] }
-        var found: [Int64: EditionWithAuthors] = [:]
-        var missing = ids
-        let caches = db.readCaches
-        if let caches {
-            missing = ids.filter { id in
-                guard let cached = caches.editions.value(id) else { return true }
-                found[id] = cached
-                return false
-            }
-            guard !missing.isEmpty else { return found }
+        try await EntityCache.readThrough(db.readCaches?.editions, ids, bytes: \.cacheBytes) { missing in
+            try await read(ids: missing, on: db).map { ($0.edition.id, $0) }
         }
-        let generation = caches?.editions.generation ?? 0
-        for loaded in try await read(ids: Array(Set(missing)), on: db) {
-            found[loaded.edition.id] = loaded
-            caches?.editions.store(loaded.edition.id, loaded, bytes: loaded.cacheBytes, generation: generation)
-        }
-        return found
     }
 
     /// One row per edition and author (one with NULL author columns for a work without

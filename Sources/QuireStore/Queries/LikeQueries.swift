@@ -49,7 +49,8 @@ public enum LikeQueries {
         let deleted = try await db.raw("""
             DELETE FROM statuses WHERE boost_of_id = \(bind: statusID) AND user_id = \(bind: userID) RETURNING id
             """).first()
-        guard deleted != nil else { return }
+        guard let deleted else { return }
+        db.changed(.status(try deleted.decode(column: "id", as: Int64.self)))
         var changes = CounterChanges()
         changes.status(statusID, actor: userID, boosts: -1)
         try await changes.apply(on: db)

@@ -36,18 +36,27 @@ public struct StatusPage: Sendable {
 
 /// Loads what a page of statuses refers to in batches (lesson 5: no N+1): the boosted originals,
 /// then users, editions, their authors, counts and the viewer's likes and boosts, one statement
-/// each whatever the page's size, so a page of 15 costs the statements a page of 1 does.
+/// each whatever the page's size, so a page of 15 costs the statements a page of 1 does. Users,
+/// editions with their authors and counts come from the process's caches where they hold them,
+/// so a warm page reads only the viewer's likes and boosts.
 public enum StatusPageLoader {
     public static func load(_ statuses: [StatusRecord], viewer: Int64, on db: any SQLDatabase) async throws -> StatusPage {
-        guard !statuses.isEmpty else {
-            return StatusPage(statuses: [], originals: [:], users: [:], editions: [:], authors: [:], counts: [:], liked: [], boosted: [])
-        }
-        // Statement 1, always run for a non-empty page so the count doesn't depend on its content.
+        guard !statuses.isEmpty else { return try await load(statuses, originals: [:], viewer: viewer, on: db) }
+        // Always run for a non-empty page so the count doesn't depend on its content.
         let originals = try await db.raw("""
             SELECT \(unsafeRaw: StatusRecord.columns.joined(separator: ", ")) FROM statuses
             WHERE id IN (SELECT boost_of_id FROM statuses WHERE id IN (\(binds: statuses.map(\.id))) AND boost_of_id IS NOT NULL)
             """).all().map(StatusRecord.init)
         let byID = Dictionary(originals.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return try await load(statuses, originals: byID, viewer: viewer, on: db)
+    }
+
+    /// A page whose boosts' originals are already read (a home page reads them with its statuses).
+    public static func load(_ statuses: [StatusRecord], originals byID: [Int64: StatusRecord], viewer: Int64,
+                            on db: any SQLDatabase) async throws -> StatusPage {
+        guard !statuses.isEmpty else {
+            return StatusPage(statuses: [], originals: [:], users: [:], editions: [:], authors: [:], counts: [:], liked: [], boosted: [])
+        }
         let shown = statuses.compactMap { status in status.boostOfID.map { byID[$0] } ?? status }
         let shownIDs = Array(Set(shown.map(\.id)))
         let users = try await UserQueries.find(ids: Array(Set(statuses.map(\.userID) + shown.map(\.userID))), on: db)
@@ -57,53 +66,60 @@ public enum StatusPageLoader {
                           counts: counts, liked: liked, boosted: boosted)
     }
 
-    /// The page's books and their authors in order, in one statement through the primary keys
-    /// and `work_authors`' key.
+    /// The page's books and their works' authors in order, through the editions cache
+    /// (`EditionQueries.findWithAuthors(ids:)`): a warm page reads none, a cold one reads them all
+    /// in one statement. Before, every page read its books' titles and authors afresh, though
+    /// they are the same for every reader and change only when an edition is edited.
     static func books(_ ids: [Int64], on db: any SQLDatabase) async throws -> ([Int64: EditionTitle], [Int64: [AuthorRecord]]) {
         guard !ids.isEmpty else { return ([:], [:]) }
         var editions: [Int64: EditionTitle] = [:]
         var authors: [Int64: [AuthorRecord]] = [:]
-        var seen: Set<[Int64]> = []
-        for row in try await db.raw("""
-            SELECT e.id, e.work_id, e.title, a.id AS author_id, a.name AS author_name
-            FROM editions e LEFT JOIN work_authors wa ON wa.work_id = e.work_id LEFT JOIN authors a ON a.id = wa.author_id
-            WHERE e.id IN (\(binds: ids)) ORDER BY e.id, wa.position
-            """).all() {
-            let edition = EditionTitle(id: try row.decode(column: "id", as: Int64.self), workID: try row.decode(column: "work_id", as: Int64.self),
-                                       title: try row.decode(column: "title", as: String.self))
-            editions[edition.id] = edition
-            // Several editions of one work list its authors once.
-            guard let authorID = try row.decode(column: "author_id", as: Int64?.self), seen.insert([edition.workID, authorID]).inserted else { continue }
-            authors[edition.workID, default: []].append(
-                AuthorRecord(id: authorID, name: try row.decode(column: "author_name", as: String.self)))
+        for (id, found) in try await EditionQueries.findWithAuthors(ids: ids, on: db) {
+            editions[id] = EditionTitle(id: id, workID: found.edition.workID, title: found.edition.title)
+            authors[found.edition.workID] = found.authors
         }
         return (editions, authors)
     }
 
-    /// Counts of many statuses (at most `Counters.shardCount` rows each through the primary key,
-    /// summed; never a COUNT) and which of them the viewer liked or boosted (through the likes
-    /// primary key and `statuses_boost`), in one statement.
+    /// Counts of many statuses and which of them the viewer liked or boosted, in one statement.
+    /// The counts come from the process's cache where it holds them (they are the same for every
+    /// viewer); those it doesn't are read in the same statement (at most `Counters.shardCount`
+    /// rows each through the primary key, summed; never a COUNT) and then cached, a status with
+    /// no counter rows as zeros. The flags are the viewer's own and always read: through the
+    /// likes primary key and `statuses_boost`.
     static func countsAndFlags(_ ids: [Int64], viewer: Int64, on db: any SQLDatabase) async throws -> ([Int64: StatusCounts], Set<Int64>, Set<Int64>) {
         guard !ids.isEmpty else { return ([:], [], []) }
-        var counts: [Int64: StatusCounts] = [:]
+        let cache = db.readCaches?.statusCounts
+        let (cached, missing) = cache?.values(ids) ?? ([:], ids)
+        var counts = cached
         var liked: Set<Int64> = []
         var boosted: Set<Int64> = []
-        for row in try await db.raw("""
-            SELECT 'count' AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: ids))
-            UNION ALL
+        let generation = cache?.generation ?? 0
+        var sql: SQLQueryString = ""
+        if !missing.isEmpty {
+            sql = "SELECT 'count' AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: missing)) UNION ALL "
+        }
+        sql.appendInterpolation("""
             SELECT 'like' AS what, status_id AS id, 0, 0, 0 FROM likes WHERE user_id = \(bind: viewer) AND status_id IN (\(binds: ids))
             UNION ALL
             SELECT 'boost' AS what, boost_of_id AS id, 0, 0, 0 FROM statuses WHERE user_id = \(bind: viewer) AND boost_of_id IN (\(binds: ids))
-            """).all() {
+            """ as SQLQueryString)
+        var read: [Int64: StatusCounts] = [:]
+        for row in try await db.raw(sql).all() {
             let id = try row.decode(column: "id", as: Int64.self)
             switch try row.decode(column: "what", as: String.self) {
             case "like": liked.insert(id)
             case "boost": boosted.insert(id)
             default:
-                counts[id, default: StatusCounts()].likes += try row.decode(column: "likes", as: Int64.self)
-                counts[id, default: StatusCounts()].boosts += try row.decode(column: "boosts", as: Int64.self)
-                counts[id, default: StatusCounts()].replies += try row.decode(column: "replies", as: Int64.self)
+                read[id, default: StatusCounts()].likes += try row.decode(column: "likes", as: Int64.self)
+                read[id, default: StatusCounts()].boosts += try row.decode(column: "boosts", as: Int64.self)
+                read[id, default: StatusCounts()].replies += try row.decode(column: "replies", as: Int64.self)
             }
+        }
+        for id in Set(missing) {
+            let sum = read[id] ?? StatusCounts()
+            counts[id] = sum
+            cache?.store(id, sum, bytes: 64, generation: generation)
         }
         return (counts, liked, boosted)
     }

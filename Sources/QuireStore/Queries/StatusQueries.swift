@@ -113,6 +113,7 @@ public enum StatusQueries {
         if let value = edit.progress { new.progress = value }
         if let value = edit.contentWarning { new.contentWarning = value }
         new.editedAt = Timestamp.microsecondsNow()
+        db.changed(.status(id))
         try await db.raw("""
             UPDATE statuses SET title = \(bind: new.title), body = \(bind: new.body), rating = \(bind: new.rating), quote = \(bind: new.quote),
                 position = \(bind: new.position), progress = \(bind: new.progress), content_warning = \(bind: new.contentWarning),
@@ -138,6 +139,7 @@ public enum StatusQueries {
             """).first()
         else { return false }
         let status = try StatusRecord(row: row)
+        db.changed(.status(id))
         var changes = CounterChanges()
         changes.statuses(of: author, privacy: status.privacy, -1)
         if let workID = status.workID, status.kind == StatusKind.review.rawValue, Counters.countsForEveryone(status.privacy) {

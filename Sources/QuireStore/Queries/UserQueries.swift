@@ -94,26 +94,12 @@ public enum UserQueries {
 
     /// Users by id, for a page that names them, in one statement for those not cached.
     public static func find(ids: [Int64], on db: any SQLDatabase) async throws -> [Int64: UserRecord] {
-        guard !ids.isEmpty else { return [:] }
-        var found: [Int64: UserRecord] = [:]
-        var missing = ids
-        let caches = db.readCaches
-        if let caches {
-            missing = ids.filter { id in
-                guard let user = caches.users.value(id) else { return true }
-                found[id] = user
-                return false
+        try await EntityCache.readThrough(db.readCaches?.users, ids, bytes: \.cacheBytes) { missing in
+            try await db.select().columns(columns.map { SQLColumn($0) }).from("users").where("id", .in, missing).all().map { row in
+                let user = try decode(row)
+                return (user.id, user)
             }
-            guard !missing.isEmpty else { return found }
         }
-        let generation = caches?.users.generation ?? 0
-        let rows = try await db.select().columns(columns.map { SQLColumn($0) }).from("users").where("id", .in, missing).all()
-        for row in rows {
-            let user = try decode(row)
-            found[user.id] = user
-            caches?.users.store(user.id, user, bytes: user.cacheBytes, generation: generation)
-        }
-        return found
     }
 
     /// Applies `changes` and returns the account as it now is.

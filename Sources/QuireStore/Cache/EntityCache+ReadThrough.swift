@@ -1,0 +1,33 @@
+extension EntityCache {
+    /// Many values by key, for a list: from `cache` where it holds them, the rest from `read`
+    /// (one statement for all of them, whatever their number: lesson 5), which are then stored.
+    /// `cache` is nil inside a write transaction (`readCaches`), and everything is read. A key
+    /// `read` doesn't return is left out.
+    ///
+    /// Users, editions and statuses are read through it, so the rule that keeps a cache right
+    /// (the generation taken before the read, see `store`) is written once.
+    static func readThrough(_ cache: EntityCache?, _ keys: [Key], bytes: (Value) -> Int,
+                            read: ([Key]) async throws -> [(Key, Value)]) async throws -> [Key: Value] {
+        guard !keys.isEmpty else { return [:] }
+        let (cached, missing) = cache?.values(keys) ?? ([:], keys)
+        var found = cached
+        guard !missing.isEmpty else { return found }
+        let generation = cache?.generation ?? 0
+        for (key, value) in try await read(Array(Set(missing))) {
+            found[key] = value
+            cache?.store(key, value, bytes: bytes(value), generation: generation)
+        }
+        return found
+    }
+
+    /// The cached values of `keys` (each counted as a hit or a miss) and the keys not cached.
+    func values(_ keys: [Key]) -> (found: [Key: Value], missing: [Key]) {
+        var found: [Key: Value] = [:]
+        let missing = keys.filter { key in
+            guard let value = value(key) else { return true }
+            found[key] = value
+            return false
+        }
+        return (found, missing)
+    }
+}
