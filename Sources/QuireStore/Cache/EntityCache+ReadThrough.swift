@@ -19,15 +19,4 @@ extension EntityCache {
         }
         return found
     }
-
-    /// The cached values of `keys` (each counted as a hit or a miss) and the keys not cached.
-    func values(_ keys: [Key]) -> (found: [Key: Value], missing: [Key]) {
-        var found: [Key: Value] = [:]
-        let missing = keys.filter { key in
-            guard let value = value(key) else { return true }
-            found[key] = value
-            return false
-        }
-        return (found, missing)
-    }
 }

@@ -61,6 +61,32 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
         return value
     }
 
+    /// The cached values of `keys` and the keys not cached, for a list: one lock and one count
+    /// of hits and of misses for all of them (a home page looks up some 80 keys, and a lock and
+    /// a metric each were 4% of its CPU).
+    func values(_ keys: [Key]) -> (found: [Key: Value], missing: [Key]) {
+        var found: [Key: Value] = Dictionary(minimumCapacity: keys.count)
+        var missing: [Key] = []
+        state.withLock { state in
+            guard state.trusted else {
+                missing = keys
+                return
+            }
+            for key in keys {
+                if let index = state.entries.index(forKey: key) {
+                    state.entries.values[index].referenced = true
+                    found[key] = state.entries.values[index].value
+                } else {
+                    missing.append(key)
+                }
+            }
+        }
+        let hitCount = keys.count - missing.count
+        if hitCount > 0 { hits.increment(by: Int64(hitCount)) }
+        if !missing.isEmpty { misses.increment(by: Int64(missing.count)) }
+        return (found, missing)
+    }
+
     /// Taken before the database read whose result goes to `store`.
     var generation: UInt64 { state.withLock { $0.generation } }
 
