@@ -65,7 +65,7 @@ import Testing
             _ = await first.waitForExit(timeout: .seconds(5))
             let atKill = try await rowsDone()
             let second = try QuireProcess(arguments, environment: environment)
-            let job = try await waitForJob(jobID, on: database, timeout: .seconds(120)) { $0.state.isFinished }
+            let job = try await waitForJob(jobID, on: database, timeout: .seconds(60), whileProgressing: true) { $0.state.isFinished }
             second.signal(SIGTERM)
             _ = await second.waitForExit(timeout: .seconds(10))
 

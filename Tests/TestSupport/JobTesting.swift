@@ -24,17 +24,26 @@ public func withWorkers<T: Sendable>(
 
 /// Polls the job until `done` holds, or fails after `timeout`: generous, since a machine running the
 /// whole suite in parallel beside other work (load average 9 to 12) once took over 20 s to finish a
-/// small counters.repair.
+/// small counters.repair. With `whileProgressing`, the timeout counts from the job's last reported
+/// progress instead of from the start: a long job on a loaded machine (a 20,000-row import reached
+/// 17,500 rows in CI's 120 s) is waited for as long as it moves, and a stuck one still fails.
 @discardableResult
 public func waitForJob(
-    _ id: Int64, on database: Database, timeout: Duration = .seconds(60), until done: @Sendable (JobRecord) -> Bool
+    _ id: Int64, on database: Database, timeout: Duration = .seconds(60), whileProgressing: Bool = false,
+    until done: @Sendable (JobRecord) -> Bool
 ) async throws -> JobRecord {
-    let deadline = ContinuousClock.now + timeout
+    var deadline = ContinuousClock.now + timeout
+    var progress: Int64?
     while true {
-        if let job = try await database.read({ try await JobQueries.find(id, on: $0) }), done(job) { return job }
+        let job = try await database.read({ try await JobQueries.find(id, on: $0) })
+        if let job, done(job) { return job }
+        if whileProgressing, let done = job?.progressDone, done != progress {
+            progress = done
+            deadline = ContinuousClock.now + timeout
+        }
         guard ContinuousClock.now < deadline else {
-            let job = try await database.read { try await JobQueries.find(id, on: $0) }
-            throw TestSetupError("job \(id) did not get there within \(timeout); it is \(String(describing: job))")
+            let what = whileProgressing ? "made no progress for \(timeout)" : "did not get there within \(timeout)"
+            throw TestSetupError("job \(id) \(what); it is \(String(describing: job))")
         }
         try await Task.sleep(for: .milliseconds(20))
     }
