@@ -50,8 +50,7 @@ public struct CounterAudit: Sendable {
                         if repair {
                             for item in found {
                                 try await family.repair(item, db)
-                                if family.ownerTable == "users", let user = item.key.first { db.changed(.profileCounts(user)) }
-                                if family.ownerTable == "statuses", let status = item.key.first { db.changed(.statusCounts(status)) }
+                                if let key = family.cacheKey(item.key) { db.changed(key) }
                             }
                         }
                         return found
@@ -95,6 +94,17 @@ struct CounterFamily: Sendable {
     let stored: @Sendable ([Int64], any SQLDatabase) async throws -> [[Int64]: Int64]
     let actual: @Sendable ([Int64], any SQLDatabase) async throws -> [[Int64]: Int64]
     let repair: @Sendable (CounterDrift, any SQLDatabase) async throws -> Void
+
+    /// The cache entry a repaired row's counts are shown from: its owner's key is the counter
+    /// row's first column.
+    func cacheKey(_ key: [Int64]) -> CacheKey? {
+        guard let owner = key.first else { return nil }
+        switch ownerTable {
+        case "users": return .profileCounts(owner)
+        case "statuses": return .statusCounts(owner)
+        default: return nil
+        }
+    }
 
     static let all = [shelfBooks] + DefaultShelf.allCases.map(userBooks) + [userWorkShelvings, workShelvedUsers] + social
 

@@ -89,37 +89,32 @@ public enum StatusPageLoader {
     /// likes primary key and `statuses_boost`.
     static func countsAndFlags(_ ids: [Int64], viewer: Int64, on db: any SQLDatabase) async throws -> ([Int64: StatusCounts], Set<Int64>, Set<Int64>) {
         guard !ids.isEmpty else { return ([:], [], []) }
-        let cache = db.readCaches?.statusCounts
-        let (cached, missing) = cache?.values(ids) ?? ([:], ids)
-        var counts = cached
         var liked: Set<Int64> = []
         var boosted: Set<Int64> = []
-        let generation = cache?.generation ?? 0
-        var sql: SQLQueryString = ""
-        if !missing.isEmpty {
-            sql = "SELECT 'count' AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: missing)) UNION ALL "
-        }
-        sql.appendInterpolation("""
-            SELECT 'like' AS what, status_id AS id, 0, 0, 0 FROM likes WHERE user_id = \(bind: viewer) AND status_id IN (\(binds: ids))
-            UNION ALL
-            SELECT 'boost' AS what, boost_of_id AS id, 0, 0, 0 FROM statuses WHERE user_id = \(bind: viewer) AND boost_of_id IN (\(binds: ids))
-            """ as SQLQueryString)
-        var read: [Int64: StatusCounts] = [:]
-        for row in try await db.raw(sql).all() {
-            let id = try row.decode(column: "id", as: Int64.self)
-            switch try row.decode(column: "what", as: String.self) {
-            case "like": liked.insert(id)
-            case "boost": boosted.insert(id)
-            default:
-                read[id, default: StatusCounts()].likes += try row.decode(column: "likes", as: Int64.self)
-                read[id, default: StatusCounts()].boosts += try row.decode(column: "boosts", as: Int64.self)
-                read[id, default: StatusCounts()].replies += try row.decode(column: "replies", as: Int64.self)
+        let counts = try await EntityCache.readThrough(db.readCaches?.statusCounts, ids, bytes: { _ in 64 }, always: true) { missing in
+            var sql: SQLQueryString = ""
+            if !missing.isEmpty {
+                sql = "SELECT 'count' AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: missing)) UNION ALL "
             }
-        }
-        for id in Set(missing) {
-            let sum = read[id] ?? StatusCounts()
-            counts[id] = sum
-            cache?.store(id, sum, bytes: 64, generation: generation)
+            sql.appendInterpolation("""
+                SELECT 'like' AS what, status_id AS id, 0, 0, 0 FROM likes WHERE user_id = \(bind: viewer) AND status_id IN (\(binds: ids))
+                UNION ALL
+                SELECT 'boost' AS what, boost_of_id AS id, 0, 0, 0 FROM statuses WHERE user_id = \(bind: viewer) AND boost_of_id IN (\(binds: ids))
+                """ as SQLQueryString)
+            var read: [Int64: StatusCounts] = [:]
+            for row in try await db.raw(sql).all() {
+                let id = try row.decode(column: "id", as: Int64.self)
+                switch try row.decode(column: "what", as: String.self) {
+                case "like": liked.insert(id)
+                case "boost": boosted.insert(id)
+                default:
+                    read[id, default: StatusCounts()].likes += try row.decode(column: "likes", as: Int64.self)
+                    read[id, default: StatusCounts()].boosts += try row.decode(column: "boosts", as: Int64.self)
+                    read[id, default: StatusCounts()].replies += try row.decode(column: "replies", as: Int64.self)
+                }
+            }
+            // A status with no counter rows yet is cached as zeros, not read again.
+            return missing.map { ($0, read[$0] ?? StatusCounts()) }
         }
         return (counts, liked, boosted)
     }
