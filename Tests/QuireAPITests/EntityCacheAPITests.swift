@@ -223,6 +223,46 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all)
+    func aStatusTakesItsRowFromTheCacheButOnlyItsAudienceSeesIt(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: bob posts a public note and a followers-only one, cyd boosts the public one;
+            // ada follows bob and reads all three, so each is cached
+            let (ada, bob, cyd) = (try await client.signUp("ada"), try await client.signUp("bob"), try await client.signUp("cyd"))
+            try await Self.waitUntilServing(database)
+            try await client.follow("bob", as: ada)
+            let open = try #require(try await client.post(["type": "note", "body": "open"], as: bob).int("id"))
+            let closed = try #require(try await client.post(["type": "note", "body": "closed", "privacy": "followers"], as: bob).int("id"))
+            #expect(try await client.send(.post, "/v1/statuses/\(open)/boost", as: cyd).status == .ok)
+            let boost = try #require(try await client.send(.get, "/v1/users/cyd/statuses?limit=1", as: cyd).body.json.items.first?.int("id"))
+            for id in [open, closed, boost] { #expect(try await client.send(.get, "/v1/statuses/\(id)", as: ada).status == .ok) }
+
+            // call: each again, by someone else and by no one; then after an edit and a like
+            let (warm, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/statuses/\(open)") }
+            let closedToNobody = try await client.send(.get, "/v1/statuses/\(closed)")
+            let closedToCyd = try await client.send(.get, "/v1/statuses/\(closed)", as: cyd)
+            #expect(try await client.send(.patch, "/v1/statuses/\(open)", as: bob, json: ["body": "open, edited"]).status == .ok)
+            let edited = try await client.send(.get, "/v1/statuses/\(open)")
+            let editedBoost = try await client.send(.get, "/v1/statuses/\(boost)")
+            #expect(try await client.send(.post, "/v1/statuses/\(open)/like", as: ada).status == .ok)
+            let liked = try await client.send(.get, "/v1/statuses/\(open)", as: ada)
+
+            // check: the warm read took no status row and no count from the database, the
+            // cached followers-only note stays hidden from those outside its audience, and each
+            // change shows at once
+            #expect(warm.body.json["body"] as? String == "open")
+            #expect(warm.body.json.int("boosts_count") == 1)
+            #expect(!recorder.statements.contains { $0.contains("content_warning") }, "a warm status still read its row: \(recorder.statements)")
+            #expect(!recorder.statements.contains { $0.contains("status_counts") }, "a warm status still read its counts: \(recorder.statements)")
+            #expect(closedToNobody.status == .notFound)
+            #expect(closedToCyd.status == .notFound)
+            #expect(edited.body.json["body"] as? String == "open, edited")
+            #expect((editedBoost.body.json["boost_of"] as? [String: Any])?["body"] as? String == "open, edited")
+            #expect(liked.body.json.int("likes_count") == 1)
+            #expect(liked.body.json["liked"] as? Bool == true)
+        }
+    }
+
     /// A page of statuses by body, a boost as "boost of" its original's body.
     static func bodies(_ page: TestResponse) -> [String] {
         page.body.json.items.map { item in

@@ -133,8 +133,8 @@ extension StatusesController {
 
     /// One status the viewer (0 when signed out) may see, or nil.
     public static func status(_ id: Int64, viewer: Int64, on db: any SQLDatabase) async throws -> StatusResponse? {
-        guard let status = try await StatusQueries.find(id, viewer: viewer, on: db) else { return nil }
-        return try await render(status, viewer: viewer, on: db)
+        guard let rows = try await StatusQueries.find(shown: id, viewer: viewer, on: db), let status = rows.statuses.first else { return nil }
+        return StatusResponse.make(status, page: try await StatusPageLoader.load(rows.statuses, originals: rows.originals, viewer: viewer, on: db))
     }
 
     /// A page (`limit` rows) of the thread the status belongs to, root first, or nil when the viewer may not see the status.

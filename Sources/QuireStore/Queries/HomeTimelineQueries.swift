@@ -102,16 +102,12 @@ public enum HomeTimelineQueries {
     /// The statements pick only the page's ids (and what its boosts boost); the rows come from
     /// the statuses cache (`StatusQueries.find(ids:)`), a boost's original with them, so a warm
     /// page decodes no status row.
-    public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> HomePage {
-        let entries = try await entries(reader: reader, before: before, limit: limit, on: db)
-        let found = try await StatusQueries.find(ids: entries.map(\.id) + entries.compactMap(\.boostOfID), on: db)
-        var originals: [Int64: StatusRecord] = [:]
-        for case let original? in entries.map(\.boostOfID) { originals[original] = found[original] }
-        return HomePage(statuses: entries.compactMap { found[$0.id] }, originals: originals)
+    public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusRows {
+        try await StatusQueries.find(try await entries(reader: reader, before: before, limit: limit, on: db), on: db)
     }
 
     /// The page's ids, newest first, with the id each boost boosts.
-    static func entries(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [HomeEntry] {
+    static func entries(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [StatusEntry] {
         let cursor = before ?? Int64.max
         if db.isPostgres { return try await lateralPage(reader: reader, below: cursor, limit: limit, on: db) }
         let broadcasters = try await db.raw("""
@@ -138,7 +134,7 @@ public enum HomeTimelineQueries {
     /// `statuses_user` that stops after `limit` visible rows; the page's ids are picked before
     /// its rows are read by primary key. The statement is the same text however many
     /// broadcasters are followed.
-    static func lateralPage(reader: Int64, below: Int64, limit: Int, on db: any SQLDatabase) async throws -> [HomeEntry] {
+    static func lateralPage(reader: Int64, below: Int64, limit: Int, on db: any SQLDatabase) async throws -> [StatusEntry] {
         try await db.raw("""
             SELECT t.id, t.boost_of_id FROM (SELECT id FROM (
                 SELECT id FROM (\(homeSeek(reader: reader, above: 0, below: below, limit: limit))) home
@@ -149,13 +145,13 @@ public enum HomeTimelineQueries {
               ORDER BY id DESC LIMIT \(bind: limit)) page
             JOIN statuses t ON t.id = page.id
             ORDER BY t.id DESC
-            """).all().map(HomeEntry.init)
+            """).all().map(StatusEntry.init)
     }
 
     /// One statement: the newest `limit` visible statuses with ids in (`above`, `below`) from the
     /// reader's entries (when `home`) and from each of `broadcasters`, a part apiece.
     static func merged(reader: Int64, home: Bool, broadcasters: [Int64], above: Int64, below: Int64, limit: Int,
-                       on db: any SQLDatabase) async throws -> [HomeEntry] {
+                       on db: any SQLDatabase) async throws -> [StatusEntry] {
         var parts: [SQLQueryString] = []
         if home {
             parts.append("SELECT id FROM (\(homeSeek(reader: reader, above: above, below: below, limit: limit))) home")
@@ -173,7 +169,7 @@ public enum HomeTimelineQueries {
         return try await db.raw("""
             SELECT t.id, t.boost_of_id FROM statuses t WHERE t.id IN (\(union))
             ORDER BY t.id DESC LIMIT \(bind: limit)
-            """).all().map(HomeEntry.init)
+            """).all().map(StatusEntry.init)
     }
 
     /// The reader's newest `limit` visible entries with ids in (`above`, `below`): one seek of
@@ -198,21 +194,4 @@ public enum HomeTimelineQueries {
         ORDER BY s.id DESC LIMIT \(bind: limit)
         """
     }
-}
-
-/// A row of a home page before its status is read: the status's id and the id it boosts.
-struct HomeEntry: Sendable {
-    let id: Int64
-    let boostOfID: Int64?
-
-    init(row: any SQLRow) throws {
-        id = try row.decode(column: "id", as: Int64.self)
-        boostOfID = try row.decode(column: "boost_of_id", as: Int64?.self)
-    }
-}
-
-/// A page of a home timeline: its statuses, newest first, and the statuses its boosts boost.
-public struct HomePage: Sendable {
-    public let statuses: [StatusRecord]
-    public let originals: [Int64: StatusRecord]
 }

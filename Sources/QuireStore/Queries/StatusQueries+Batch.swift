@@ -2,7 +2,7 @@ import SQLKit
 
 extension StatusQueries {
     /// Statuses by id as stored, whoever may see them: for a page whose statement has already
-    /// picked the ids the viewer may see (the home timeline). Outside a write transaction from
+    /// picked the ids the viewer may see (a home page, a status). Outside a write transaction from
     /// the process's cache where it holds them, the rest in one statement through the primary
     /// key, whatever their number (lesson 5), and then cached. A missing id is left out.
     ///
@@ -19,6 +19,45 @@ extension StatusQueries {
             }
         }
     }
+
+    /// The statuses of `entries` in their order, and the originals their boosts boost, in one
+    /// `find(ids:)`. A status no longer stored is left out.
+    static func find(_ entries: [StatusEntry], on db: any SQLDatabase) async throws -> StatusRows {
+        let found = try await find(ids: entries.map(\.id) + entries.compactMap(\.boostOfID), on: db)
+        var originals: [Int64: StatusRecord] = [:]
+        for case let original? in entries.map(\.boostOfID) { originals[original] = found[original] }
+        return StatusRows(statuses: entries.compactMap { found[$0.id] }, originals: originals)
+    }
+
+    /// The status `id` when the viewer may see it, with the original it boosts. Its statement
+    /// decides what the viewer may see and picks only the id and what it boosts; the rows come
+    /// through the statuses cache, as a home page's do. A status is read by everyone its links
+    /// reach, and changes only when edited, deleted or unboosted.
+    public static func find(shown id: Int64, viewer: Int64, on db: any SQLDatabase) async throws -> StatusRows? {
+        let entry = try await db.raw("""
+            SELECT s.id, s.boost_of_id FROM statuses s WHERE s.id = \(bind: id) AND \(StatusVisibility.condition("s", viewer: viewer))
+            """).first().map(StatusEntry.init)
+        guard let entry else { return nil }
+        let rows = try await find([entry], on: db)
+        return rows.statuses.isEmpty ? nil : rows
+    }
+}
+
+/// A row of a list before its status is read: the status's id and the id it boosts.
+struct StatusEntry: Sendable {
+    let id: Int64
+    let boostOfID: Int64?
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: Int64.self)
+        boostOfID = try row.decode(column: "boost_of_id", as: Int64?.self)
+    }
+}
+
+/// Statuses in a list's order, and the statuses its boosts boost.
+public struct StatusRows: Sendable {
+    public let statuses: [StatusRecord]
+    public let originals: [Int64: StatusRecord]
 }
 
 extension StatusRecord {
