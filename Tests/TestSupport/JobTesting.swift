@@ -37,8 +37,8 @@ public func waitForJob(
     while true {
         let job = try await database.read({ try await JobQueries.find(id, on: $0) })
         if let job, done(job) { return job }
-        if whileProgressing, let done = job?.progressDone, done != progress {
-            progress = done
+        if whileProgressing, let reported = job?.progressDone, reported != progress {
+            progress = reported
             deadline = ContinuousClock.now + timeout
         }
         guard ContinuousClock.now < deadline else {
