@@ -263,6 +263,49 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all)
+    func statusListsTakeTheirRowsFromTheCacheButOnlyTheirAudienceSeesThem(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: bob reviews a book and posts a followers-only note; cyd replies to the review
+            // and boosts it; ada follows bob and reads bob's statuses, cyd's, the review's thread
+            // and the work's reviews, so every row is cached
+            let (ada, bob, cyd) = (try await client.signUp("ada"), try await client.signUp("bob"), try await client.signUp("cyd"))
+            try await Self.waitUntilServing(database)
+            try await client.follow("bob", as: ada)
+            let book = try await client.addEdition("The Dispossessed", as: bob)
+            let review = try #require(try await client.post(["type": "review", "edition_id": book.int("id") ?? 0, "body": "review", "rating": 4],
+                                                           as: bob).int("id"))
+            _ = try #require(try await client.note("closed", privacy: "followers", as: bob).int("id"))
+            _ = try await client.note("reply", as: cyd, replyTo: review)
+            #expect(try await client.send(.post, "/v1/statuses/\(review)/boost", as: cyd).status == .ok)
+            let lists = ["/v1/users/bob/statuses", "/v1/users/cyd/statuses", "/v1/statuses/\(review)/thread",
+                         "/v1/works/\(book.int("work_id") ?? 0)/reviews"]
+            for list in lists { #expect(try await client.send(.get, list, as: ada).status == .ok) }
+
+            // call: each list again; bob's by readers outside the note's audience; each after an edit
+            var warm: [TestResponse] = []
+            let (_, recorder) = try await StatementRecorder.recording {
+                for list in lists { warm.append(try await client.send(.get, list, as: ada)) }
+            }
+            let toNobody = try await client.send(.get, lists[0])
+            let toCyd = try await client.send(.get, lists[0], as: cyd)
+            #expect(try await client.send(.patch, "/v1/statuses/\(review)", as: bob, json: ["body": "review, edited"]).status == .ok)
+            var edited: [TestResponse] = []
+            for list in lists { edited.append(try await client.send(.get, list, as: ada)) }
+
+            // check: the warm lists read no status row (only ids) and no count, the cached
+            // followers-only note stays out of lists read outside its audience, and the edit shows
+            // at once in every list, in the boost's copy too
+            #expect(warm.map(Self.bodies) == [["closed", "review"], ["boost of review", "reply"], ["review", "reply"], ["review"]])
+            #expect(!recorder.statements.contains { $0.contains("content_warning") }, "a warm list still read statuses: \(recorder.statements)")
+            #expect(!recorder.statements.contains { $0.contains("status_counts") }, "a warm list still read counts: \(recorder.statements)")
+            #expect(Self.bodies(toNobody) == ["review"])
+            #expect(Self.bodies(toCyd) == ["review"])
+            #expect(edited.map(Self.bodies) == [["closed", "review, edited"], ["boost of review, edited", "reply"], ["review, edited", "reply"],
+                                                ["review, edited"]])
+        }
+    }
+
     /// A page of statuses by body, a boost as "boost of" its original's body.
     static func bodies(_ page: TestResponse) -> [String] {
         page.body.json.items.map { item in

@@ -134,13 +134,13 @@ extension StatusesController {
     /// One status the viewer (0 when signed out) may see, or nil.
     public static func status(_ id: Int64, viewer: Int64, on db: any SQLDatabase) async throws -> StatusResponse? {
         guard let rows = try await StatusQueries.find(shown: id, viewer: viewer, on: db), let status = rows.statuses.first else { return nil }
-        return StatusResponse.make(status, page: try await StatusPageLoader.load(rows.statuses, originals: rows.originals, viewer: viewer, on: db))
+        return StatusResponse.make(status, page: try await StatusPageLoader.load(rows, viewer: viewer, on: db))
     }
 
     /// A page (`limit` rows) of the thread the status belongs to, root first, or nil when the viewer may not see the status.
     public static func thread(_ id: Int64, viewer: Int64, after: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusPage? {
-        guard let status = try await StatusQueries.find(id, viewer: viewer, on: db) else { return nil }
-        let rows = try await StatusListQueries.thread(rootID: status.threadID ?? status.id, viewer: viewer, after: after, limit: limit, on: db)
+        guard let root = try await StatusListQueries.threadRoot(of: id, viewer: viewer, on: db) else { return nil }
+        let rows = try await StatusListQueries.thread(rootID: root, viewer: viewer, after: after, limit: limit, on: db)
         return try await StatusPageLoader.load(rows, viewer: viewer, on: db)
     }
 

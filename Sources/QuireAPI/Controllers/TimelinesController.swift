@@ -41,7 +41,7 @@ public struct TimelinesController: Sendable {
     /// A page (`limit` rows) of the reader's home timeline.
     public static func home(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusPage {
         let page = try await HomeTimelineQueries.page(reader: reader, before: before, limit: limit, on: db)
-        return try await StatusPageLoader.load(page.statuses, originals: page.originals, viewer: reader, on: db)
+        return try await StatusPageLoader.load(page, viewer: reader, on: db)
     }
 
     /// A page (`limit` rows) of the work's reviews the viewer may see, or nil when there is no such work.

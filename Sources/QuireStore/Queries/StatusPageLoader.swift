@@ -51,6 +51,12 @@ public enum StatusPageLoader {
         return try await load(statuses, originals: byID, viewer: viewer, on: db)
     }
 
+    /// A list's page as `StatusListQueries` and the home timeline read it: its statuses and
+    /// their boosts' originals.
+    public static func load(_ rows: StatusRows, viewer: Int64, on db: any SQLDatabase) async throws -> StatusPage {
+        try await load(rows.statuses, originals: rows.originals, viewer: viewer, on: db)
+    }
+
     /// A page whose boosts' originals are already read (a home page reads them with its statuses).
     public static func load(_ statuses: [StatusRecord], originals byID: [Int64: StatusRecord], viewer: Int64,
                             on db: any SQLDatabase) async throws -> StatusPage {
