@@ -246,12 +246,17 @@ import Testing
             let editedBoost = try await client.send(.get, "/v1/statuses/\(boost)")
             #expect(try await client.send(.post, "/v1/statuses/\(open)/like", as: ada).status == .ok)
             let liked = try await client.send(.get, "/v1/statuses/\(open)", as: ada)
+            let boostToNobody = try await client.send(.get, "/v1/statuses/\(boost)")
+            #expect(try await client.send(.delete, "/v1/statuses/\(open)", as: bob).status.code < 300)
+            let deletedToNobody = try await client.send(.get, "/v1/statuses/\(open)")
+            let deletedBoostToNobody = try await client.send(.get, "/v1/statuses/\(boost)")
 
-            // check: the warm read took no status row and no count from the database, the
-            // cached followers-only note stays hidden from those outside its audience, and each
-            // change shows at once
+            // check: the warm read by nobody signed in ran no statement (a signed-in reader's
+            // would still decide who may see it and read their flags), the cached followers-only
+            // note stays hidden from those outside its audience, and each change shows at once
             #expect(warm.body.json["body"] as? String == "open")
             #expect(warm.body.json.int("boosts_count") == 1)
+            #expect(recorder.statements.isEmpty, "a warm status read by nobody signed in ran \(recorder.statements)")
             #expect(!recorder.statements.contains { $0.contains("content_warning") }, "a warm status still read its row: \(recorder.statements)")
             #expect(!recorder.statements.contains { $0.contains("status_counts") }, "a warm status still read its counts: \(recorder.statements)")
             #expect(closedToNobody.status == .notFound)
@@ -260,6 +265,9 @@ import Testing
             #expect((editedBoost.body.json["boost_of"] as? [String: Any])?["body"] as? String == "open, edited")
             #expect(liked.body.json.int("likes_count") == 1)
             #expect(liked.body.json["liked"] as? Bool == true)
+            #expect((boostToNobody.body.json["boost_of"] as? [String: Any])?.int("likes_count") == 1)
+            #expect(deletedToNobody.status == .notFound)
+            #expect(deletedBoostToNobody.status == .notFound)
         }
     }
 

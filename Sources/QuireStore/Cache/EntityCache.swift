@@ -50,14 +50,15 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
         self.evictions = Counter(label: "quire_cache_evictions_total", dimensions: [("cache", name)])
     }
 
-    /// The cached value, counting the hit or the miss.
-    func value(_ key: Key) -> Value? {
+    /// The cached value, counting the hit or the miss. `countingMiss: false` leaves a miss to
+    /// the read through that follows it, so that one lookup is not counted as two misses.
+    func value(_ key: Key, countingMiss: Bool = true) -> Value? {
         let value = state.withLock { state -> Value? in
             guard state.trusted else { return nil }
             state.entries[key]?.referenced = true
             return state.entries[key]?.value
         }
-        (value == nil ? misses : hits).increment()
+        if let _ = value { hits.increment() } else if countingMiss { misses.increment() }
         return value
     }
 

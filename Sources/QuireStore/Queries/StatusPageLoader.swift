@@ -92,12 +92,13 @@ public enum StatusPageLoader {
     /// viewer); those it doesn't are read in the same statement (at most `Counters.shardCount`
     /// rows each through the primary key, summed; never a COUNT) and then cached, a status with
     /// no counter rows as zeros. The flags are the viewer's own and always read: through the
-    /// likes primary key and `statuses_boost`.
+    /// likes primary key and `statuses_boost`; a signed-out viewer (0) has none.
     static func countsAndFlags(_ ids: [Int64], viewer: Int64, on db: any SQLDatabase) async throws -> ([Int64: StatusCounts], Set<Int64>, Set<Int64>) {
         guard !ids.isEmpty else { return ([:], [], []) }
         var liked: Set<Int64> = []
         var boosted: Set<Int64> = []
-        let counts = try await EntityCache.readThrough(db.readCaches?.statusCounts, ids, bytes: { _ in 64 }, always: true) { missing in
+        // Nobody signed in has liked or boosted anything: with every count cached, no statement.
+        let counts = try await EntityCache.readThrough(db.readCaches?.statusCounts, ids, bytes: { _ in 64 }, always: viewer != 0) { missing in
             var sql: SQLQueryString = ""
             if !missing.isEmpty {
                 sql = "SELECT 'count' AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: missing)) UNION ALL "

@@ -1,3 +1,4 @@
+import QuireCore
 import SQLKit
 
 extension StatusQueries {
@@ -34,12 +35,39 @@ extension StatusQueries {
     /// through the statuses cache, as a home page's do. A status is read by everyone its links
     /// reach, and changes only when edited, deleted or unboosted.
     public static func find(shown id: Int64, viewer: Int64, on db: any SQLDatabase) async throws -> StatusRows? {
+        if viewer == 0, let cache = db.readCaches?.statuses, let seen = signedOut(id, cache: cache) {
+            guard case .shown(let rows) = seen else { return nil }
+            return rows
+        }
         let entry = try await db.raw("""
             SELECT s.id, s.boost_of_id FROM statuses s WHERE s.id = \(bind: id) AND \(StatusVisibility.condition("s", viewer: viewer))
             """).first().map(StatusEntry.init)
         guard let entry else { return nil }
         let rows = try await find([entry], on: db)
         return rows.statuses.isEmpty ? nil : rows
+    }
+}
+
+extension StatusQueries {
+    enum Seen {
+        case shown(StatusRows)
+        case hidden
+    }
+
+    /// What a signed-out reader may see of status `id`, decided from the statuses cache alone, or
+    /// nil when the cache doesn't hold the status (or a boost's original). Nobody signed in is
+    /// the author, follows or is mentioned, or blocks or is blocked, so what remains of
+    /// `StatusVisibility.condition` is in the rows: the privacy, the deletion, and for a boost
+    /// its original's deletion. A cached row is never stale (an edit, a delete or an unboost
+    /// drops it), so a public status read from a link costs no statement once cached.
+    static func signedOut(_ id: Int64, cache: EntityCache<Int64, StatusRecord>) -> Seen? {
+        guard let status = cache.value(id, countingMiss: false) else { return nil }
+        let everyone = [StatusPrivacy.public.rawValue, StatusPrivacy.unlisted.rawValue]
+        guard everyone.contains(status.privacy), status.deletedAt == nil else { return .hidden }
+        guard let originalID = status.boostOfID else { return .shown(StatusRows(statuses: [status], originals: [:])) }
+        guard let original = cache.value(originalID, countingMiss: false) else { return nil }
+        guard original.deletedAt == nil else { return .hidden }
+        return .shown(StatusRows(statuses: [status], originals: [originalID: original]))
     }
 }
 
