@@ -184,6 +184,58 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aShelfsFirstPageIsServedFromMemoryButEachChangeAndOnlyItsAudienceSeeIt(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: Dune and Emma on ada's to-read shelf and Kindred on a followers-only shelf
+            // of hers; each first page read once, the followers-only one by bob, who follows her
+            let (ada, bob, cyd) = (try await client.signUp("ada"), try await client.signUp("bob"), try await client.signUp("cyd"))
+            try await Self.waitUntilServing(database)
+            try await client.follow("ada", as: bob)
+            let shelves = try await client.send(.get, "/v1/users/ada/shelves", as: ada).body.json.items
+            let toRead = try #require(shelves.first { $0["identifier"] as? String == "to-read" }?.int("id"))
+            let read = try #require(shelves.first { $0["identifier"] as? String == "read" }?.int("id"))
+            let friends = try #require(try await client.send(.post, "/v1/shelves", as: ada, json: ["name": "Friends", "privacy": "followers"])
+                .body.json.int("id"))
+            var ids: [String: Int64] = [:]
+            for title in ["Dune", "Emma", "Kindred", "Beloved"] { ids[title] = try #require(try await client.addEdition(title, as: ada).int("id")) }
+            for (shelf, title) in [(toRead, "Dune"), (toRead, "Emma"), (friends, "Kindred")] {
+                #expect(try await client.send(.put, "/v1/shelves/\(shelf)/books/\(ids[title] ?? 0)", as: ada).status.code < 300)
+            }
+            let (page, friendsPage) = ("/v1/shelves/\(toRead)/books", "/v1/shelves/\(friends)/books")
+            #expect(try await client.send(.get, page).status == .ok)
+            #expect(try await client.send(.get, friendsPage, as: bob).status == .ok)
+
+            // call: the first page again; the followers-only one by those outside its audience;
+            // then after each kind of change to the shelf
+            let (warm, recorder) = try await StatementRecorder.recording { try await client.send(.get, page) }
+            let friendsToNobody = try await client.send(.get, friendsPage)
+            let friendsToCyd = try await client.send(.get, friendsPage, as: cyd)
+            let cursor = try #require(try await client.send(.get, page + "?limit=1").body.json["next_cursor"] as? String)
+            let second = try await client.send(.get, page + "?limit=1&cursor=\(cursor)")
+            #expect(try await client.send(.put, "/v1/shelves/\(toRead)/books/\(ids["Beloved"] ?? 0)", as: ada).status.code < 300)
+            let shelved = try await client.send(.get, page)
+            #expect(try await client.send(.put, "/v1/shelves/\(read)/books/\(ids["Dune"] ?? 0)", as: ada).status.code < 300)
+            let moved = try await client.send(.get, page)
+            #expect(try await client.send(.delete, "/v1/shelves/\(toRead)/books/\(ids["Emma"] ?? 0)", as: ada).status.code < 300)
+            let unshelved = try await client.send(.get, page)
+            #expect(try await client.send(.patch, "/v1/shelves/\(friends)", as: ada, json: ["name": "Friends", "privacy": "private"]).status == .ok)
+            let privateToBob = try await client.send(.get, friendsPage, as: bob)
+
+            // check: the warm page ran no statement, the followers-only page stayed hidden from
+            // nobody and from cyd, a later page still follows its cursor, and each change shows at once
+            #expect(warm.body.json.items.map { $0["title"] as? String } == ["Emma", "Dune"])
+            #expect(recorder.statements.isEmpty, "a warm first page by nobody signed in ran \(recorder.statements)")
+            #expect(friendsToNobody.status == .notFound)
+            #expect(friendsToCyd.status == .notFound)
+            #expect(second.body.json.items.map { $0["title"] as? String } == ["Dune"])
+            #expect(shelved.body.json.items.map { $0["title"] as? String } == ["Beloved", "Emma", "Dune"])
+            #expect(moved.body.json.items.map { $0["title"] as? String } == ["Beloved", "Emma"])
+            #expect(unshelved.body.json.items.map { $0["title"] as? String } == ["Beloved"])
+            #expect(privateToBob.status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aHomePageTakesCachedStatusesAndEachChangeIsSeenAtOnce(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in
             // setup: ada follows bob and cyd; bob posts three notes, cyd boosts the first; ada's home read once

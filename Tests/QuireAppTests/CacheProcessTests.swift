@@ -13,9 +13,10 @@ import FoundationNetworking
     /// users cache), an edition she added (the editions cache), or her profile's status count,
     /// moved by a new note (the profile_counts cache), a note of hers on her home timeline,
     /// edited (the statuses cache), or that note's like count, liked and unliked by her in turn
-    /// (the status_counts cache).
+    /// (the status_counts cache), or her to-read shelf's first page, an edition put on it and
+    /// taken off in turn (the shelves cache).
     enum Resource: String, CaseIterable, Sendable {
-        case profile, edition, profileCounts, status, statusCounts
+        case profile, edition, profileCounts, status, statusCounts, shelf
 
         var cache: String {
             switch self {
@@ -24,6 +25,7 @@ import FoundationNetworking
             case .profileCounts: "profile_counts"
             case .status: "statuses"
             case .statusCounts: "status_counts"
+            case .shelf: "shelves"
             }
         }
 
@@ -35,6 +37,7 @@ import FoundationNetworking
             case .profileCounts: ("POST", "/v1/statuses", #"{"type":"note","body":"note \#(round)"}"#, 201)
             case .status: ("PATCH", editPath, #"{"body":"Ada \#(round)"}"#, 200)
             case .statusCounts: (round.isMultiple(of: 2) ? "POST" : "DELETE", editPath, nil, 200)
+            case .shelf: round.isMultiple(of: 2) ? ("PUT", editPath, nil, 201) : ("DELETE", editPath, nil, 204)
             }
         }
 
@@ -46,6 +49,7 @@ import FoundationNetworking
             case .profileCounts: json?["statuses_count"] as? Int == round + 1
             case .status: (json?["items"] as? [[String: Any]])?.first?["body"] as? String == "Ada \(round)"
             case .statusCounts: json?["likes_count"] as? Int == (round.isMultiple(of: 2) ? 1 : 0)
+            case .shelf: (json?["items"] as? [[String: Any]])?.count == (round.isMultiple(of: 2) ? 1 : 0)
             }
         }
     }
@@ -65,12 +69,18 @@ import FoundationNetworking
             let (a, b) = ("http://127.0.0.1:\(portA)", "http://127.0.0.1:\(portB)")
             let token = try await HostileRequestProcessTests.signUp(a)
             var (readPath, editPath) = ("/v1/users/ada", "/v1/me")
-            if resource == .edition {
+            if resource == .edition || resource == .shelf {
                 let added = try await Self.request(a + "/v1/editions", method: "POST", token: token,
                                                    body: #"{"title":"Dune","authors":["Frank Herbert"]}"#)
                 #expect(added.status == 201)
                 let id = try #require((try JSONSerialization.jsonObject(with: added.body) as? [String: Any])?["id"] as? Int)
                 (readPath, editPath) = ("/v1/editions/\(id)", "/v1/editions/\(id)")
+                if resource == .shelf {
+                    let shelves = try await Self.request(a + "/v1/users/ada/shelves", token: token)
+                    let items = (try JSONSerialization.jsonObject(with: shelves.body) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+                    let toRead = try #require(items.first { $0["identifier"] as? String == "to-read" }?["id"] as? Int)
+                    (readPath, editPath) = ("/v1/shelves/\(toRead)/books?limit=1", "/v1/shelves/\(toRead)/books/\(id)")
+                }
             }
             // A home timeline is read signed in; the other reads are public.
             var reader: String?

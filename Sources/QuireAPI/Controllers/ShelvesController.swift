@@ -105,8 +105,10 @@ public struct ShelvesController: Sendable {
         let id = try request.id("id", context: context, what: "shelf")
         let viewer = context.user?.id
         let books = try await database.read { db -> ([ShelvedBook], [Int64: [AuthorRecord]])? in
-            guard let shelf = try await ShelfQueries.find(id, on: db) else { return nil }
-            return try await Self.visibleBooks(on: shelf, viewer: viewer, before: before, limit: page.limit, on: db)
+            // A first page comes with the shelf's head (the shelves cache); a later one reads on from its cursor.
+            guard let head = try await ShelfBookQueries.head(id, covering: before == nil ? page.limit + 1 : 0, on: db),
+                  try await Self.privacies(viewer: viewer, owner: head.userID, on: db)?.contains(head.privacy) == true else { return nil }
+            return try await ShelfBookQueries.list(head, shelfID: id, before: before, limit: page.limit + 1, on: db)
         }
         guard let (rows, authors) = books else { throw APIError.notFound("shelf") }
         return ShelvedBookResponse.page(rows, authors: authors, limit: page.limit, selection: selection)

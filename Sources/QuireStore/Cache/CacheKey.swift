@@ -18,6 +18,10 @@ public enum CacheKey: Hashable, Sendable {
     /// A status's like, boost and reply counts (its `status_counts` shards): recorded by
     /// `Counters` for every delta and by a counter repair.
     case statusCounts(Int64)
+    /// A shelf's owner and privacy and its newest shelvings, as its books page reads them
+    /// (`ShelfBookQueries.head`): recorded by a shelving, an unshelving (a default shelf's book
+    /// moving to another one included), an import's shelvings, and a shelf's edit and removal.
+    case shelf(Int64)
 
     /// The form sent to other processes in a NOTIFY payload.
     var text: String {
@@ -27,6 +31,7 @@ public enum CacheKey: Hashable, Sendable {
         case .profileCounts(let id): "c\(id)"
         case .status(let id): "s\(id)"
         case .statusCounts(let id): "n\(id)"
+        case .shelf(let id): "h\(id)"
         }
     }
 
@@ -40,6 +45,7 @@ public enum CacheKey: Hashable, Sendable {
         case "c": self = .profileCounts(id)
         case "s": self = .status(id)
         case "n": self = .statusCounts(id)
+        case "h": self = .shelf(id)
         default: return nil
         }
     }

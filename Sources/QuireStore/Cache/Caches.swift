@@ -20,6 +20,9 @@ public final class Caches: Sendable {
     let statuses: EntityCache<Int64, StatusRecord>
     /// A status's like, boost and reply counts, summed over its shards: the same for every viewer.
     let statusCounts: EntityCache<Int64, StatusCounts>
+    /// Shelves by id: who owns each and who may see it, and its newest shelvings, so a shelf's
+    /// first page, read by everyone who opens the shelf, needs no statement but the editions'.
+    let shelves: EntityCache<Int64, ShelfHead>
 
     /// `trusted`: whether every write the caches must hear of reaches them from the start. On
     /// PostgreSQL they serve nothing until the listener is listening.
@@ -31,6 +34,7 @@ public final class Caches: Sendable {
         profileCounts = EntityCache(name: "profile_counts", limits: limits, trusted: trusted)
         statuses = EntityCache(name: "statuses", limits: limits, trusted: trusted)
         statusCounts = EntityCache(name: "status_counts", limits: limits, trusted: trusted)
+        shelves = EntityCache(name: "shelves", limits: limits, trusted: trusted)
     }
 
     /// A write in this process committed.
@@ -73,7 +77,7 @@ public final class Caches: Sendable {
     }
 
     private func drop(_ keys: Set<CacheKey>) {
-        var (users, editions, counts, statuses, statusCounts): ([Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [])
+        var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
         for key in keys {
             switch key {
             case .user(let id): users.append(id)
@@ -81,6 +85,7 @@ public final class Caches: Sendable {
             case .profileCounts(let id): counts.append(id)
             case .status(let id): statuses.append(id)
             case .statusCounts(let id): statusCounts.append(id)
+            case .shelf(let id): shelves.append(id)
             }
         }
         // A user's name entry maps to the id, and `user(named:)` checks the record's name, so
@@ -90,6 +95,7 @@ public final class Caches: Sendable {
         if !counts.isEmpty { profileCounts.drop(counts) }
         if !statuses.isEmpty { self.statuses.drop(statuses) }
         if !statusCounts.isEmpty { self.statusCounts.drop(statusCounts) }
+        if !shelves.isEmpty { self.shelves.drop(shelves) }
     }
 
     /// Empties every cache and keeps serving: a cold start, for tests that measure one.
@@ -101,6 +107,7 @@ public final class Caches: Sendable {
         profileCounts.clear(trusted: profileCounts.isTrusted)
         statuses.clear(trusted: statuses.isTrusted)
         statusCounts.clear(trusted: statusCounts.isTrusted)
+        shelves.clear(trusted: shelves.isTrusted)
     }
 
     /// Serves and keeps nothing from now on (until a lost listener listens again): for tests
@@ -119,5 +126,6 @@ public final class Caches: Sendable {
         profileCounts.clear(trusted: trusted)
         statuses.clear(trusted: trusted)
         statusCounts.clear(trusted: trusted)
+        shelves.clear(trusted: trusted)
     }
 }

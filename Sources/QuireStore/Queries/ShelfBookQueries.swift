@@ -13,10 +13,65 @@ public enum ShelvingResult: Sendable, Equatable {
     case alreadyOnShelf
 }
 
+/// A shelving as a books page shows it.
+struct Shelving: Sendable {
+    let id: Int64
+    let shelvedAt: Int64
+    let editionID: Int64
+}
+
+/// A shelf as its books page reads it: who owns it and who may see it, and its newest shelvings,
+/// all it has when `complete`.
+public struct ShelfHead: Sendable {
+    public let userID: Int64
+    public let privacy: String
+    let newest: [Shelving]
+    let complete: Bool
+
+    /// Whether `newest` holds a first page of `count` rows.
+    func covers(_ count: Int) -> Bool { complete || newest.count >= count }
+}
+
 public enum ShelfBookQueries {
+    /// Shelf `id`'s owner and privacy and its newest `count` shelvings, or nil when there is no
+    /// such shelf: from the shelves cache when it holds that many (or all there are), otherwise
+    /// in one statement through the primary key and `shelf_books_shelf`, then cached. A shelf's
+    /// first page is read by everyone who opens the shelf, and changes only when its owner
+    /// shelves, unshelves or edits it (`CacheKey.shelf`); it took a statement for the shelf and
+    /// one for its shelvings on every read.
+    public static func head(_ id: Int64, covering count: Int, on db: any SQLDatabase) async throws -> ShelfHead? {
+        let cache = db.readCaches?.shelves
+        if let cached = cache?.value(id), cached.covers(count) { return cached }
+        let generation = cache?.generation ?? 0
+        let rows = try await db.raw("""
+            SELECT s.user_id, s.privacy, b.id, b.shelved_at, b.edition_id FROM shelves s
+            LEFT JOIN (SELECT id, shelved_at, edition_id FROM shelf_books WHERE shelf_id = \(bind: id) ORDER BY id DESC LIMIT \(bind: count)) b ON 1 = 1
+            WHERE s.id = \(bind: id)
+            ORDER BY b.id DESC
+            """).all()
+        guard let first = rows.first else { return nil }
+        var newest: [Shelving] = []
+        for row in rows {
+            guard let shelvingID = try row.decode(column: "id", as: Int64?.self) else { continue }
+            newest.append(Shelving(id: shelvingID, shelvedAt: try row.decode(column: "shelved_at", as: Int64.self),
+                                   editionID: try row.decode(column: "edition_id", as: Int64.self)))
+        }
+        let head = ShelfHead(userID: try first.decode(column: "user_id", as: Int64.self), privacy: try first.decode(column: "privacy", as: String.self),
+                             newest: newest, complete: newest.count < count)
+        cache?.store(id, head, bytes: 96 + 24 * newest.count, generation: generation)
+        return head
+    }
+
+    /// A page of shelf `head`'s books, newest first: a first page from the head, a later one in
+    /// one statement through `shelf_books_shelf`; then their editions (`books`).
+    public static func list(_ head: ShelfHead, shelfID: Int64, before: Int64?, limit: Int,
+                            on db: any SQLDatabase) async throws -> ([ShelvedBook], [Int64: [AuthorRecord]]) {
+        guard before != nil || !head.covers(limit) else { return try await books(Array(head.newest.prefix(limit)), on: db) }
+        return try await list(shelfID: shelfID, before: before, limit: limit, on: db)
+    }
+
     /// A page of a shelf's books, newest first: the shelvings in one statement through
-    /// `shelf_books_shelf`, their editions with authors from `EditionQueries.findWithAuthors(ids:)`
-    /// (the process's cache, the rest in one more statement). Returns the books and their works'
+    /// `shelf_books_shelf`, then their editions (`books`). Returns the books and their works'
     /// authors.
     public static func list(shelfID: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> ([ShelvedBook], [Int64: [AuthorRecord]]) {
         let shelvings = try await db.raw("""
@@ -24,9 +79,15 @@ public enum ShelfBookQueries {
             WHERE shelf_id = \(bind: shelfID) AND id < \(bind: before ?? Int64.max)
             ORDER BY id DESC LIMIT \(bind: limit)
             """).all().map { row in
-                (id: try row.decode(column: "id", as: Int64.self), shelvedAt: try row.decode(column: "shelved_at", as: Int64.self),
-                 editionID: try row.decode(column: "edition_id", as: Int64.self))
+                Shelving(id: try row.decode(column: "id", as: Int64.self), shelvedAt: try row.decode(column: "shelved_at", as: Int64.self),
+                         editionID: try row.decode(column: "edition_id", as: Int64.self))
             }
+        return try await books(shelvings, on: db)
+    }
+
+    /// The shelvings' editions with authors from `EditionQueries.findWithAuthors(ids:)` (the
+    /// process's cache, the rest in one more statement).
+    static func books(_ shelvings: [Shelving], on db: any SQLDatabase) async throws -> ([ShelvedBook], [Int64: [AuthorRecord]]) {
         let editions = try await EditionQueries.findWithAuthors(ids: shelvings.map(\.editionID), on: db)
         var books: [ShelvedBook] = []
         var authors: [Int64: [AuthorRecord]] = [:]
@@ -65,6 +126,7 @@ public enum ShelfBookQueries {
             RETURNING id
             """).first()
         guard inserted != nil else { return .alreadyOnShelf }
+        db.changed(.shelf(shelf.id))
         if let defaultShelf = shelf.defaultShelf {
             try await Counters.addUserBooks(shelf.userID, defaultShelf, 1, on: db)
         }
@@ -94,6 +156,7 @@ public enum ShelfBookQueries {
             DELETE FROM shelf_books WHERE shelf_id = \(bind: shelfID) AND edition_id = \(bind: edition.id) RETURNING id
             """).first()
         guard deleted != nil else { return false }
+        db.changed(.shelf(shelfID))
         if let defaultShelf {
             try await Counters.addUserBooks(userID, defaultShelf, -1, on: db)
         }

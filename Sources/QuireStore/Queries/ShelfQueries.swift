@@ -86,6 +86,7 @@ public enum ShelfQueries {
             .where("id", .equal, shelf.id).run()
         // A default shelf's privacy decides who sees its count on the profile.
         db.changed(.profileCounts(shelf.userID))
+        db.changed(.shelf(shelf.id))
         return try await find(shelf.id, on: db)
     }
 
@@ -101,5 +102,6 @@ public enum ShelfQueries {
         try await db.delete(from: "shelf_books").where("shelf_id", .equal, shelf.id).run()
         try await db.delete(from: "shelves").where("id", .equal, shelf.id).run()
         db.changed(.profileCounts(shelf.userID))
+        db.changed(.shelf(shelf.id))
     }
 }

@@ -118,7 +118,10 @@ public struct ImportLibraryWrites: Sendable {
         for shelf in DefaultShelf.allCases where (perDefault[shelf] ?? 0) != 0 {
             try await Counters.addUserBooks(userID, shelf, perDefault[shelf] ?? 0, on: db)
         }
-        for shelf in perShelf.keys.sorted() { try await Counters.addShelfBooks(shelf, perShelf[shelf] ?? 0, on: db) }
+        for shelf in perShelf.keys.sorted() {
+            try await Counters.addShelfBooks(shelf, perShelf[shelf] ?? 0, on: db)
+            db.changed(.shelf(shelf))
+        }
         try await Counters.addWorkShelvings(userID, perWork.keys.sorted().map { ($0, perWork[$0] ?? 0) }, on: db)
     }
 }
