@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import QuireApp
 
 /// One scrape of `/metrics`, read back into samples so a test can ask for a series' value.
 public struct MetricsScrape: Sendable {
@@ -16,6 +17,13 @@ public struct MetricsScrape: Sendable {
     public init(text: String) {
         self.text = text
         samples = text.split(separator: "\n").compactMap(Self.sample)
+    }
+
+    /// Reads this process's registry directly, for a test with a database and no application.
+    public static func process() -> MetricsScrape {
+        var bytes: [UInt8] = []
+        MetricsSetup.registry.emit(into: &bytes)
+        return MetricsScrape(text: String(decoding: bytes, as: UTF8.self))
     }
 
     /// Scrapes the application under test.

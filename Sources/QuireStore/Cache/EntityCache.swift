@@ -58,7 +58,7 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
             state.entries[key]?.referenced = true
             return state.entries[key]?.value
         }
-        if let _ = value { hits.increment() } else if countingMiss { misses.increment() }
+        if let _ = value { CacheTally.add(1, to: hits) } else if countingMiss { CacheTally.add(1, to: misses) }
         return value
     }
 
@@ -83,8 +83,8 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
             }
         }
         let hitCount = keys.count - missing.count
-        if hitCount > 0 { hits.increment(by: Int64(hitCount)) }
-        if !missing.isEmpty { misses.increment(by: Int64(missing.count)) }
+        if hitCount > 0 { CacheTally.add(Int64(hitCount), to: hits) }
+        if !missing.isEmpty { CacheTally.add(Int64(missing.count), to: misses) }
         return (found, missing)
     }
 

@@ -2,6 +2,7 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import SQLiteKit
 import ServiceLifecycle
 import Synchronization
 
@@ -100,13 +101,16 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on a connection for reading. On SQLite this is one of the reader connections,
-    /// so reads never wait for the writer.
+    /// so reads never wait for the writer. The body is first tried from the caches alone, with no
+    /// connection (`CacheFirstRead`): a read that needs no statement takes none from the pool.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let connections):
+            if let answer = try await CacheFirstRead.attempt(body, caches: caches, logger: logger, dialect: SQLiteDialect()) { return answer }
             return try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql, slow: slowStatements, caches: caches)) }
         case .postgres(let client, let outage, let names):
             try outage.check()
+            if let answer = try await CacheFirstRead.attempt(body, caches: caches, logger: logger, dialect: PostgresDialect()) { return answer }
             do {
                 return try await client.withConnection { connection in
                     let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)

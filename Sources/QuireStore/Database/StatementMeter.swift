@@ -19,6 +19,8 @@ struct MeteredSQLDatabase: SQLDatabase {
     /// The keys a write transaction changes (nil outside one), and the caches a read may use.
     var changes: TransactionChanges? = nil
     var caches: Caches? = nil
+    /// Set while a read is tried from the caches alone: its first statement ends the try.
+    var cacheFirst: CacheFirstRead? = nil
 
     var logger: Logger { base.logger }
     var eventLoop: any EventLoop { base.eventLoop }
@@ -27,6 +29,7 @@ struct MeteredSQLDatabase: SQLDatabase {
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        if let cacheFirst { return eventLoop.makeFailedFuture(cacheFirst.refuse()) }
         let sql = serialize(query).sql
         if closed?() == true { return eventLoop.makeFailedFuture(DatabaseError.unavailable("the connection to the database closed")) }
         let start = ContinuousClock.now
@@ -38,6 +41,7 @@ struct MeteredSQLDatabase: SQLDatabase {
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        if let cacheFirst { throw cacheFirst.refuse() }
         let (sql, binds) = serialize(query)
         if closed?() == true { throw DatabaseError.unavailable("the connection to the database closed") }
         let start = ContinuousClock.now
@@ -47,8 +51,8 @@ struct MeteredSQLDatabase: SQLDatabase {
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await base.withSession { [slow, closed, changes, caches] in
-            try await closure(MeteredSQLDatabase(base: $0, slow: slow, closed: closed, changes: changes, caches: caches))
+        try await base.withSession { [slow, closed, changes, caches, cacheFirst] in
+            try await closure(MeteredSQLDatabase(base: $0, slow: slow, closed: closed, changes: changes, caches: caches, cacheFirst: cacheFirst))
         }
     }
 }
