@@ -18,6 +18,15 @@ struct Shelving: Sendable {
     let id: Int64
     let shelvedAt: Int64
     let editionID: Int64
+
+    /// The shelving in `row`'s `id`, `shelved_at` and `edition_id`; nil when `id` is NULL (the
+    /// LEFT JOIN of a shelf with no books).
+    init?(row: any SQLRow) throws {
+        guard let id = try row.decode(column: "id", as: Int64?.self) else { return nil }
+        self.id = id
+        self.shelvedAt = try row.decode(column: "shelved_at", as: Int64.self)
+        self.editionID = try row.decode(column: "edition_id", as: Int64.self)
+    }
 }
 
 /// A shelf as its books page reads it: who owns it and who may see it, and its newest shelvings,
@@ -50,12 +59,7 @@ public enum ShelfBookQueries {
             ORDER BY b.id DESC
             """).all()
         guard let first = rows.first else { return nil }
-        var newest: [Shelving] = []
-        for row in rows {
-            guard let shelvingID = try row.decode(column: "id", as: Int64?.self) else { continue }
-            newest.append(Shelving(id: shelvingID, shelvedAt: try row.decode(column: "shelved_at", as: Int64.self),
-                                   editionID: try row.decode(column: "edition_id", as: Int64.self)))
-        }
+        let newest = try rows.compactMap { try Shelving(row: $0) }
         let head = ShelfHead(userID: try first.decode(column: "user_id", as: Int64.self), privacy: try first.decode(column: "privacy", as: String.self),
                              newest: newest, complete: newest.count < count)
         cache?.store(id, head, bytes: 96 + 24 * newest.count, generation: generation)
@@ -66,7 +70,7 @@ public enum ShelfBookQueries {
     /// one statement through `shelf_books_shelf`; then their editions (`books`).
     public static func list(_ head: ShelfHead, shelfID: Int64, before: Int64?, limit: Int,
                             on db: any SQLDatabase) async throws -> ([ShelvedBook], [Int64: [AuthorRecord]]) {
-        guard before != nil || !head.covers(limit) else { return try await books(Array(head.newest.prefix(limit)), on: db) }
+        if before == nil, head.covers(limit) { return try await books(Array(head.newest.prefix(limit)), on: db) }
         return try await list(shelfID: shelfID, before: before, limit: limit, on: db)
     }
 
@@ -78,10 +82,7 @@ public enum ShelfBookQueries {
             SELECT id, shelved_at, edition_id FROM shelf_books
             WHERE shelf_id = \(bind: shelfID) AND id < \(bind: before ?? Int64.max)
             ORDER BY id DESC LIMIT \(bind: limit)
-            """).all().map { row in
-                Shelving(id: try row.decode(column: "id", as: Int64.self), shelvedAt: try row.decode(column: "shelved_at", as: Int64.self),
-                         editionID: try row.decode(column: "edition_id", as: Int64.self))
-            }
+            """).all().compactMap { try Shelving(row: $0) }
         return try await books(shelvings, on: db)
     }
 
