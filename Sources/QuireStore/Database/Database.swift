@@ -102,7 +102,8 @@ public final class Database: Sendable {
 
     /// Runs `body` on a connection for reading. On SQLite this is one of the reader connections,
     /// so reads never wait for the writer. The body is first tried from the caches alone, with no
-    /// connection (`CacheFirstRead`): a read that needs no statement takes none from the pool.
+    /// connection (`CacheFirstRead`): a read that needs no statement takes none from the pool. So
+    /// what a body does before its first statement may run twice: reading, never writing out.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let connections):
