@@ -1,19 +1,33 @@
 -- The mixed-load scenario of scripts/bench (issue 16): wrk's connections act as the seeded users,
 -- chosen by a Zipf distribution (a few users very active, most rarely), 90% reads and 10% writes.
 --
---   wrk ... -s scripts/lib/mixed.lua BASE -- SESSIONS USERS EDITIONS STATUSES
+--   wrk ... -s scripts/lib/mixed.lua BASE -- SESSIONS USERS EDITIONS STATUSES [COLD]
 --
 -- SESSIONS: a file of signed-in users, one "token shelf_id user_id" line each, in Zipf rank order
 -- (the first is the most active); USERS, EDITIONS, STATUSES: the seeded ids run from 1 to these.
--- What a request reads (a profile, an edition, a status) is Zipf-chosen over all of them.
 --
 -- Reads (90 in 100): home timeline 25, a profile 20, an edition 20, a status 15, a user's
 -- statuses 10. Writes (10 in 100): a like 3, a shelving 3, a note 2, a follow 2; each is
 -- idempotent (a second like is the same like), so a repeated pick is not an error.
+--
+-- What a reader opens is what readers are shown: the statuses, accounts and books of the home
+-- pages and status lists this thread's readers got back (the last 4,096 of each, kept by
+-- response()). A share COLD of the picks (default 0.05, 0 to 1) is instead drawn by a Zipf rank
+-- over the whole seed, as links from outside would be; so is every pick until something has
+-- been shown. COLD 1 is the earlier rule (every pick over the whole seed), under which no cache
+-- much smaller than the seed can hit most reads: P(rank <= k) = ln(k+1) / ln(n+1).
+-- QUIRE_MIXED_PAUSE_MS (environment): each connection waits this long before each request, as
+-- people do; the run is then paced, and its latency is the server's own rather than connections
+-- over throughput (Little's law).
 -- done() prints one line: QUIRE_MIXED requests seconds p50_us p99_us reads writes 2xx 4xx 5xx
 -- socket_errors. `counts` is global: done() reads it from each thread.
 
 local threads = {}
+
+local pause = tonumber(os.getenv("QUIRE_MIXED_PAUSE_MS") or "0") or 0
+if pause > 0 then
+    function delay() return pause end
+end
 
 function setup(thread)
     table.insert(threads, thread)
@@ -22,6 +36,10 @@ end
 
 local sessions = {}
 local users, editions, statuses = 0, 0, 0
+local cold = 0.05
+-- What this thread's readers were shown, each a ring of the last `shown_size` ids or names.
+local shown_size = 4096
+local shown = { statuses = { n = 0 }, users = { n = 0 }, editions = { n = 0 } }
 counts = { reads = 0, writes = 0, s2 = 0, s4 = 0, s5 = 0 }
 
 function init(args)
@@ -30,6 +48,8 @@ function init(args)
         if token then table.insert(sessions, { token = token, shelf = shelf, id = tonumber(id) }) end
     end
     users, editions, statuses = tonumber(args[2]), tonumber(args[3]), tonumber(args[4])
+    if args[5] then cold = tonumber(args[5]) end
+    assert(cold and cold >= 0 and cold <= 1, "mixed.lua: COLD is a share from 0 to 1")
     assert(#sessions > 0 and users > 0 and editions > 0 and statuses > 0, "mixed.lua: SESSIONS USERS EDITIONS STATUSES")
     -- Each thread its own sequence.
     math.randomseed(os.time() * 100 + seed)
@@ -51,6 +71,18 @@ local function spread(r, n)
     return ((r - 1) * stride) % n + 1
 end
 
+local function remember(ring, value)
+    local slot = ring.n % shown_size + 1
+    ring[slot] = value
+    ring.n = ring.n + 1
+end
+
+-- One of `ring`'s values, or nil for a cold pick (or when nothing has been shown yet).
+local function seen(ring)
+    if ring.n == 0 or math.random() < cold then return nil end
+    return ring[math.random(math.min(ring.n, shown_size))]
+end
+
 local function get(session, path)
     counts.reads = counts.reads + 1
     return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. session.token })
@@ -69,14 +101,17 @@ function request()
     local session = sessions[zipf(#sessions)]
     local pick = math.random(100)
     local user = spread(zipf(users), users)
+    local status = seen(shown.statuses) or spread(zipf(statuses), statuses)
+    local edition = seen(shown.editions) or spread(zipf(editions), editions)
+    local name = seen(shown.users) or ("reader" .. user)
     if pick <= 25 then return get(session, "/v1/timelines/home?limit=20")
-    elseif pick <= 45 then return get(session, "/v1/users/reader" .. user)
-    elseif pick <= 65 then return get(session, "/v1/editions/" .. spread(zipf(editions), editions))
-    elseif pick <= 80 then return get(session, "/v1/statuses/" .. spread(zipf(statuses), statuses))
-    elseif pick <= 90 then return get(session, "/v1/users/reader" .. user .. "/statuses?limit=20")
-    elseif pick <= 93 then return write(session, "POST", "/v1/statuses/" .. spread(zipf(statuses), statuses) .. "/like")
+    elseif pick <= 45 then return get(session, "/v1/users/" .. name)
+    elseif pick <= 65 then return get(session, "/v1/editions/" .. edition)
+    elseif pick <= 80 then return get(session, "/v1/statuses/" .. status)
+    elseif pick <= 90 then return get(session, "/v1/users/" .. name .. "/statuses?limit=20")
+    elseif pick <= 93 then return write(session, "POST", "/v1/statuses/" .. status .. "/like")
     elseif pick <= 96 then
-        return write(session, "PUT", "/v1/shelves/" .. session.shelf .. "/books/" .. spread(zipf(editions), editions))
+        return write(session, "PUT", "/v1/shelves/" .. session.shelf .. "/books/" .. edition)
     elseif pick <= 98 then
         notes = notes + 1
         return write(session, "POST", "/v1/statuses", '{"type":"note","body":"mixed load note ' .. notes .. '"}')
@@ -90,6 +125,13 @@ function response(status, headers, body)
     if status >= 500 then counts.s5 = counts.s5 + 1
     elseif status >= 400 then counts.s4 = counts.s4 + 1
     else counts.s2 = counts.s2 + 1 end
+    -- A list of statuses (a home page, a user's statuses): what its reader was shown. A status
+    -- object opens with its id and type; its account and book carry a username and an id.
+    if status == 200 and body and body:sub(1, 10) == '{"items":[' then
+        for id in body:gmatch('{"id":(%d+),"type":"') do remember(shown.statuses, id) end
+        for name in body:gmatch('"username":"([%w_]+)"') do remember(shown.users, name) end
+        for id in body:gmatch('"book":{"id":(%d+)') do remember(shown.editions, id) end
+    end
 end
 
 function done(summary, latency, requests)
