@@ -93,7 +93,9 @@ public final class Database: Sendable {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 group.addTask { await outage.watch() }
-                group.addTask { await CacheListener(url: self.url, caches: self.caches, logger: self.logger).run() }
+                // Above the requests' priority: a drop heard at the moment a read is queued runs
+                // first, so the read doesn't answer from the entry the drop was about to remove.
+                group.addTask(priority: .high) { await CacheListener(url: self.url, caches: self.caches, logger: self.logger).run() }
                 await group.next()
                 group.cancelAll()
             }
