@@ -101,17 +101,18 @@ function request()
     local session = sessions[zipf(#sessions)]
     local pick = math.random(100)
     local user = spread(zipf(users), users)
-    local status = seen(shown.statuses) or spread(zipf(statuses), statuses)
-    local edition = seen(shown.editions) or spread(zipf(editions), editions)
-    local name = seen(shown.users) or ("reader" .. user)
+    -- Each drawn only by the requests that use it: wrk shares the server's cores.
+    local function status() return seen(shown.statuses) or spread(zipf(statuses), statuses) end
+    local function edition() return seen(shown.editions) or spread(zipf(editions), editions) end
+    local function name() return seen(shown.users) or ("reader" .. user) end
     if pick <= 25 then return get(session, "/v1/timelines/home?limit=20")
-    elseif pick <= 45 then return get(session, "/v1/users/" .. name)
-    elseif pick <= 65 then return get(session, "/v1/editions/" .. edition)
-    elseif pick <= 80 then return get(session, "/v1/statuses/" .. status)
-    elseif pick <= 90 then return get(session, "/v1/users/" .. name .. "/statuses?limit=20")
-    elseif pick <= 93 then return write(session, "POST", "/v1/statuses/" .. status .. "/like")
+    elseif pick <= 45 then return get(session, "/v1/users/" .. name())
+    elseif pick <= 65 then return get(session, "/v1/editions/" .. edition())
+    elseif pick <= 80 then return get(session, "/v1/statuses/" .. status())
+    elseif pick <= 90 then return get(session, "/v1/users/" .. name() .. "/statuses?limit=20")
+    elseif pick <= 93 then return write(session, "POST", "/v1/statuses/" .. status() .. "/like")
     elseif pick <= 96 then
-        return write(session, "PUT", "/v1/shelves/" .. session.shelf .. "/books/" .. edition)
+        return write(session, "PUT", "/v1/shelves/" .. session.shelf .. "/books/" .. edition())
     elseif pick <= 98 then
         notes = notes + 1
         return write(session, "POST", "/v1/statuses", '{"type":"note","body":"mixed load note ' .. notes .. '"}')
