@@ -6,7 +6,7 @@ import Synchronization
 
 /// A read first tried with no connection at all, from the process's caches alone: a warm profile,
 /// ISBN, edition, signed-out status or shelf page runs no statement, and then takes no connection
-/// from the pool. The body's first statement ends the try (`CacheFirstRead.needsConnection`
+/// from the pool. The body's first statement ends the try (`CacheFirstRead.NeedsConnection`
 /// thrown, the body's result or error set aside), and `Database.read` runs the body again on a
 /// connection, from the start.
 ///
