@@ -38,10 +38,18 @@ enum StatusVisibility {
     }
 
     /// Neither the viewer nor the user in `column` blocks the other.
+    ///
+    /// Most viewers are in no block at all, so that is asked first, once a statement: the two
+    /// probes name no column of the row, so both engines run them once (SQLite a SCALAR SUBQUERY,
+    /// PostgreSQL an InitPlan) and skip the per-row probes when both find nothing. A page of 21
+    /// home entries made four block probes a row before; measured on the small seed (SQLite,
+    /// warm), its statement took 93 us with them and 51 us with the check first.
     static func notBlocked(_ column: String, viewer: Int64) -> SQLQueryString {
         """
-        NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.blocker_id = \(bind: viewer) AND vb.blocked_id = \(unsafeRaw: column))
-        AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.blocker_id = \(unsafeRaw: column) AND vb.blocked_id = \(bind: viewer))
+        ((NOT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = \(bind: viewer))
+          AND NOT EXISTS (SELECT 1 FROM blocks WHERE blocked_id = \(bind: viewer)))
+         OR (NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.blocker_id = \(bind: viewer) AND vb.blocked_id = \(unsafeRaw: column))
+             AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.blocker_id = \(unsafeRaw: column) AND vb.blocked_id = \(bind: viewer))))
         """
     }
 }
