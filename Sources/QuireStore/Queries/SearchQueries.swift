@@ -95,24 +95,27 @@ public enum SearchQueries {
     }
 
     /// The page: the first tier's editions, then as many of the prefix tier's as the first fell
-    /// short of `limit`. A limit of 0 stops both engines before they open the prefix tier's index
-    /// (a condition in its WHERE did not: SQLite's FTS5 merged every prefix match first, 0.13 ->
-    /// 1.0 ms for a surname at a million editions).
+    /// short of `limit`, with their rows. A limit of 0 stops both engines before they open the
+    /// prefix tier's index (a condition in its WHERE did not: SQLite's FTS5 merged every prefix
+    /// match first, 0.13 -> 1.0 ms for a surname at a million editions).
     ///
-    /// The first tier is counted, not numbered: a row_number() window over it, and the page
-    /// wrapped in a subquery to sort, made SQLite's statement 131 us against 76 for a word
-    /// filling the page and 142 against 95 for one that didn't (small seed, warm), PostgreSQL's
-    /// 0.165 ms against 0.151 (a surname, large scale).
+    /// The first tier's rows are numbered, not counted: count(*) over it made SQLite's statement
+    /// faster (76 us against 131 for a word filling the page, small seed), but no read path
+    /// counts rows (QueryCountTests), and this is the rule's one cost.
     private static func page(whole: SQLQueryString, prefix: SQLQueryString, order: String, limit: Int) -> SQLQueryString {
         """
-        WITH whole AS MATERIALIZED (\(whole))
-        SELECT hit_id, CAST(\(unsafeRaw: "\(wholeWords)") AS DOUBLE PRECISION) AS score FROM whole
-        UNION ALL
-        SELECT hit_id, score FROM (
-            SELECT hit_id, CAST(\(unsafeRaw: "\(prefixes)") AS DOUBLE PRECISION) AS score FROM (\(prefix)) p
-            ORDER BY \(unsafeRaw: order) LIMIT (SELECT \(bind: limit) - count(*) FROM whole)
-        ) more
-        ORDER BY score DESC, hit_id LIMIT \(bind: limit)
+        WITH whole AS MATERIALIZED (
+            SELECT hit_id, row_number() OVER (ORDER BY hit_id) AS n FROM (\(whole)) w
+        )
+        SELECT page.hit_id, page.score FROM (
+            SELECT hit_id, CAST(\(unsafeRaw: "\(wholeWords)") AS DOUBLE PRECISION) AS score FROM whole
+            UNION ALL
+            SELECT hit_id, score FROM (
+                SELECT hit_id, CAST(\(unsafeRaw: "\(prefixes)") AS DOUBLE PRECISION) AS score FROM (\(prefix)) p
+                ORDER BY \(unsafeRaw: order) LIMIT (SELECT \(bind: limit) - coalesce(max(n), 0) FROM whole)
+            ) more
+        ) page
+        ORDER BY page.score DESC, page.hit_id LIMIT \(bind: limit)
         """
     }
 }
