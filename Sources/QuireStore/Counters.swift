@@ -56,11 +56,18 @@ public enum Counters {
 
     /// Step 1: adds `delta` to one of the user's own counts.
     static func addUser(_ userID: Int64, _ column: UserColumn, _ delta: Int64, on db: any SQLDatabase) async throws {
+        var moved = ProfileCounts()
+        switch column {
+        case .following: moved.following = delta
+        case .statuses: moved.statuses = delta
+        case .statusesPublic: moved.statusesPublic = delta
+        case .statusesFollowers: moved.statusesFollowers = delta
+        }
+        db.changed(profileOf: userID, by: moved)
         try await db.raw("""
             INSERT INTO user_counts (user_id, \(unsafeRaw: column.rawValue)) VALUES (\(bind: userID), \(bind: delta))
             ON CONFLICT (user_id) DO UPDATE SET \(unsafeRaw: column.rawValue) = user_counts.\(unsafeRaw: column.rawValue) + excluded.\(unsafeRaw: column.rawValue)
             """).run()
-        db.changed(.profileCounts(userID))
     }
 
     /// The sharded `user_shard_counts` columns.
@@ -79,14 +86,18 @@ public enum Counters {
 
     /// Step 2: moves a user's follower and unread-notification counts, on the acting user's shard.
     static func addUserShard(_ userID: Int64, shard: Int64, followers: Int64, unread: Int64, on db: any SQLDatabase) async throws {
+        // The profile shows followers, not the unread notifications a like or a reply moves.
+        if followers != 0 {
+            var moved = ProfileCounts()
+            moved.followers = followers
+            db.changed(profileOf: userID, by: moved)
+        }
         try await db.raw("""
             INSERT INTO user_shard_counts (user_id, shard, followers, unread_notifications)
             VALUES (\(bind: userID), \(bind: shard), \(bind: followers), \(bind: unread))
             ON CONFLICT (user_id, shard) DO UPDATE SET followers = user_shard_counts.followers + excluded.followers,
                 unread_notifications = user_shard_counts.unread_notifications + excluded.unread_notifications
             """).run()
-        // The profile shows followers, not the unread notifications a like or a reply moves.
-        if followers != 0 { db.changed(.profileCounts(userID)) }
     }
 
     /// Step 5: reviews and ratings (in half stars) arriving at or leaving a work.
@@ -136,7 +147,9 @@ public enum Counters {
 
     /// Step 6: moves a status's like, boost and reply counts, on the acting user's shard.
     static func addStatus(_ statusID: Int64, shard: Int64, likes: Int64, boosts: Int64, replies: Int64, on db: any SQLDatabase) async throws {
-        db.changed(.statusCounts(statusID))
+        var moved = StatusCounts()
+        (moved.likes, moved.boosts, moved.replies) = (likes, boosts, replies)
+        db.changed(countsOf: statusID, by: moved)
         try await db.raw("""
             INSERT INTO status_counts (status_id, shard, likes, boosts, replies)
             VALUES (\(bind: statusID), \(bind: shard), \(bind: likes), \(bind: boosts), \(bind: replies))
@@ -168,11 +181,13 @@ public enum Counters {
     /// Step 1: adds `delta` to the user's count of books on `shelf`.
     static func addUserBooks(_ userID: Int64, _ shelf: DefaultShelf, _ delta: Int64, on db: any SQLDatabase) async throws {
         let column = userColumn(shelf)
+        var moved = ProfileCounts()
+        moved.books[shelf] = delta
+        db.changed(profileOf: userID, by: moved)
         try await db.raw("""
             INSERT INTO user_counts (user_id, \(unsafeRaw: column)) VALUES (\(bind: userID), \(bind: delta))
             ON CONFLICT (user_id) DO UPDATE SET \(unsafeRaw: column) = user_counts.\(unsafeRaw: column) + excluded.\(unsafeRaw: column)
             """).run()
-        db.changed(.profileCounts(userID))
     }
 
     /// Step 2: adds `delta` to a shelf's book count.

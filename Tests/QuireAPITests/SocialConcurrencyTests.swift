@@ -8,7 +8,9 @@ import Testing
 
 /// Lesson 4 under contention: thousands of likes and unlikes, follows and unfollows, and replies
 /// from many concurrent clients leave every counter exact, and no client sees a deadlock, a busy
-/// database or any other server error.
+/// database or any other server error. Readers run beside the writers, so the cached counts the
+/// writes update at their commits race the reads that fill the caches, and what is shown at the
+/// end through the caches must equal a recount.
 @Suite struct SocialConcurrencyTests {
     @Test(arguments: TestEngine.all)
     func concurrentSocialWritesLeaveNoDrift(engine: TestEngine) async throws {
@@ -21,6 +23,7 @@ import Testing
             let everyone = users
             // Read once so its counts are served from the cache afterwards, as the last check reads them.
             #expect(try await client.send(.get, "/v1/statuses/\(hot)").status == .ok)
+            for user in users { _ = try await client.profile(user.username) }
 
             // call: 48 clients, 50 requests each, all at once
             let failures = try await withThrowingTaskGroup(of: [String].self) { group in
@@ -48,6 +51,23 @@ import Testing
                         return failures
                     }
                 }
+                // 8 readers, signed out, each reading the two statuses and profiles all through the run
+                for task in 0..<8 {
+                    group.addTask {
+                        var random = SeedRandom(seed: UInt64(100 + task))
+                        var failures: [String] = []
+                        for _ in 0..<100 {
+                            let uri = switch random.next() % 3 {
+                            case 0: "/v1/statuses/\(hot)"
+                            case 1: "/v1/statuses/\(other)"
+                            default: "/v1/users/\(everyone[Int(random.next() % UInt64(everyone.count))].username)"
+                            }
+                            let response = try await client.send(.get, uri)
+                            if response.status != .ok { failures.append("GET \(uri): \(response.status)") }
+                        }
+                        return failures
+                    }
+                }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
 
@@ -68,6 +88,17 @@ import Testing
             #expect((shown.int("replies_count") ?? 0) > 0)
             #expect([shown.int("likes_count"), shown.int("boosts_count"), shown.int("replies_count")] == (recounted ?? []).map { Optional($0) },
                     "the counts shown (through the cache) against a recount")
+            for user in users {
+                let profile = try await client.profile(user.username)
+                let follows = try await database.read { db in
+                    try await db.raw("""
+                        SELECT (SELECT COUNT(*) FROM follows WHERE followee_id = \(bind: user.id)) AS followers,
+                               (SELECT COUNT(*) FROM follows WHERE follower_id = \(bind: user.id)) AS following
+                        """).first().map { [try $0.decode(column: "followers", as: Int64.self), try $0.decode(column: "following", as: Int64.self)] }
+                }
+                #expect([profile.int("followers_count"), profile.int("following_count")] == (follows ?? []).map { Optional($0) },
+                        "\(user.username)'s follow counts shown (through the cache) against a recount")
+            }
         }
     }
 }

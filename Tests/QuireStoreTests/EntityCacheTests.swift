@@ -62,4 +62,76 @@ import Testing
         // check
         #expect(cache.value(1) == "new")
     }
+
+    // A count moved by a write (`hold`, then `update` at its commit): the entry is updated in
+    // place, and never counts the write twice or misses it.
+
+    private static func counts() -> EntityCache<Int64, Int> {
+        EntityCache(name: "test_counts", limits: CacheLimits(entries: 100, bytes: 100_000), trusted: true)
+    }
+
+    @Test func aHeldCountIsNotServedAndAtTheCommitShowsTheDelta() {
+        // setup: the count is cached at 5; a write holds it
+        let cache = Self.counts()
+        cache.store(1, 5, bytes: 10, generation: cache.generation)
+        cache.hold(1)
+
+        // call and check: not served while the write runs, then 5 + 1 once it commits
+        #expect(cache.value(1) == nil)
+        cache.update(1) { $0 += 1 }
+        #expect(cache.value(1) == 6)
+    }
+
+    @Test func aReadThatMaySeeTheCommitIsNotStoredBesideTheDelta() {
+        // setup: nothing cached; a write holds the count; a read begins
+        let cache = Self.counts()
+        cache.hold(1)
+        let during = cache.generation
+
+        // call: the read finishes while the write is held, with the value after the commit (6)
+        cache.store(1, 6, bytes: 10, generation: during)
+        let whileHeld = cache.value(1)
+        // the same read again, finishing after the commit's update
+        cache.update(1) { $0 += 1 }
+        cache.store(1, 6, bytes: 10, generation: during)
+
+        // check: neither stored, where storing would have let a later update count the write twice;
+        // a read begun after the commit is
+        #expect(whileHeld == nil)
+        #expect(cache.value(1) == nil)
+        cache.store(1, 6, bytes: 10, generation: cache.generation)
+        #expect(cache.value(1) == 6)
+    }
+
+    @Test func twoWritesHoldingOneCountEachAddTheirDelta() {
+        // setup: cached at 5; two writes hold it
+        let cache = Self.counts()
+        cache.store(1, 5, bytes: 10, generation: cache.generation)
+        cache.hold(1)
+        cache.hold(1)
+
+        // call: the first commits; the second still runs
+        cache.update(1) { $0 += 1 }
+        let betweenCommits = cache.value(1)
+        cache.update(1) { $0 += 10 }
+
+        // check
+        #expect(betweenCommits == nil)
+        #expect(cache.value(1) == 16)
+    }
+
+    @Test func aFailedWriteDropsTheCountItHeld() {
+        // setup: cached at 5; a write holds it and fails (or its COMMIT's answer is lost)
+        let cache = Self.counts()
+        cache.store(1, 5, bytes: 10, generation: cache.generation)
+        cache.hold(1)
+
+        // call
+        cache.abandon([1])
+
+        // check: gone rather than guessed, and the next read's value is kept
+        #expect(cache.value(1) == nil)
+        cache.store(1, 5, bytes: 10, generation: cache.generation)
+        #expect(cache.value(1) == 5)
+    }
 }

@@ -9,14 +9,15 @@ public enum CacheKey: Hashable, Sendable {
     /// this; a change to either would have to record it for each of the work's editions.
     case edition(Int64)
     /// The counts a user's profile shows (`ProfileCounts`): their `user_counts` row, their
-    /// follower shards, and their default shelves' privacy. Recorded by `Counters` for every
-    /// delta, by a counter repair, and by a shelf's edit or removal.
+    /// follower shards, and their default shelves' privacy. `Counters` records each delta, which
+    /// this process adds to its entry at the commit (`TransactionChanges`); a counter repair and
+    /// a shelf's edit or removal record the key, which drops it; other processes drop it either way.
     case profileCounts(Int64)
     /// A `statuses` row, as `StatusQueries.find(ids:)` reads it: recorded by an edit, a delete
     /// and an unboost (whose row goes, and whose id SQLite may give again).
     case status(Int64)
-    /// A status's like, boost and reply counts (its `status_counts` shards): recorded by
-    /// `Counters` for every delta and by a counter repair.
+    /// A status's like, boost and reply counts (its `status_counts` shards): moved by the deltas
+    /// `Counters` records, dropped by a counter repair, as `profileCounts` is.
     case statusCounts(Int64)
     /// A shelf's owner and privacy and its newest shelvings, as its books page reads them
     /// (`ShelfBookQueries.head`): recorded by a shelving, an unshelving (a default shelf's book

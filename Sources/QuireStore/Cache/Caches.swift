@@ -37,8 +37,23 @@ public final class Caches: Sendable {
         shelves = EntityCache(name: "shelves", limits: limits, trusted: trusted)
     }
 
-    /// A write in this process committed.
-    func committed(_ keys: Set<CacheKey>) { drop(keys) }
+    /// A write in this process committed: its keys are dropped and its deltas added to the
+    /// counts it held. A count also dropped (a repair, a shelf's removal) is dropped first, so
+    /// the drop wins.
+    func committed(_ changes: TransactionChanges) {
+        let (keys, profiles, statuses) = changes.contents
+        if !keys.isEmpty { drop(keys) }
+        for (id, delta) in profiles { profileCounts.update(id) { $0.add(delta) } }
+        for (id, delta) in statuses { statusCounts.update(id) { $0.add(delta) } }
+    }
+
+    /// A write in this process failed, or may not have committed (its COMMIT's answer was lost):
+    /// the counts it held are dropped rather than guessed. Its other keys changed nothing.
+    func abandoned(_ changes: TransactionChanges) {
+        let (_, profiles, statuses) = changes.contents
+        if !profiles.isEmpty { profileCounts.abandon(Array(profiles.keys)) }
+        if !statuses.isEmpty { statusCounts.abandon(Array(statuses.keys)) }
+    }
 
     /// Names this process in its NOTIFY payloads, so it ignores its own: `committed` has
     /// already dropped those keys, and dropping them again would refuse stores for nothing.

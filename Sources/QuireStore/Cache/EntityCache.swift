@@ -6,7 +6,7 @@ import Synchronization
 /// `quire_cache_hits_total`, `quire_cache_misses_total` and `quire_cache_evictions_total` under
 /// its name.
 ///
-/// Never wrong, by two rules the callers follow:
+/// Never wrong, by three rules the callers follow:
 /// - a value is looked up and stored only outside write transactions (`readCaches`);
 /// - `generation` is taken before the database read, and `store` refuses the value when its key
 ///   was dropped since: the read may have begun before a write that has since committed and
@@ -14,6 +14,10 @@ import Synchronization
 ///   refuse it, since every write drops a few counts; the small mixed load's hit rates moved little
 ///   with this (profile counts 69% to 72% on SQLite, 57% to 56% on PostgreSQL): its misses are
 ///   first reads and the key's own drops.
+/// - a count a write moves by a delta is held from the write's first change of it until it has
+///   committed (`hold`, then `update`) or failed (`abandon`): while held the entry is not served
+///   and no read's value is stored, so the entry updated at the commit is the value just before
+///   it, and adding the delta gives the value just after.
 public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Entry {
         var value: Value
@@ -34,6 +38,10 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
         var forgottenBefore: UInt64 = 0
         /// False while the process can't be sure it hears of other processes' writes.
         var trusted: Bool
+        /// Keys that write transactions in this process are changing, with how many of them are.
+        var pending: [Key: Int] = [:]
+
+        func isPending(_ key: Key) -> Bool { !pending.isEmpty && pending[key] != nil }
     }
 
     public let limits: CacheLimits
@@ -54,7 +62,7 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     /// the read through that follows it, so that one lookup is not counted as two misses.
     func value(_ key: Key, countingMiss: Bool = true) -> Value? {
         let value = state.withLock { state -> Value? in
-            guard state.trusted else { return nil }
+            guard state.trusted, !state.isPending(key) else { return nil }
             state.entries[key]?.referenced = true
             return state.entries[key]?.value
         }
@@ -74,7 +82,7 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
                 return
             }
             for key in keys {
-                if let index = state.entries.index(forKey: key) {
+                if !state.isPending(key), let index = state.entries.index(forKey: key) {
                     state.entries.values[index].referenced = true
                     found[key] = state.entries.values[index].value
                 } else {
@@ -94,7 +102,8 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     func store(_ key: Key, _ value: Value, bytes: Int, generation: UInt64) {
         guard limits.entries > 0, bytes <= limits.bytes else { return }
         let evicted = state.withLock { state -> Int in
-            guard state.trusted, generation >= state.forgottenBefore, (state.dropped[key] ?? 0) <= generation else { return 0 }
+            guard state.trusted, generation >= state.forgottenBefore, (state.dropped[key] ?? 0) <= generation,
+                  !state.isPending(key) else { return 0 }
             if let old = state.entries[key] {
                 state.bytes += bytes - old.bytes
                 state.entries[key] = Entry(value: value, bytes: bytes, referenced: true)
@@ -137,29 +146,67 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     }
 
     /// Drops `keys`' entries (a write committed); later stores of earlier reads are refused.
-    func drop(_ keys: some Sequence<Key>) {
-        state.withLock { state in
-            state.generation &+= 1
-            if state.dropped.count >= Self.rememberedDrops {
-                state.dropped.removeAll(keepingCapacity: true)
-                state.forgottenBefore = state.generation
-            }
-            for key in keys {
-                if let entry = state.entries.removeValue(forKey: key) { state.bytes -= entry.bytes }
-                state.dropped[key] = state.generation
-            }
-            // A ring slot whose key was dropped is reclaimed when the hand reaches it; past twice
-            // the entries it is rebuilt so a run of drops can't grow it.
-            if state.ring.count > 2 * state.entries.count + 64 {
-                state.ring = Array(state.entries.keys)
-                state.hand = 0
-            }
+    func drop(_ keys: some Collection<Key>) {
+        state.withLock { state in Self.drop(keys, from: &state) }
+    }
+
+    private static func drop(_ keys: some Collection<Key>, from state: inout State) {
+        for key in keys {
+            if let entry = state.entries.removeValue(forKey: key) { state.bytes -= entry.bytes }
         }
+        refuseEarlierReads(of: keys, in: &state)
+        // A ring slot whose key was dropped is reclaimed when the hand reaches it; past twice
+        // the entries it is rebuilt so a run of drops can't grow it.
+        if state.ring.count > 2 * state.entries.count + 64 {
+            state.ring = Array(state.entries.keys)
+            state.hand = 0
+        }
+    }
+
+    /// A write transaction is about to change `key`'s value: until it calls `update` or
+    /// `abandon`, the entry is not served and no read's value is stored.
+    func hold(_ key: Key) {
+        state.withLock { $0.pending[key, default: 0] += 1 }
+    }
+
+    /// The transaction that held `key` committed: `change` is applied to the entry, if cached, and
+    /// the hold released. Reads begun before are refused, as after a drop: they may have read the
+    /// value from before the commit or from after it.
+    func update(_ key: Key, _ change: (inout Value) -> Void) {
+        state.withLock { state in
+            if let index = state.entries.index(forKey: key) { change(&state.entries.values[index].value) }
+            Self.refuseEarlierReads(of: [key], in: &state)
+            Self.release(key, in: &state)
+        }
+    }
+
+    /// Stores of `keys` whose reads began before now are refused from now on.
+    private static func refuseEarlierReads(of keys: some Sequence<Key>, in state: inout State) {
+        state.generation &+= 1
+        if state.dropped.count >= rememberedDrops {
+            state.dropped.removeAll(keepingCapacity: true)
+            state.forgottenBefore = state.generation
+        }
+        for key in keys { state.dropped[key] = state.generation }
+    }
+
+    /// The transaction that held `keys` failed, or may not have committed: their entries go.
+    func abandon(_ keys: [Key]) {
+        state.withLock { state in
+            Self.drop(keys, from: &state)
+            for key in keys { Self.release(key, in: &state) }
+        }
+    }
+
+    private static func release(_ key: Key, in state: inout State) {
+        guard let holds = state.pending[key] else { return }
+        state.pending[key] = holds > 1 ? holds - 1 : nil
     }
 
     /// Empties the cache, and serves nothing until `trust` when `trusted` is false: the process
     /// may have missed other processes' writes (its listening connection was lost).
     func clear(trusted: Bool) {
+        // The holds stay: their transactions still end with `update` or `abandon`.
         state.withLock { state in
             state.generation &+= 1
             state.dropped.removeAll()

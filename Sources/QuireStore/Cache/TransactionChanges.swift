@@ -1,14 +1,61 @@
 import SQLKit
 import Synchronization
 
-/// The cache keys one write transaction changed, collected as it runs and handed to the caches
-/// only once it has committed: a rolled-back write changed nothing.
+/// What one write transaction changed that the caches hold, collected as it runs and handed to
+/// them only once it has committed: a rolled-back write changed nothing.
+///
+/// Most changes drop their entries (`keys`). Counts are moved by deltas instead: a profile's or
+/// a status's counts change with every follow, post, like and boost, and a drop each time left
+/// the small mixed load's profile counts served from the cache for only 59% to 75% of reads. A
+/// count's entry is held from the transaction's first delta to it (`EntityCache.hold`), and at
+/// the commit the summed delta is added to it (`Caches.committed`), so it stays cached and exact.
 final class TransactionChanges: Sendable {
-    private let keys = Mutex<Set<CacheKey>>([])
+    private struct State {
+        var keys: Set<CacheKey> = []
+        var profiles: [Int64: ProfileCounts] = [:]
+        var statuses: [Int64: StatusCounts] = [:]
+    }
 
-    func insert(_ key: CacheKey) { _ = keys.withLock { $0.insert(key) } }
+    private let state = Mutex(State())
+    /// The caches whose count entries the transaction holds.
+    private let caches: Caches
 
-    var all: Set<CacheKey> { keys.withLock { $0 } }
+    init(caches: Caches) { self.caches = caches }
+
+    /// `key`'s entries are dropped at the commit.
+    func insert(_ key: CacheKey) { _ = state.withLock { $0.keys.insert(key) } }
+
+    /// `delta` is added to the user's cached profile counts at the commit.
+    func add(_ delta: ProfileCounts, toProfileOf userID: Int64) {
+        let first = state.withLock { state -> Bool in
+            let first = state.profiles[userID] == nil
+            state.profiles[userID, default: ProfileCounts()].add(delta)
+            return first
+        }
+        if first { caches.profileCounts.hold(userID) }
+    }
+
+    /// `delta` is added to the status's cached counts at the commit.
+    func add(_ delta: StatusCounts, toCountsOf statusID: Int64) {
+        let first = state.withLock { state -> Bool in
+            let first = state.statuses[statusID] == nil
+            state.statuses[statusID, default: StatusCounts()].add(delta)
+            return first
+        }
+        if first { caches.statusCounts.hold(statusID) }
+    }
+
+    /// Every key changed, dropped or moved: what other processes are told.
+    var all: Set<CacheKey> {
+        state.withLock { state in
+            state.keys.union(state.profiles.keys.map { .profileCounts($0) }).union(state.statuses.keys.map { .statusCounts($0) })
+        }
+    }
+
+    /// The keys to drop and the deltas to add, once the transaction has ended.
+    var contents: (keys: Set<CacheKey>, profiles: [Int64: ProfileCounts], statuses: [Int64: StatusCounts]) {
+        state.withLock { ($0.keys, $0.profiles, $0.statuses) }
+    }
 }
 
 extension SQLDatabase {
@@ -17,6 +64,18 @@ extension SQLDatabase {
     /// Every write to rows a cache holds must call this.
     public func changed(_ key: CacheKey) {
         (self as? MeteredSQLDatabase)?.changes?.insert(key)
+    }
+
+    /// Records that the write running on this connection adds `delta` to the user's profile
+    /// counts, before the statement that does: the cached counts are held from now and updated
+    /// when the transaction commits; other processes drop theirs.
+    func changed(profileOf userID: Int64, by delta: ProfileCounts) {
+        (self as? MeteredSQLDatabase)?.changes?.add(delta, toProfileOf: userID)
+    }
+
+    /// As `changed(profileOf:by:)`, for a status's like, boost and reply counts.
+    func changed(countsOf statusID: Int64, by delta: StatusCounts) {
+        (self as? MeteredSQLDatabase)?.changes?.add(delta, toCountsOf: statusID)
     }
 
     /// The process's caches, for a read outside any write transaction. Inside one they are not

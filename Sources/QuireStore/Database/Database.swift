@@ -175,16 +175,20 @@ public final class Database: Sendable {
         try outage.check()
         do {
             return try await client.withConnection { connection in
-                let changes = TransactionChanges()
+                let changes = TransactionChanges(caches: caches)
                 let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
                 let db = MeteredSQLDatabase(base: base, slow: slowStatements, closed: { connection.isClosed }, changes: changes)
-                let result = try await body(db)
+                let result: T
+                do {
+                    result = try await body(db)
+                } catch {
+                    caches.abandoned(changes)
+                    throw error
+                }
                 // The statement has committed by itself: others are told in a transaction of its own.
                 let keys = changes.all
-                if !keys.isEmpty {
-                    caches.committed(keys)
-                    try await Self.notify(keys, caches: caches, on: db)
-                }
+                caches.committed(changes)
+                if !keys.isEmpty { try await Self.notify(keys, caches: caches, on: db) }
                 return result
             }
         } catch {
@@ -201,7 +205,7 @@ public final class Database: Sendable {
         case .sqlite(let connections):
             // The writer's and the bulk connection's transactions run on their own loops (`OwnedConnections.executor`).
             return try await connections[keyPath: pool].with { connection in
-                let changes = TransactionChanges()
+                let changes = TransactionChanges(caches: caches)
                 let db = MeteredSQLDatabase(base: connection.sql, slow: slowStatements, changes: changes)
                 return try await Self.transaction(db, begin: sqliteBegin, changes: changes, caches: caches, body)
             }
@@ -209,7 +213,7 @@ public final class Database: Sendable {
             try outage.check()
             do {
                 return try await client.withConnection { connection in
-                    let changes = TransactionChanges()
+                    let changes = TransactionChanges(caches: caches)
                     let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: true)
                     let db = MeteredSQLDatabase(base: base, slow: slowStatements, closed: { connection.isClosed }, changes: changes)
                     return try await Self.transaction(db, begin: postgresBegin, changes: changes, caches: caches, body)
@@ -230,10 +234,11 @@ public final class Database: Sendable {
             let keys = changes.all
             if db.isPostgres, !keys.isEmpty { try await notify(keys, caches: caches, on: db) }
             try await end(db, "COMMIT")
-            if !keys.isEmpty { caches.committed(keys) }
+            caches.committed(changes)
             return result
         } catch {
             try? await end(db, "ROLLBACK")
+            caches.abandoned(changes)
             throw error
         }
     }

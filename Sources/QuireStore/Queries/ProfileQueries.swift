@@ -22,6 +22,17 @@ public struct ProfileCounts: Sendable, Equatable {
         return follower ? statusesPublic + statusesFollowers : statusesPublic
     }
 
+    /// Adds a write's deltas (`TransactionChanges`); the shelves' privacy is not a count, and a
+    /// change to it drops the entry instead.
+    mutating func add(_ delta: ProfileCounts) {
+        followers += delta.followers
+        following += delta.following
+        statuses += delta.statuses
+        statusesPublic += delta.statusesPublic
+        statusesFollowers += delta.statusesFollowers
+        for (shelf, n) in delta.books { books[shelf, default: 0] += n }
+    }
+
     /// What a cached entry holds, roughly: the struct and its two four-entry dictionaries.
     static let cacheBytes = 640
 }

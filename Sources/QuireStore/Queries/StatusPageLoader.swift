@@ -7,6 +7,13 @@ public struct StatusCounts: Sendable, Equatable {
     public var boosts: Int64 = 0
     public var replies: Int64 = 0
     public init() {}
+
+    /// Adds a write's deltas (`TransactionChanges`).
+    mutating func add(_ delta: StatusCounts) {
+        likes += delta.likes
+        boosts += delta.boosts
+        replies += delta.replies
+    }
 }
 
 /// Everything a page of statuses shows besides the statuses themselves.
