@@ -265,6 +265,8 @@ import Testing
             let unboosted = try await client.send(.get, home, as: ada)
             #expect(try await client.send(.post, "/v1/statuses/\(notes[1])/like", as: ada).status == .ok)
             let liked = try await client.send(.get, home, as: ada)
+            #expect(try await client.send(.post, "/v1/statuses/\(notes[0])/boost", as: ada).status == .ok)
+            let boosted = try await client.send(.get, home, as: ada)
 
             // check: the warm page read no status row (only ids) and no count, and each change
             // shows at once, in the boost's copy of the original too
@@ -278,6 +280,12 @@ import Testing
             #expect(unboosted.body.json.items.map { $0.int("boosts_count") } == [0, 0])
             #expect(liked.body.json.items.map { $0.int("likes_count") } == [1, 0])
             #expect(liked.body.json.items.map { $0["liked"] as? Bool } == [true, false])
+            #expect(Self.bodies(boosted) == ["boost of one, edited", "two", "one, edited"])
+            #expect(boosted.body.json.items.map { $0["boosted"] as? Bool } == [true, false, true])
+            #expect(boosted.body.json.items.map { $0["liked"] as? Bool } == [false, true, false])
+            // The page's statement read ada's likes and boosts too: on SQLite the broadcasters
+            // followed and the page, on PostgreSQL the page alone.
+            #expect(recorder.statements.count == (engine == .sqlite ? 2 : 1), "a warm home page ran \(recorder.statements)")
         }
     }
 

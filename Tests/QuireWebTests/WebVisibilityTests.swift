@@ -31,7 +31,7 @@ import Testing
             try await blocked.signIn("blocked")
             var owner = WebBrowser(client)
             try await owner.signIn("ada")
-            var anonymous = WebBrowser(client)
+            let anonymous = WebBrowser(client)
 
             // call and check: the stranger and the signed-out reader
             for var reader in [stranger, anonymous] {

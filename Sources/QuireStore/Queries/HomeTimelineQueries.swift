@@ -105,12 +105,20 @@ public enum HomeTimelineQueries {
     /// LATERAL page went from 0.55 to 0.42 ms at large scale with `StatusVisibility.notBlocked`'s
     /// check). The rows come from the statuses cache (`StatusQueries.find(ids:)`), a boost's
     /// original with them, so a warm page decodes no status row.
+    ///
+    /// The statement that picks the page also reads the reader's likes and boosts of what it
+    /// shows (`withFlags`), which `StatusPageLoader` otherwise reads in a statement of its own:
+    /// a warm page is then two statements on SQLite and one on PostgreSQL.
     public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusRows {
-        try await StatusQueries.find(try await entries(reader: reader, before: before, limit: limit, on: db), on: db)
+        let (entries, flags) = try await entries(reader: reader, before: before, limit: limit, on: db)
+        var rows = try await StatusQueries.find(entries, on: db)
+        rows.flags = flags
+        return rows
     }
 
-    /// The page's ids, newest first, with the id each boost boosts.
-    static func entries(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> [StatusEntry] {
+    /// The page's ids, newest first, with the id each boost boosts, and the reader's likes and
+    /// boosts of them unless a page took more than one statement.
+    static func entries(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
         let cursor = before ?? Int64.max
         if db.isPostgres { return try await lateralPage(reader: reader, below: cursor, limit: limit, on: db) }
         let broadcasters = try await db.raw("""
@@ -118,18 +126,54 @@ public enum HomeTimelineQueries {
             WHERE f.follower_id = \(bind: reader)
             ORDER BY f.followee_id
             """).all().map { try $0.decode(column: "user_id", as: Int64.self) }
-        var page = try await merged(reader: reader, home: true, broadcasters: Array(broadcasters.prefix(broadcastersPerStatement)),
-                                    above: 0, below: cursor, limit: limit, on: db)
+        // The first statement's flags are the page's only when no other statement follows it.
+        let oneStatement = broadcasters.count <= broadcastersPerStatement
+        let first = try await merged(reader: reader, home: true, broadcasters: Array(broadcasters.prefix(broadcastersPerStatement)),
+                                     above: 0, below: cursor, limit: limit, flags: oneStatement, on: db)
+        var page = first.0
         var start = broadcastersPerStatement
         while start < broadcasters.count {
             // Only statuses newer than the page's last row so far can still make the page.
             let floor = page.count == limit ? page.last?.id ?? 0 : 0
             let chunk = Array(broadcasters[start..<min(start + broadcastersPerStatement, broadcasters.count)])
-            let more = try await merged(reader: reader, home: false, broadcasters: chunk, above: floor, below: cursor, limit: limit, on: db)
+            let (more, _) = try await merged(reader: reader, home: false, broadcasters: chunk, above: floor, below: cursor, limit: limit,
+                                             flags: false, on: db)
             page = Array((page + more).sorted { $0.id > $1.id }.prefix(limit))
             start += broadcastersPerStatement
         }
-        return page
+        return (page, first.1)
+    }
+
+    /// `page`, a statement picking ids and what they boost, with the reader's likes and boosts of
+    /// the statuses it shows (a boost shows what it boosts), through the likes primary key and
+    /// `statuses_boost`: a row per entry (what 0), per like (1) and per boost (2).
+    static func withFlags(_ page: SQLQueryString, reader: Int64) -> SQLQueryString {
+        """
+        WITH page AS MATERIALIZED (\(page))
+        SELECT 0 AS what, id, boost_of_id FROM page
+        UNION ALL
+        SELECT 1 AS what, l.status_id AS id, NULL AS boost_of_id FROM likes l
+        WHERE l.user_id = \(bind: reader) AND l.status_id IN (SELECT COALESCE(boost_of_id, id) FROM page)
+        UNION ALL
+        SELECT 2 AS what, s.boost_of_id AS id, NULL AS boost_of_id FROM statuses s
+        WHERE s.user_id = \(bind: reader) AND s.boost_of_id IN (SELECT COALESCE(boost_of_id, id) FROM page)
+        """
+    }
+
+    /// Reads `withFlags`'s rows: the entries newest first, and the flags.
+    static func entriesAndFlags(_ statement: SQLQueryString, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags) {
+        var entries: [StatusEntry] = []
+        var flags = ViewerFlags()
+        for row in try await db.raw(statement).all() {
+            switch try row.decode(column: "what", as: Int.self) {
+            case 1: flags.liked.insert(try row.decode(column: "id", as: Int64.self))
+            case 2: flags.boosted.insert(try row.decode(column: "id", as: Int64.self))
+            default: entries.append(try StatusEntry(row: row))
+            }
+        }
+        // UNION ALL promises no order.
+        entries.sort { $0.id > $1.id }
+        return (entries, flags)
     }
 
     /// PostgreSQL's page: the reader's entries and, for each broadcaster among the reader's
@@ -137,8 +181,8 @@ public enum HomeTimelineQueries {
     /// `statuses_user` that stops after `limit` visible rows; the page's ids are picked before
     /// its rows are read by primary key. The statement is the same text however many
     /// broadcasters are followed.
-    static func lateralPage(reader: Int64, below: Int64, limit: Int, on db: any SQLDatabase) async throws -> [StatusEntry] {
-        try await db.raw("""
+    static func lateralPage(reader: Int64, below: Int64, limit: Int, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
+        try await entriesAndFlags(withFlags("""
             SELECT id, boost_of_id FROM (
                 SELECT id, boost_of_id FROM (\(homeSeek(reader: reader, above: 0, below: below, limit: limit))) home
                 UNION
@@ -146,13 +190,14 @@ public enum HomeTimelineQueries {
                 CROSS JOIN LATERAL (\(authorSeek("f.followee_id", reader: reader, above: 0, below: below, limit: limit))) x
                 WHERE f.follower_id = \(bind: reader)) merged
             ORDER BY id DESC LIMIT \(bind: limit)
-            """).all().map(StatusEntry.init)
+            """, reader: reader), on: db)
     }
 
     /// One statement: the newest `limit` visible statuses with ids in (`above`, `below`) from the
-    /// reader's entries (when `home`) and from each of `broadcasters`, a part apiece.
-    static func merged(reader: Int64, home: Bool, broadcasters: [Int64], above: Int64, below: Int64, limit: Int,
-                       on db: any SQLDatabase) async throws -> [StatusEntry] {
+    /// reader's entries (when `home`) and from each of `broadcasters`, a part apiece, with the
+    /// reader's likes and boosts of them when `flags`.
+    static func merged(reader: Int64, home: Bool, broadcasters: [Int64], above: Int64, below: Int64, limit: Int, flags: Bool,
+                       on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
         var parts: [SQLQueryString] = []
         if home {
             parts.append("SELECT id, boost_of_id FROM (\(homeSeek(reader: reader, above: above, below: below, limit: limit))) home")
@@ -161,14 +206,15 @@ public enum HomeTimelineQueries {
             let seek = authorSeek("\(bind: author)", reader: reader, above: above, below: below, limit: limit)
             parts.append("SELECT id, boost_of_id FROM (\(seek)) b\(unsafeRaw: String(index))")
         }
-        guard !parts.isEmpty else { return [] }
+        guard !parts.isEmpty else { return ([], flags ? ViewerFlags() : nil) }
         var union = SQLQueryString("")
         for (index, part) in parts.enumerated() {
             if index > 0 { union.appendLiteral(" UNION ") }
             union.appendInterpolation(part)
         }
         union.appendInterpolation(" ORDER BY id DESC LIMIT \(bind: limit)" as SQLQueryString)
-        return try await db.raw(union).all().map(StatusEntry.init)
+        guard flags else { return (try await db.raw(union).all().map(StatusEntry.init), nil) }
+        return try await entriesAndFlags(withFlags(union, reader: reader), on: db)
     }
 
     /// The reader's newest `limit` visible entries with ids in (`above`, `below`): one seek of

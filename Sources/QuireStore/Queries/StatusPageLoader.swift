@@ -61,12 +61,13 @@ public enum StatusPageLoader {
     /// A list's page as `StatusListQueries` and the home timeline read it: its statuses and
     /// their boosts' originals.
     public static func load(_ rows: StatusRows, viewer: Int64, on db: any SQLDatabase) async throws -> StatusPage {
-        try await load(rows.statuses, originals: rows.originals, viewer: viewer, on: db)
+        try await load(rows.statuses, originals: rows.originals, viewer: viewer, flags: rows.flags, on: db)
     }
 
-    /// A page whose boosts' originals are already read (a home page reads them with its statuses).
-    public static func load(_ statuses: [StatusRecord], originals byID: [Int64: StatusRecord], viewer: Int64,
-                            on db: any SQLDatabase) async throws -> StatusPage {
+    /// A page whose boosts' originals are already read (a home page reads them with its
+    /// statuses), and perhaps the viewer's likes and boosts of them (`flags`).
+    static func load(_ statuses: [StatusRecord], originals byID: [Int64: StatusRecord], viewer: Int64,
+                     flags: ViewerFlags? = nil, on db: any SQLDatabase) async throws -> StatusPage {
         guard !statuses.isEmpty else {
             return StatusPage(statuses: [], originals: [:], users: [:], editions: [:], authors: [:], counts: [:], liked: [], boosted: [])
         }
@@ -74,7 +75,7 @@ public enum StatusPageLoader {
         let shownIDs = Array(Set(shown.map(\.id)))
         let users = try await UserQueries.find(ids: Array(Set(statuses.map(\.userID) + shown.map(\.userID))), on: db)
         let (editions, authors) = try await Self.books(Array(Set(shown.compactMap(\.editionID))), on: db)
-        let (counts, liked, boosted) = try await Self.countsAndFlags(shownIDs, viewer: viewer, on: db)
+        let (counts, liked, boosted) = try await Self.countsAndFlags(shownIDs, viewer: viewer, known: flags, on: db)
         return StatusPage(statuses: statuses, originals: byID, users: users, editions: editions, authors: authors,
                           counts: counts, liked: liked, boosted: boosted)
     }
@@ -98,23 +99,29 @@ public enum StatusPageLoader {
     /// The counts come from the process's cache where it holds them (they are the same for every
     /// viewer); those it doesn't are read in the same statement (at most `Counters.shardCount`
     /// rows each through the primary key, summed; never a COUNT) and then cached, a status with
-    /// no counter rows as zeros. The flags are the viewer's own and always read: through the
-    /// likes primary key and `statuses_boost`; a signed-out viewer (0) has none.
-    static func countsAndFlags(_ ids: [Int64], viewer: Int64, on db: any SQLDatabase) async throws -> ([Int64: StatusCounts], Set<Int64>, Set<Int64>) {
+    /// no counter rows as zeros. The flags are the viewer's own and read here unless `known`
+    /// (the page's statement read them): through the likes primary key and `statuses_boost`;
+    /// a signed-out viewer (0) has none.
+    static func countsAndFlags(_ ids: [Int64], viewer: Int64, known: ViewerFlags? = nil,
+                               on db: any SQLDatabase) async throws -> ([Int64: StatusCounts], Set<Int64>, Set<Int64>) {
         guard !ids.isEmpty else { return ([:], [], []) }
-        var liked: Set<Int64> = []
-        var boosted: Set<Int64> = []
+        var liked = known?.liked ?? []
+        var boosted = known?.boosted ?? []
         // Nobody signed in has liked or boosted anything: with every count cached, no statement.
-        let counts = try await EntityCache.readThrough(db.readCaches?.statusCounts, ids, bytes: { _ in 64 }, always: viewer != 0) { missing in
+        let readFlags = viewer != 0 && known == nil
+        let counts = try await EntityCache.readThrough(db.readCaches?.statusCounts, ids, bytes: { _ in 64 }, always: readFlags) { missing in
             var sql: SQLQueryString = ""
             if !missing.isEmpty {
-                sql = "SELECT 'count' AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: missing)) UNION ALL "
+                sql = "SELECT 'count' AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: missing))"
             }
-            sql.appendInterpolation("""
-                SELECT 'like' AS what, status_id AS id, 0, 0, 0 FROM likes WHERE user_id = \(bind: viewer) AND status_id IN (\(binds: ids))
-                UNION ALL
-                SELECT 'boost' AS what, boost_of_id AS id, 0, 0, 0 FROM statuses WHERE user_id = \(bind: viewer) AND boost_of_id IN (\(binds: ids))
-                """ as SQLQueryString)
+            if readFlags {
+                if !missing.isEmpty { sql.appendLiteral(" UNION ALL ") }
+                sql.appendInterpolation("""
+                    SELECT 'like' AS what, status_id AS id, 0, 0, 0 FROM likes WHERE user_id = \(bind: viewer) AND status_id IN (\(binds: ids))
+                    UNION ALL
+                    SELECT 'boost' AS what, boost_of_id AS id, 0, 0, 0 FROM statuses WHERE user_id = \(bind: viewer) AND boost_of_id IN (\(binds: ids))
+                    """ as SQLQueryString)
+            }
             var read: [Int64: StatusCounts] = [:]
             for row in try await db.raw(sql).all() {
                 let id = try row.decode(column: "id", as: Int64.self)

@@ -86,6 +86,15 @@ struct StatusEntry: Sendable {
 public struct StatusRows: Sendable {
     public let statuses: [StatusRecord]
     public let originals: [Int64: StatusRecord]
+    /// The viewer's likes and boosts of the statuses shown, when the list's statement read them
+    /// too (a home page's); nil leaves them to `StatusPageLoader`.
+    var flags: ViewerFlags? = nil
+}
+
+/// Which of a page's shown statuses the viewer liked and boosted.
+struct ViewerFlags: Sendable {
+    var liked: Set<Int64> = []
+    var boosted: Set<Int64> = []
 }
 
 extension StatusRecord {
