@@ -27,22 +27,19 @@ final class TransactionChanges: Sendable {
 
     /// `delta` is added to the user's cached profile counts at the commit.
     func add(_ delta: ProfileCounts, toProfileOf userID: Int64) {
-        let first = state.withLock { state -> Bool in
-            let first = state.profiles[userID] == nil
-            state.profiles[userID, default: ProfileCounts()].add(delta)
-            return first
-        }
-        if first { caches.profileCounts.hold(userID) }
+        if state.withLock({ Self.sum(delta, into: &$0.profiles, at: userID) }) { caches.profileCounts.hold(userID) }
     }
 
     /// `delta` is added to the status's cached counts at the commit.
     func add(_ delta: StatusCounts, toCountsOf statusID: Int64) {
-        let first = state.withLock { state -> Bool in
-            let first = state.statuses[statusID] == nil
-            state.statuses[statusID, default: StatusCounts()].add(delta)
-            return first
-        }
-        if first { caches.statusCounts.hold(statusID) }
+        if state.withLock({ Self.sum(delta, into: &$0.statuses, at: statusID) }) { caches.statusCounts.hold(statusID) }
+    }
+
+    /// Adds `delta` to `id`'s sum; true for the transaction's first delta to it, which holds the entry.
+    private static func sum<Delta: CountDelta>(_ delta: Delta, into sums: inout [Int64: Delta], at id: Int64) -> Bool {
+        let first = sums[id] == nil
+        sums[id, default: Delta()].add(delta)
+        return first
     }
 
     /// Every key changed, dropped or moved: what other processes are told.
@@ -57,6 +54,15 @@ final class TransactionChanges: Sendable {
         state.withLock { ($0.keys, $0.profiles, $0.statuses) }
     }
 }
+
+/// Counts a write moves by deltas, summed per transaction and added to the cached entry.
+protocol CountDelta: Sendable {
+    init()
+    mutating func add(_ delta: Self)
+}
+
+extension ProfileCounts: CountDelta {}
+extension StatusCounts: CountDelta {}
 
 extension SQLDatabase {
     /// Records that the write running on this connection changed `key`; the process's caches
