@@ -178,9 +178,9 @@ public enum HomeTimelineQueries {
 
     /// PostgreSQL's page: the reader's entries and, for each broadcaster among the reader's
     /// follows (follows' primary key, then broadcasters' by primary key), a LATERAL seek of
-    /// `statuses_user` that stops after `limit` visible rows; the page's ids are picked before
-    /// its rows are read by primary key. The statement is the same text however many
-    /// broadcasters are followed.
+    /// `statuses_user` that stops after `limit` visible rows, each seek reading the ids and what
+    /// they boost; then the reader's likes and boosts of them (`withFlags`). The statement is the
+    /// same text however many broadcasters are followed.
     static func lateralPage(reader: Int64, below: Int64, limit: Int, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
         try await entriesAndFlags(withFlags("""
             SELECT id, boost_of_id FROM (
