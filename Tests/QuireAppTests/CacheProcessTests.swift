@@ -58,15 +58,9 @@ import FoundationNetworking
     func aWriteThroughOneProcessIsSeenThroughTheOtherWithin100ms(resource: Resource) async throws {
         try await withTestDatabase(.postgres, migrated: false) { database in
             // setup: two servers, ada signed up through the first, her profile (or her edition) cached in the second
-            let (portA, portB) = (QuireProcess.freePort(), QuireProcess.freePort())
-            var servers: [QuireProcess] = []
-            defer { for server in servers { server.signal(SIGTERM) } }
-            for port in [portA, portB] {
-                servers.append(try QuireProcess(["serve", "--port", "\(port)", "--database-url", ServeProcessTests.text(database.url), "--workers", "0"],
-                                                environment: ["QUIRE_BCRYPT_COST": "4"]))
-                try await servers[servers.count - 1].waitUntilReady("http://127.0.0.1:\(port)/readyz")
-            }
-            let (a, b) = ("http://127.0.0.1:\(portA)", "http://127.0.0.1:\(portB)")
+            let servers = try await Self.twoServers(database)
+            defer { for server in servers.processes { server.signal(SIGTERM) } }
+            let (a, b) = (servers.a, servers.b)
             let token = try await HostileRequestProcessTests.signUp(a)
             var (readPath, editPath) = ("/v1/users/ada", "/v1/me")
             if resource == .edition || resource == .shelf {
@@ -131,13 +125,72 @@ import FoundationNetworking
         }
     }
 
-    /// Reads `url` until the server's metrics count a hit in `cache`: its listener is listening.
-    static func waitForCacheHit(_ url: String, token: String? = nil, cache: String, metrics: String) async throws {
+    /// A process whose listening connection is cut may have missed a change: it serves nothing
+    /// from its caches until it listens again, then starts them afresh.
+    @Test func aProcessThatLosesItsListeningConnectionServesNothingItMayHaveMissed() async throws {
+        try await withTestDatabase(.postgres, migrated: false) { database in
+            // setup: two servers, ada's profile cached in the second
+            let servers = try await Self.twoServers(database)
+            defer { for server in servers.processes { server.signal(SIGTERM) } }
+            let (a, b) = (servers.a, servers.b)
+            let token = try await HostileRequestProcessTests.signUp(a)
+            try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", metrics: b + "/metrics")
+
+            // call: both servers' listening connections cut, then a rename through the first, whose
+            // NOTIFY no listener can hear
+            let cut = try await database.read {
+                try await $0.raw("""
+                    SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
+                    WHERE datname = current_database() AND query = 'SELECT pg_listening_channels() AS channel'
+                    """).all()
+            }
+            let renamed = try await Self.request(a + "/v1/me", method: "PATCH", token: token, body: #"{"display_name":"Ada Cut"}"#)
+            let answered = ContinuousClock.now
+
+            // check: the second server shows the new name to every read begun 100 ms after the write
+            #expect(cut.count == 3, "the two servers' listeners and this test's own")
+            #expect(renamed.status == 200)
+            var stale = Duration.zero
+            while ContinuousClock.now - answered < .seconds(2) {
+                let started = ContinuousClock.now
+                let read = try await Self.request(b + "/v1/users/ada")
+                let name = (try JSONSerialization.jsonObject(with: read.body) as? [String: Any])?["display_name"] as? String
+                if name == "Ada Cut" { break }
+                stale = started - answered
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(stale < .milliseconds(100), "a read begun \(stale) after the write still showed the old name")
+            // and once it listens again, it answers from its cache again
+            let hits = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
+                .value("quire_cache_hits_total", ["cache": "users"]) ?? 0
+            try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", above: hits, metrics: b + "/metrics")
+        }
+    }
+
+    /// Two `quire serve` processes on `database`, with no job workers, ready.
+    static func twoServers(_ database: Database) async throws -> (processes: [QuireProcess], a: String, b: String) {
+        let (portA, portB) = (QuireProcess.freePort(), QuireProcess.freePort())
+        var servers: [QuireProcess] = []
+        do {
+            for port in [portA, portB] {
+                servers.append(try QuireProcess(["serve", "--port", "\(port)", "--database-url", ServeProcessTests.text(database.url), "--workers", "0"],
+                                                environment: ["QUIRE_BCRYPT_COST": "4"]))
+                try await servers[servers.count - 1].waitUntilReady("http://127.0.0.1:\(port)/readyz")
+            }
+        } catch {
+            for server in servers { server.signal(SIGTERM) }
+            throw error
+        }
+        return (servers, "http://127.0.0.1:\(portA)", "http://127.0.0.1:\(portB)")
+    }
+
+    /// Reads `url` until the server's metrics count more than `above` hits in `cache`: its listener is listening.
+    static func waitForCacheHit(_ url: String, token: String? = nil, cache: String, above: Double = 0, metrics: String) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             _ = try await request(url, token: token)
             let scrape = MetricsScrape(text: String(decoding: try await request(metrics).body, as: UTF8.self))
-            if (scrape.value("quire_cache_hits_total", ["cache": cache]) ?? 0) > 0 { return }
+            if (scrape.value("quire_cache_hits_total", ["cache": cache]) ?? 0) > above { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestSetupError("the second server never answered from its cache")

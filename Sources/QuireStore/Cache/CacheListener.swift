@@ -24,17 +24,22 @@ struct CacheListener: Sendable {
                 let configuration = try SQLPostgresConfiguration(url: text).coreConfiguration
                 let connection = try await PostgresConnection.connect(configuration: configuration, id: 1_000_000, logger: logger)
                 do {
-                    try await connection.listen(on: Self.channel) { notifications in
-                        // Listening from here on: what was cached before may have missed a change.
-                        caches.clear(trusted: true)
-                        delay = .milliseconds(100)
-                        for try await notification in notifications { caches.heard(notification.payload) }
+                    try await listen(on: connection)
+                    // Listening from here on: what was cached before may have missed a change.
+                    caches.clear(trusted: true)
+                    delay = .milliseconds(100)
+                    try await withTaskCancellationHandler {
+                        try await connection.closeFuture.get()
+                    } onCancel: {
+                        let closed: EventLoopFuture<Void> = connection.close()
+                        _ = closed
                     }
+                    try Task.checkCancellation()
+                    throw CacheListenerError.connectionClosed
                 } catch {
                     try? await connection.close()
                     throw error
                 }
-                try? await connection.close()
             } catch is CancellationError {
                 return
             } catch {
@@ -46,6 +51,30 @@ struct CacheListener: Sendable {
             delay = min(delay * 2, .seconds(5))
         }
     }
+}
+
+extension CacheListener {
+    /// Drops each change as the connection's event loop reads it, in PostgresNIO's callback: not
+    /// through an async sequence, whose consuming task must first be scheduled. On a loaded
+    /// machine that second wake-up left a drop waiting long enough (177 ms once, in the full test
+    /// suite on 2 cores) for a read to serve the old value.
+    func listen(on connection: PostgresConnection) async throws {
+        let caches = caches
+        connection.addListener(channel: Self.channel) { _, notification in caches.heard(notification.payload) }
+        // Adding the channel's first listener sends LISTEN; a statement written after it answers
+        // after it. Asking the session which channels it listens on also catches a LISTEN that failed.
+        let rows = try await connection.query("SELECT pg_listening_channels() AS channel", logger: logger)
+        var channels: [String] = []
+        for try await (channel) in rows.decode(String.self) { channels.append(channel) }
+        guard channels.contains(Self.channel) else { throw CacheListenerError.notListening }
+    }
+}
+
+enum CacheListenerError: Error {
+    /// The listening connection closed (the server restarted, the network failed).
+    case connectionClosed
+    /// LISTEN did not take: the session does not list the channel.
+    case notListening
 }
 
 extension CacheLimits {
