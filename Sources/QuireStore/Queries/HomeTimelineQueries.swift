@@ -146,17 +146,13 @@ public enum HomeTimelineQueries {
 
     /// `page`, a statement picking ids and what they boost, with the reader's likes and boosts of
     /// the statuses it shows (a boost shows what it boosts), through the likes primary key and
-    /// `statuses_boost`: a row per entry (what 0), per like (1) and per boost (2).
+    /// `statuses_boost` (`ViewerFlags.arms`): a row per entry (what 0), then per like and per boost.
     static func withFlags(_ page: SQLQueryString, reader: Int64) -> SQLQueryString {
         """
         WITH page AS MATERIALIZED (\(page))
         SELECT 0 AS what, id, boost_of_id FROM page
         UNION ALL
-        SELECT 1 AS what, l.status_id AS id, NULL AS boost_of_id FROM likes l
-        WHERE l.user_id = \(bind: reader) AND l.status_id IN (SELECT COALESCE(boost_of_id, id) FROM page)
-        UNION ALL
-        SELECT 2 AS what, s.boost_of_id AS id, NULL AS boost_of_id FROM statuses s
-        WHERE s.user_id = \(bind: reader) AND s.boost_of_id IN (SELECT COALESCE(boost_of_id, id) FROM page)
+        \(ViewerFlags.arms(viewer: reader, of: "SELECT COALESCE(boost_of_id, id) FROM page", rest: ", NULL AS boost_of_id"))
         """
     }
 
@@ -166,8 +162,8 @@ public enum HomeTimelineQueries {
         var flags = ViewerFlags()
         for row in try await db.raw(statement).all() {
             switch try row.decode(column: "what", as: Int.self) {
-            case 1: flags.liked.insert(try row.decode(column: "id", as: Int64.self))
-            case 2: flags.boosted.insert(try row.decode(column: "id", as: Int64.self))
+            case ViewerFlags.like: flags.liked.insert(try row.decode(column: "id", as: Int64.self))
+            case ViewerFlags.boost: flags.boosted.insert(try row.decode(column: "id", as: Int64.self))
             default: entries.append(try StatusEntry(row: row))
             }
         }

@@ -112,22 +112,18 @@ public enum StatusPageLoader {
         let counts = try await EntityCache.readThrough(db.readCaches?.statusCounts, ids, bytes: { _ in 64 }, always: readFlags) { missing in
             var sql: SQLQueryString = ""
             if !missing.isEmpty {
-                sql = "SELECT 'count' AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: missing))"
+                sql = "SELECT 0 AS what, status_id AS id, likes, boosts, replies FROM status_counts WHERE status_id IN (\(binds: missing))"
             }
             if readFlags {
                 if !missing.isEmpty { sql.appendLiteral(" UNION ALL ") }
-                sql.appendInterpolation("""
-                    SELECT 'like' AS what, status_id AS id, 0, 0, 0 FROM likes WHERE user_id = \(bind: viewer) AND status_id IN (\(binds: ids))
-                    UNION ALL
-                    SELECT 'boost' AS what, boost_of_id AS id, 0, 0, 0 FROM statuses WHERE user_id = \(bind: viewer) AND boost_of_id IN (\(binds: ids))
-                    """ as SQLQueryString)
+                sql.appendInterpolation(ViewerFlags.arms(viewer: viewer, of: "\(binds: ids)", rest: ", 0, 0, 0"))
             }
             var read: [Int64: StatusCounts] = [:]
             for row in try await db.raw(sql).all() {
                 let id = try row.decode(column: "id", as: Int64.self)
-                switch try row.decode(column: "what", as: String.self) {
-                case "like": liked.insert(id)
-                case "boost": boosted.insert(id)
+                switch try row.decode(column: "what", as: Int.self) {
+                case ViewerFlags.like: liked.insert(id)
+                case ViewerFlags.boost: boosted.insert(id)
                 default:
                     read[id, default: StatusCounts()].likes += try row.decode(column: "likes", as: Int64.self)
                     read[id, default: StatusCounts()].boosts += try row.decode(column: "boosts", as: Int64.self)

@@ -95,6 +95,23 @@ public struct StatusRows: Sendable {
 struct ViewerFlags: Sendable {
     var liked: Set<Int64> = []
     var boosted: Set<Int64> = []
+
+    /// The `what` of a row `arms` reads: a like, or a boost.
+    static let like = 1, boost = 2
+
+    /// Two UNION ALL arms reading `viewer`'s likes (the likes primary key) and boosts
+    /// (`statuses_boost`) of `statuses`, an IN list's contents (binds, or a subquery): a row
+    /// each of `what` (`like` or `boost`), `id` (the status liked or boosted), then `rest` (the
+    /// columns the statement's other arms have).
+    static func arms(viewer: Int64, of statuses: SQLQueryString, rest: String) -> SQLQueryString {
+        """
+        SELECT \(unsafeRaw: "\(like)") AS what, l.status_id AS id\(unsafeRaw: rest) FROM likes l
+        WHERE l.user_id = \(bind: viewer) AND l.status_id IN (\(statuses))
+        UNION ALL
+        SELECT \(unsafeRaw: "\(boost)") AS what, s.boost_of_id AS id\(unsafeRaw: rest) FROM statuses s
+        WHERE s.user_id = \(bind: viewer) AND s.boost_of_id IN (\(statuses))
+        """
+    }
 }
 
 extension StatusRecord {
