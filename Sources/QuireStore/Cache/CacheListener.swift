@@ -78,6 +78,9 @@ enum CacheListenerError: Error {
 }
 
 extension CacheLimits {
-    /// 10,000 entries and 16 MiB a cache.
-    public static let standard = CacheLimits(entries: 10_000, bytes: 16 << 20)
+    /// 100,000 entries and 16 MiB a cache. The bytes bound the memory; the entries were 10,000
+    /// until the large mixed load filled them: after 60 s of it on PostgreSQL, the statuses cache
+    /// served 94.3% of its reads with 10,000 entries (2,938 evicted) and 97.8% with 100,000 (none
+    /// evicted), at the same 23 to 26 MiB of the process's own memory.
+    public static let standard = CacheLimits(entries: 100_000, bytes: 16 << 20)
 }
