@@ -12,7 +12,7 @@ public func buildRouter(
     let queue = queue ?? JobQueue(database: database, registry: .standard(exports: configuration.exports, imports: configuration.imports))
     let router = Router(context: QuireRequestContext.self)
     let routes = RouteTable()
-    let sessions = SessionCache(ttl: configuration.sessionCacheTTL)
+    let sessions = SessionCache(ttl: configuration.sessionCacheTTL, caches: database.caches)
     APIMiddleware.add(to: router, routes: routes, database: database, sessions: sessions, maxBodyBytes: configuration.maxBodyBytes,
         uploads: [ImportsController.uploadPath: configuration.maxImportBytes, WebPages.importUploadPath: configuration.maxImportBytes])
     HealthController(database: database).addRoutes(to: router)

@@ -167,6 +167,42 @@ import FoundationNetworking
         }
     }
 
+    /// A session signed out through one process is refused by the other, which had it cached
+    /// for 60 s (the default), within 100 ms: 20 sessions, each read twice through the second
+    /// process, then signed out through the first.
+    @Test func aSignOutThroughOneProcessIsRefusedByTheOtherWithin100ms() async throws {
+        try await withTestDatabase(.postgres, migrated: false) { database in
+            // setup: two servers, ada signed up through the first
+            let servers = try await Self.twoServers(database)
+            defer { for server in servers.processes { server.signal(SIGTERM) } }
+            let (a, b) = (servers.a, servers.b)
+            _ = try await HostileRequestProcessTests.signUp(a)
+
+            var lastStale = Duration.zero
+            for _ in 0..<20 {
+                let signIn = try await HostileRequestProcessTests.send(a + "/v1/sessions", token: nil, #"{"username":"ada","password":"password123"}"#)
+                let token = try #require((try JSONSerialization.jsonObject(with: signIn.body) as? [String: Any])?["token"] as? String)
+                for _ in 0..<2 { #expect(try await Self.request(b + "/v1/me", token: token).status == 200) }
+
+                // call: sign out through the first
+                #expect(try await Self.request(a + "/v1/sessions/current", method: "DELETE", token: token).status == 204)
+                let answered = ContinuousClock.now
+
+                // check: the second refuses the token to every read begun 100 ms later
+                while true {
+                    let started = ContinuousClock.now
+                    if try await Self.request(b + "/v1/me", token: token).status == 401 { break }
+                    lastStale = max(lastStale, started - answered)
+                    guard started - answered < .seconds(2) else { break }
+                }
+            }
+            #expect(lastStale < .milliseconds(100), "a read begun \(lastStale) after the sign-out was still let in")
+            // and the second did answer from its session cache
+            let metrics = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
+            #expect((metrics.value("quire_cache_hits_total", ["cache": "sessions"]) ?? 0) >= 10)
+        }
+    }
+
     /// Two `quire serve` processes on `database`, with no job workers, ready.
     static func twoServers(_ database: Database) async throws -> (processes: [QuireProcess], a: String, b: String) {
         let (portA, portB) = (QuireProcess.freePort(), QuireProcess.freePort())

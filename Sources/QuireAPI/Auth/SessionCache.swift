@@ -9,9 +9,13 @@ import Synchronization
 ///
 /// What may be stale, and for how long:
 /// - Signing out and changing the account (`PATCH /v1/me`) in this process take effect at once:
-///   they remove the entries they make wrong.
-/// - Signing out, or the account changing, through another process (another `quire serve`, the
-///   `quire users` command) is seen here within `ttl`, the same bound a shared cache would need.
+///   they remove the entries they make wrong, and so does their commit (`Caches.observe`: the
+///   session's key, `CacheKey.session`, and the user's).
+/// - On PostgreSQL, signing out or an account change through another process reaches this one
+///   as the other caches' changes do, through LISTEN/NOTIFY, and removes the entries; while the
+///   listener is away nothing is served from here.
+/// - On SQLite another process's writes (the `quire users` command beside `quire serve`) are
+///   not heard: they are seen here within `ttl`.
 /// - A session past its own expiry is never served, whatever `ttl` says.
 ///
 /// Bounded: at `capacity` entries the expired ones go, and if none have, all of them (the next
@@ -33,14 +37,20 @@ public final class SessionCache: Sendable {
     private static let hits = Counter(label: "quire_cache_hits_total", dimensions: [("cache", "sessions")])
     private static let misses = Counter(label: "quire_cache_misses_total", dimensions: [("cache", "sessions")])
 
-    public init(ttl: Duration, capacity: Int = 10_000) {
+    /// Whether the process hears every write that could make an entry wrong (`Caches.hearsEveryWrite`).
+    private let hearsWrites: @Sendable () -> Bool
+
+    /// `caches`: the process's caches, whose drops and clears this one follows; nil hears nothing.
+    public init(ttl: Duration, capacity: Int = 10_000, caches: Caches? = nil) {
         self.ttlMicroseconds = max(0, ttl.microseconds)
         self.capacity = capacity
+        self.hearsWrites = { caches?.hearsEveryWrite ?? true }
+        caches?.observe(self)
     }
 
     /// The user of a live cached session, counting the hit or the miss.
     func user(tokenHash: String, now: Int64) -> UserRecord? {
-        guard ttlMicroseconds > 0 else { return nil }
+        guard ttlMicroseconds > 0, hearsWrites() else { return nil }
         let user = state.withLock { state -> UserRecord? in
             guard let entry = state.entries[tokenHash] else { return nil }
             guard entry.cachedUntil > now, entry.sessionExpiresAt > now else {
@@ -59,7 +69,7 @@ public final class SessionCache: Sendable {
     /// Keeps a session read from the database, unless something was removed since `removals`
     /// was taken: the read may predate a sign-out or an account change.
     func store(tokenHash: String, session: SessionQueries.LiveSession, now: Int64, removals: UInt64) {
-        guard ttlMicroseconds > 0 else { return }
+        guard ttlMicroseconds > 0, hearsWrites() else { return }
         let entry = Entry(user: session.user, sessionExpiresAt: session.expiresAt, cachedUntil: now + ttlMicroseconds)
         state.withLock { state in
             guard state.removals == removals else { return }
@@ -83,6 +93,35 @@ public final class SessionCache: Sendable {
     func remove(userID: Int64) {
         state.withLock { state in
             state.entries = state.entries.filter { $0.value.user.id != userID }
+            state.removals &+= 1
+        }
+    }
+}
+
+extension SessionCache: CacheObserver {
+    /// A sign-out's session, or an account's every session, committed here or heard from another process.
+    public func dropped(_ keys: Set<CacheKey>) {
+        var hashes: [String] = []
+        var users: Set<Int64> = []
+        for key in keys {
+            switch key {
+            case .session(let hash): hashes.append(hash)
+            case .user(let id): users.insert(id)
+            default: break
+            }
+        }
+        guard !hashes.isEmpty || !users.isEmpty else { return }
+        state.withLock { state in
+            for hash in hashes { state.entries[hash] = nil }
+            if !users.isEmpty { state.entries = state.entries.filter { !users.contains($0.value.user.id) } }
+            state.removals &+= 1
+        }
+    }
+
+    /// The listener was lost or is back: whatever it missed may be held here.
+    public func cleared(trusted: Bool) {
+        state.withLock { state in
+            state.entries.removeAll()
             state.removals &+= 1
         }
     }

@@ -23,6 +23,9 @@ public enum CacheKey: Hashable, Sendable {
     /// (`ShelfBookQueries.head`): recorded by a shelving, an unshelving (a default shelf's book
     /// moving to another one included), an import's shelvings, and a shelf's edit and removal.
     case shelf(Int64)
+    /// A session, by its token's hash: recorded by signing out. No `Caches` cache holds
+    /// sessions; the API's session cache hears of it through `Caches.observe`.
+    case session(String)
 
     /// The form sent to other processes in a NOTIFY payload.
     var text: String {
@@ -33,13 +36,21 @@ public enum CacheKey: Hashable, Sendable {
         case .status(let id): "s\(id)"
         case .statusCounts(let id): "n\(id)"
         case .shelf(let id): "h\(id)"
+        case .session(let hash): "t\(hash)"
         }
     }
 
     /// Reads `text`'s form back; nil for anything else (another version's key, say), which the
     /// listener answers by emptying its caches rather than guessing.
     init?(text: Substring) {
-        guard let kind = text.first, let id = Int64(text.dropFirst()) else { return nil }
+        guard let kind = text.first else { return nil }
+        // A token hash is hex: never a space, which separates a payload's keys.
+        if kind == "t" {
+            guard text.count > 1 else { return nil }
+            self = .session(String(text.dropFirst()))
+            return
+        }
+        guard let id = Int64(text.dropFirst()) else { return nil }
         switch kind {
         case "u": self = .user(id)
         case "e": self = .edition(id)

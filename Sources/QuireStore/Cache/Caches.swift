@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// The process's caches of what is read far more than written, and the one place committed
 /// changes reach them: `Database` calls `committed` after each write transaction that recorded
@@ -24,9 +25,23 @@ public final class Caches: Sendable {
     /// first page, read by everyone who opens the shelf, needs no statement but the editions'.
     let shelves: EntityCache<Int64, ShelfHead>
 
+    /// Caches kept outside this one (the API's sessions), told of every drop and clear here.
+    private let observers = Mutex<[any CacheObserver]>([])
+    /// Whether every write that could make an entry wrong reaches this process: on SQLite always,
+    /// on PostgreSQL while the listener listens. Unlike `isServing`, `disable` leaves it be.
+    private let hearing: Atomic<Bool>
+    public var hearsEveryWrite: Bool { hearing.load(ordering: .acquiring) }
+
+    /// `observer` hears, from now on, every set of keys dropped here (a write committed in this
+    /// process, or heard from another) and every clear.
+    public func observe(_ observer: any CacheObserver) {
+        observers.withLock { $0.append(observer) }
+    }
+
     /// `trusted`: whether every write the caches must hear of reaches them from the start. On
     /// PostgreSQL they serve nothing until the listener is listening.
     init(limits: CacheLimits, trusted: Bool) {
+        hearing = Atomic(trusted)
         users = EntityCache(name: "users", limits: limits, trusted: trusted)
         userNames = EntityCache(name: "user_names", limits: limits, trusted: trusted)
         editions = EntityCache(name: "editions", limits: limits, trusted: trusted)
@@ -92,6 +107,7 @@ public final class Caches: Sendable {
     }
 
     private func drop(_ keys: Set<CacheKey>) {
+        for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
         for key in keys {
             switch key {
@@ -101,6 +117,7 @@ public final class Caches: Sendable {
             case .status(let id): statuses.append(id)
             case .statusCounts(let id): statusCounts.append(id)
             case .shelf(let id): shelves.append(id)
+            case .session: break
             }
         }
         // A user's name entry maps to the id, and `user(named:)` checks the record's name, so
@@ -127,13 +144,18 @@ public final class Caches: Sendable {
 
     /// Serves and keeps nothing from now on (until a lost listener listens again): for tests
     /// that compare the statements of requests which would otherwise warm each other's entries.
-    public func disable() { clear(trusted: false) }
+    /// The sessions cache is left as it is: those tests set its own TTL.
+    public func disable() { clear(trusted: false, observers: false) }
 
     /// Whether the caches serve entries: always on SQLite, on PostgreSQL while the listener listens.
     public var isServing: Bool { users.isTrusted }
 
     /// Empties every cache; with `trusted` false they serve nothing until `clear(trusted: true)`.
-    func clear(trusted: Bool) {
+    func clear(trusted: Bool, observers tell: Bool = true) {
+        if tell {
+            hearing.store(trusted, ordering: .releasing)
+            for observer in observers.withLock({ $0 }) { observer.cleared(trusted: trusted) }
+        }
         users.clear(trusted: trusted)
         userNames.clear(trusted: trusted)
         editions.clear(trusted: trusted)
@@ -143,4 +165,11 @@ public final class Caches: Sendable {
         statusCounts.clear(trusted: trusted)
         shelves.clear(trusted: trusted)
     }
+}
+
+/// A cache kept outside `Caches` whose entries derive from rows `CacheKey`s name: it drops what
+/// it holds of each key it hears, and empties at each clear, serving nothing while not `trusted`.
+public protocol CacheObserver: Sendable {
+    func dropped(_ keys: Set<CacheKey>)
+    func cleared(trusted: Bool)
 }

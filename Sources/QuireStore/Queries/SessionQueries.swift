@@ -31,6 +31,7 @@ public enum SessionQueries {
 
     /// Revokes one token; returns whether it existed.
     public static func delete(tokenHash: String, on db: any SQLDatabase) async throws -> Bool {
-        try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash) RETURNING id").first() != nil
+        db.changed(.session(tokenHash))
+        return try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash) RETURNING id").first() != nil
     }
 }
