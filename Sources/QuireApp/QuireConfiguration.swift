@@ -30,12 +30,11 @@ public struct QuireConfiguration: Sendable {
     /// Authors with more followers than this are broadcasters, merged into home timelines when
     /// read instead of copied into each follower's when posted (QUIRE_FANOUT_LIMIT).
     public var fanoutLimit = TimelineRules.defaultFanoutLimit
-    /// How long a signed-in session read from the database is trusted in this process
-    /// (QUIRE_SESSION_CACHE_SECONDS, 0 turns the cache off): on SQLite, the longest a sign-out
-    /// made through another process goes unseen here; PostgreSQL's processes hear of it at once
-    /// (SessionCache). It was 5 s while PostgreSQL's needed it too: in the large mixed load the
-    /// sessions cache then served 92% to 94% of its reads, each of 100 readers missing every 5 s.
-    public var sessionCacheTTL = Duration.seconds(60)
+    /// How long a signed-in session read from the database is trusted in this process on SQLite
+    /// (QUIRE_SESSION_CACHE_SECONDS, 0 turns the cache off on both engines): the longest a
+    /// sign-out made through another process goes unseen here. PostgreSQL's processes hear of it
+    /// at once, and keep a session until it ends (SessionCache).
+    public var sessionCacheTTL = Duration.seconds(5)
     /// Reverse proxies whose X-Forwarded-For names the client, for the login throttle's per-address
     /// limits (QUIRE_TRUSTED_PROXIES, comma-separated addresses or CIDR ranges); none by default,
     /// so the connection's own address counts.

@@ -32,6 +32,26 @@ import Testing
         }
     }
 
+    /// On PostgreSQL every sign-out and account change is heard, so a session is kept past the
+    /// TTL (which bounds, on SQLite, how long another process's sign-out goes unseen).
+    @Test(arguments: TestEngine.all)
+    func aSessionOutlivesTheTTLOnlyWhereEveryProcessIsHeard(engine: TestEngine) async throws {
+        let ttl = Duration.milliseconds(300)
+        try await withTestApp(engine, configure: { $0.sessionCacheTTL = ttl }) { client, _ in
+            // setup: ada's session read, then the TTL lived out
+            let ada = try await client.signUp("ada")
+            _ = try await client.send(.get, "/v1/me", as: ada)
+            try await Task.sleep(for: ttl + .milliseconds(200))
+
+            // call
+            let (me, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/me", as: ada) }
+
+            // check: read again on SQLite, still cached on PostgreSQL
+            #expect(me.status == .ok)
+            #expect(recorder.statements.count == (engine == .postgres ? 0 : 1), "\(recorder.statements)")
+        }
+    }
+
     /// A second router on the same database shares its caches, as the web pages and the API of
     /// one process do, but keeps a session cache of its own: the sign-out's commit reaches it.
     /// (Another process hears it on PostgreSQL: `CacheProcessTests`.)

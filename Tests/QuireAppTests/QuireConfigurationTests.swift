@@ -29,7 +29,7 @@ import Testing
 
     @Test func theSessionCacheAndTheWorkersMetricsPortAreReadAndChecked() throws {
         let defaults = try QuireConfiguration.resolve(.init(), environment: [:])
-        #expect(defaults.sessionCacheTTL == .seconds(60))
+        #expect(defaults.sessionCacheTTL == .seconds(5))
         #expect(defaults.metricsPort == nil)
         let set = try QuireConfiguration.resolve(.init(), environment: ["QUIRE_SESSION_CACHE_SECONDS": "0.5", "QUIRE_METRICS_PORT": "9464"])
         #expect(set.sessionCacheTTL == .milliseconds(500))

@@ -15,7 +15,10 @@ import Synchronization
 ///   as the other caches' changes do, through LISTEN/NOTIFY, and removes the entries; while the
 ///   listener is away nothing is served from here.
 /// - On SQLite another process's writes (the `quire users` command beside `quire serve`) are
-///   not heard: they are seen here within `ttl`.
+///   not heard: they are seen here within `ttl`. On PostgreSQL, where every change is heard, an
+///   entry lives until its session ends (or it is evicted): with a TTL, each hot session's
+///   expiry sent every request on it to the database until one read came back, and in the
+///   large mixed load the cache served 93% to 94.5% of its reads with 60 s as with 5 s.
 /// - A session past its own expiry is never served, whatever `ttl` says.
 ///
 /// Bounded: at `capacity` entries the expired ones go, and if none have, all of them (the next
@@ -39,12 +42,15 @@ public final class SessionCache: Sendable {
 
     /// Whether the process hears every write that could make an entry wrong (`Caches.hearsEveryWrite`).
     private let hearsWrites: @Sendable () -> Bool
+    /// Whether other processes' sign-outs and account changes reach this process: then `ttl` is not needed.
+    private let hearsOtherProcesses: Bool
 
     /// `caches`: the process's caches, whose drops and clears this one follows; nil hears nothing.
     public init(ttl: Duration, capacity: Int = 10_000, caches: Caches? = nil) {
         self.ttlMicroseconds = max(0, ttl.microseconds)
         self.capacity = capacity
         self.hearsWrites = { caches?.hearsEveryWrite ?? true }
+        self.hearsOtherProcesses = caches?.hearsOtherProcesses ?? false
         caches?.observe(self)
     }
 
@@ -70,7 +76,8 @@ public final class SessionCache: Sendable {
     /// was taken: the read may predate a sign-out or an account change.
     func store(tokenHash: String, session: SessionQueries.LiveSession, now: Int64, removals: UInt64) {
         guard ttlMicroseconds > 0, hearsWrites() else { return }
-        let entry = Entry(user: session.user, sessionExpiresAt: session.expiresAt, cachedUntil: now + ttlMicroseconds)
+        let cachedUntil = hearsOtherProcesses ? session.expiresAt : now + ttlMicroseconds
+        let entry = Entry(user: session.user, sessionExpiresAt: session.expiresAt, cachedUntil: cachedUntil)
         state.withLock { state in
             guard state.removals == removals else { return }
             if state.entries.count >= capacity, state.entries[tokenHash] == nil {

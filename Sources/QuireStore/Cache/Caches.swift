@@ -31,6 +31,9 @@ public final class Caches: Sendable {
     /// on PostgreSQL while the listener listens. Unlike `isServing`, `disable` leaves it be.
     private let hearing: Atomic<Bool>
     public var hearsEveryWrite: Bool { hearing.load(ordering: .acquiring) }
+    /// Whether other processes' writes reach this one (PostgreSQL's LISTEN/NOTIFY); on SQLite
+    /// only this process's own do.
+    public let hearsOtherProcesses: Bool
 
     /// `observer` hears, from now on, every set of keys dropped here (a write committed in this
     /// process, or heard from another) and every clear.
@@ -42,6 +45,9 @@ public final class Caches: Sendable {
     /// PostgreSQL they serve nothing until the listener is listening.
     init(limits: CacheLimits, trusted: Bool) {
         hearing = Atomic(trusted)
+        // Trusted from the start on SQLite, whose other processes are never heard; on
+        // PostgreSQL once the listener listens.
+        hearsOtherProcesses = !trusted
         users = EntityCache(name: "users", limits: limits, trusted: trusted)
         userNames = EntityCache(name: "user_names", limits: limits, trusted: trusted)
         editions = EntityCache(name: "editions", limits: limits, trusted: trusted)
