@@ -20,9 +20,9 @@ public func buildRouter(
     accounts.addRoutes(to: router)
     // One sessions controller, so the API's and the sign-in page's attempts count in one throttle.
     let sessionsController = SessionsController(
-        database: database, sessions: sessions, bcryptCost: configuration.bcryptCost, trustedProxies: configuration.trustedProxies)
+        database: database, bcryptCost: configuration.bcryptCost, trustedProxies: configuration.trustedProxies)
     sessionsController.addRoutes(to: router)
-    let me = MeController(database: database, sessions: sessions)
+    let me = MeController(database: database)
     me.addRoutes(to: router)
     EditionsController(database: database).addRoutes(to: router)
     WorksController(database: database).addRoutes(to: router)

@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// What may be stale, and for how long:
 /// - Signing out and changing the account (`PATCH /v1/me`) in this process take effect at once:
-///   they remove the entries they make wrong, and so does their commit (`Caches.observe`: the
-///   session's key, `CacheKey.session`, and the user's).
+///   their commit removes the entries they make wrong (`Caches.observe`: the session's key,
+///   `CacheKey.session`, and the user's).
 /// - On PostgreSQL, signing out or an account change through another process reaches this one
 ///   as the other caches' changes do, through LISTEN/NOTIFY, and removes the entries; while the
 ///   listener is away nothing is served from here.
@@ -41,23 +41,20 @@ public final class SessionCache: Sendable {
     private static let hits = Counter(label: "quire_cache_hits_total", dimensions: [("cache", "sessions")])
     private static let misses = Counter(label: "quire_cache_misses_total", dimensions: [("cache", "sessions")])
 
-    /// Whether the process hears every write that could make an entry wrong (`Caches.hearsEveryWrite`).
-    private let hearsWrites: @Sendable () -> Bool
-    /// Whether other processes' sign-outs and account changes reach this process: then `ttl` is not needed.
-    private let hearsOtherProcesses: Bool
+    /// The process's caches, whose drops and clears this one follows: whether they hear every
+    /// write that could make an entry wrong, and other processes' (then `ttl` is not needed).
+    private let caches: Caches
 
-    /// `caches`: the process's caches, whose drops and clears this one follows; nil hears nothing.
-    public init(ttl: Duration, capacity: Int = 10_000, caches: Caches? = nil) {
+    public init(ttl: Duration, capacity: Int = 10_000, caches: Caches) {
         self.ttlMicroseconds = max(0, ttl.microseconds)
         self.capacity = capacity
-        self.hearsWrites = { caches?.hearsEveryWrite ?? true }
-        self.hearsOtherProcesses = caches?.hearsOtherProcesses ?? false
-        caches?.observe(self)
+        self.caches = caches
+        caches.observe(self)
     }
 
     /// The user of a live cached session, counting the hit or the miss.
     func user(tokenHash: String, now: Int64) -> UserRecord? {
-        guard ttlMicroseconds > 0, hearsWrites() else { return nil }
+        guard ttlMicroseconds > 0, caches.hearsEveryWrite else { return nil }
         let user = state.withLock { state -> UserRecord? in
             guard let entry = state.entries[tokenHash] else { return nil }
             guard entry.cachedUntil > now, entry.sessionExpiresAt > now else {
@@ -76,8 +73,8 @@ public final class SessionCache: Sendable {
     /// Keeps a session read from the database, unless something was removed since `removals`
     /// was taken: the read may predate a sign-out or an account change.
     func store(tokenHash: String, session: SessionQueries.LiveSession, now: Int64, removals: UInt64) {
-        guard ttlMicroseconds > 0, hearsWrites() else { return }
-        let cachedUntil = hearsOtherProcesses ? session.expiresAt : now + ttlMicroseconds
+        guard ttlMicroseconds > 0, caches.hearsEveryWrite else { return }
+        let cachedUntil = caches.hearsOtherProcesses ? session.expiresAt : now + ttlMicroseconds
         let entry = Entry(user: session.user, sessionExpiresAt: session.expiresAt, cachedUntil: cachedUntil)
         state.withLock { state in
             guard state.removals == removals else { return }
@@ -88,26 +85,11 @@ public final class SessionCache: Sendable {
             state.entries[tokenHash] = entry
         }
     }
-
-    /// After signing out: this token is dead now.
-    func remove(tokenHash: String) {
-        state.withLock { state in
-            state.entries[tokenHash] = nil
-            state.removals &+= 1
-        }
-    }
-
-    /// After the account changed: every session of it carries the old record.
-    func remove(userID: Int64) {
-        state.withLock { state in
-            state.entries = state.entries.filter { $0.value.user.id != userID }
-            state.removals &+= 1
-        }
-    }
 }
 
 extension SessionCache: CacheObserver {
-    /// A sign-out's session, or an account's every session, committed here or heard from another process.
+    /// A sign-out's session, or an account's every session (it carries the old record),
+    /// committed here or heard from another process.
     public func dropped(_ keys: Set<CacheKey>) {
         var hashes: [String] = []
         var users: Set<Int64> = []

@@ -21,9 +21,9 @@ public struct SessionResolver: Sendable {
         return session.user
     }
 
-    /// Ends the session with this token hash here and in the database.
+    /// Ends the session with this token hash in the database; its commit removes it from every
+    /// session cache (`SessionCache.dropped`).
     public func revoke(tokenHash hash: String) async throws {
         _ = try await database.write { try await SessionQueries.delete(tokenHash: hash, on: $0) }
-        sessions.remove(tokenHash: hash)
     }
 }

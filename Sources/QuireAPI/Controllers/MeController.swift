@@ -9,11 +9,9 @@ import QuireStore
 ///     PATCH /v1/me   change display_name, bio, default_privacy, manually_approves_followers
 public struct MeController: Sendable {
     let database: Database
-    let sessions: SessionCache
 
-    public init(database: Database, sessions: SessionCache) {
+    public init(database: Database) {
         self.database = database
-        self.sessions = sessions
     }
 
     public func addRoutes(to router: Router<QuireRequestContext>) {
@@ -69,8 +67,8 @@ public struct MeController: Sendable {
             bio: bio.map { $0.isEmpty ? nil : $0 },
             defaultPrivacy: defaultPrivacy,
             manuallyApprovesFollowers: manuallyApprovesFollowers)
+        // Its commit removes the account's sessions from every session cache (`SessionCache.dropped`).
         let updated = try await database.write { try await UserQueries.update(user.id, changes, on: $0) }
-        sessions.remove(userID: user.id)
         guard let updated else { throw APIError.notFound("account") }
         return updated
     }

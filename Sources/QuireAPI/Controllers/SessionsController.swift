@@ -11,18 +11,16 @@ import QuireStore
 ///     DELETE /v1/sessions/current   revoke the token used for this request
 public struct SessionsController: Sendable {
     let database: Database
-    let sessions: SessionCache
     /// The cost of the decoy hash an unknown username is checked against: that of new hashes.
     let bcryptCost: UInt8
     let trustedProxies: TrustedProxies
     let throttle: LoginThrottle
 
     public init(
-        database: Database, sessions: SessionCache, bcryptCost: UInt8,
+        database: Database, bcryptCost: UInt8,
         trustedProxies: TrustedProxies = TrustedProxies(), throttle: LoginThrottle = LoginThrottle()
     ) {
         self.database = database
-        self.sessions = sessions
         self.bcryptCost = bcryptCost
         self.trustedProxies = trustedProxies
         self.throttle = throttle
@@ -112,8 +110,8 @@ public struct SessionsController: Sendable {
     @Sendable func deleteCurrent(_ request: Request, context: QuireRequestContext) async throws -> HTTPResponse.Status {
         _ = try context.requireUser()
         guard let hash = context.tokenHash else { throw APIError.unauthorized }
+        // Its commit removes the session from every session cache (`SessionCache.dropped`).
         _ = try await database.write { try await SessionQueries.delete(tokenHash: hash, on: $0) }
-        sessions.remove(tokenHash: hash)
         return .noContent
     }
 }

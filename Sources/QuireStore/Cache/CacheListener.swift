@@ -31,8 +31,7 @@ struct CacheListener: Sendable {
                     try await withTaskCancellationHandler {
                         try await connection.closeFuture.get()
                     } onCancel: {
-                        let closed: EventLoopFuture<Void> = connection.close()
-                        _ = closed
+                        _ = connection.close() as EventLoopFuture<Void>
                     }
                     try Task.checkCancellation()
                     throw CacheListenerError.connectionClosed

@@ -102,9 +102,9 @@ public enum SearchQueries {
     /// The shortfall counts the first tier's rows: at most `limit`, read by this statement. That
     /// is not a count at read time in lesson 4's sense (nothing displayed, nothing outside the
     /// page), and it is the one COUNT QueryCountTests lets a read path run. Numbering the rows
-    /// with row_number() instead cost SQLite 2 to 4 times as much at a million editions (a
-    /// co-routine and two sorts more): 300 against 55 us for a word nothing matches, 322
-    /// against 83 for a surname filling the page.
+    /// with row_number() instead took a co-routine and two sorts more: at a million editions
+    /// SQLite's statement took 254 us against 201 for a surname filling the page, and 231
+    /// against 208 for a word nothing matches (medians of 3 runs, in Quire).
     private static func page(whole: SQLQueryString, prefix: SQLQueryString, order: String, limit: Int) -> SQLQueryString {
         """
         WITH whole AS MATERIALIZED (\(whole))
