@@ -165,6 +165,10 @@ public final class JobWorker: Service, Sendable {
 
     private func maintain() async throws {
         let now = Timestamp.microsecondsNow()
+        // This process's own jobs are alive: beating for them first keeps the rescue below from
+        // putting them back when the heartbeat task has fallen behind (a loaded machine's CI run
+        // once saw a worker put its own import back twice, which discarded it).
+        try await heartbeat()
         let (staleBefore, prunedBefore) = (now - configuration.rescueAfter.microseconds, now - configuration.retention.microseconds)
         let rescued = try await database.write { try await JobQueries.rescue(staleBefore: staleBefore, now: now, on: $0) }
         if !rescued.isEmpty {

@@ -223,4 +223,22 @@ final class Attempts: Sendable {
             }
         }
     }
+
+    /// A worker's heartbeat can fall behind on a loaded machine (a CI run of the kill -9 import
+    /// test once saw its only live worker put back its own import twice, which discarded it).
+    /// A process knows the jobs it runs are alive: it never puts its own back.
+    @Test(arguments: TestEngine.all)
+    func aLiveWorkerWhoseHeartbeatFallsBehindKeepsItsJob(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: heartbeats an hour apart, so only the maintenance, every 1/3 s, can keep the job alive
+            try await withWorkers(database, registry: .standard, configure: { $0.rescueAfter = .seconds(1); $0.heartbeatInterval = .seconds(3600) }) { queue in
+                // call: a job running 2.5 times the rescue interval
+                let (job, _) = try await queue.enqueue(.noop(sleepMs: 2500))
+                let done = try await waitForJob(job.id, on: database) { $0.state.isFinished }
+                // check: it ran once, to the end
+                #expect(done.state == .succeeded)
+                #expect(done.attempts == 1, "\(String(describing: done.lastError))")
+            }
+        }
+    }
 }
