@@ -1,11 +1,12 @@
 import QuireJobs
 
-/// When the nightly catalog jobs and the counter check run (issue 15).
+/// When the nightly catalog jobs, the counter check (issue 15) and the search index's merge run.
 public struct ScheduleSettings: Sendable, Equatable {
     /// Cron expressions in UTC, or `off`.
     public var catalogStats = Schedule.defaultCatalogStatsCron
     public var catalogSimilar = Schedule.defaultCatalogSimilarCron
     public var countersCheck = Schedule.defaultCountersCheckCron
+    public var searchMerge = Schedule.defaultSearchMergeCron
     /// Whether the scheduled `counters.check` also repairs the drift it finds.
     public var countersCheckRepair = false
 
@@ -14,7 +15,7 @@ public struct ScheduleSettings: Sendable, Equatable {
 
 extension QuireConfiguration {
     /// `QUIRE_SCHEDULE_CATALOG_STATS`, `QUIRE_SCHEDULE_CATALOG_SIMILAR` and
-    /// `QUIRE_SCHEDULE_COUNTERS_CHECK` (each a cron expression or `off`), `QUIRE_SCHEDULE_COUNTERS_REPAIR`
+    /// `QUIRE_SCHEDULE_COUNTERS_CHECK` and `QUIRE_SCHEDULE_SEARCH_MERGE` (each a cron expression or `off`), `QUIRE_SCHEDULE_COUNTERS_REPAIR`
     /// (the same as `QUIRE_REPAIR_CRON`, which it overrides) and `QUIRE_COUNTERS_CHECK_REPAIR`
     /// (`true` or `false`).
     static func resolveSchedules(_ configuration: inout QuireConfiguration, environment: [String: String]) throws(ConfigurationError) {
@@ -33,6 +34,9 @@ extension QuireConfiguration {
         }
         if let text = try schedule("QUIRE_SCHEDULE_COUNTERS_CHECK", example: Schedule.defaultCountersCheckCron) {
             configuration.schedules.countersCheck = text
+        }
+        if let text = try schedule("QUIRE_SCHEDULE_SEARCH_MERGE", example: Schedule.defaultSearchMergeCron) {
+            configuration.schedules.searchMerge = text
         }
         if let text = environment["QUIRE_SCHEDULE_COUNTERS_REPAIR"], !text.isEmpty {
             guard (try? Cron(text)) != nil else {

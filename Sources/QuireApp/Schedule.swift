@@ -13,6 +13,8 @@ enum Schedule {
     static let defaultCatalogStatsCron = "23 2 * * *"
     static let defaultCatalogSimilarCron = "37 2 * * *"
     static let defaultCountersCheckCron = "53 1 * * *"
+    /// The search index's merge, after the day's catalog writes and away from the other jobs.
+    static let defaultSearchMergeCron = "11 2 * * *"
 
     /// One periodic kind: the job it enqueues (also what `POST /v1/admin/jobs/{kind}` starts)
     /// and its cron expression, or nil when its schedule is `off`.
@@ -41,6 +43,7 @@ enum Schedule {
                   job: job(CatalogSimilarJob.name)),
             Entry(name: "nightly counters.check", cron: cron(schedules.countersCheck), fallback: defaultCountersCheckCron,
                   job: job(CountersCheckJob.name, args: schedules.countersCheckRepair ? #"{"repair":true}"# : "{}")),
+            Entry(name: "nightly search.merge", cron: cron(schedules.searchMerge), fallback: defaultSearchMergeCron, job: job(SearchMergeJob.name)),
         ]
     }
 

@@ -65,6 +65,7 @@ import Testing
         #expect(defaults.crons[CatalogStatsJob.name] == "23 2 * * *")
         #expect(defaults.crons[CatalogSimilarJob.name] == "37 2 * * *")
         #expect(defaults.crons[CountersCheckJob.name] == "53 1 * * *")
+        #expect(defaults.crons[SearchMergeJob.name] == "11 2 * * *")
         #expect(defaults.checkArgs == "{}")
 
         // a cron (five fields or six, seconds first) for one kind leaves the others alone
@@ -75,8 +76,9 @@ import Testing
         #expect(set.crons[CountersCheckJob.name] == "15 0 1 * *")
 
         // off: that kind is not scheduled at all, the others are
-        let off = try Self.scheduled(["QUIRE_SCHEDULE_CATALOG_SIMILAR": "off", "QUIRE_SCHEDULE_COUNTERS_CHECK": "off"])
+        let off = try Self.scheduled(["QUIRE_SCHEDULE_CATALOG_SIMILAR": "off", "QUIRE_SCHEDULE_COUNTERS_CHECK": "off", "QUIRE_SCHEDULE_SEARCH_MERGE": "off"])
         #expect(off.crons[CatalogSimilarJob.name] == nil)
+        #expect(off.crons[SearchMergeJob.name] == nil)
         #expect(off.crons[CountersCheckJob.name] == nil)
         #expect(off.crons[CatalogStatsJob.name] == "23 2 * * *")
         #expect(off.crons[CountersRepairJob.name] == "17 3 * * *")
@@ -89,6 +91,7 @@ import Testing
     @Test func aBadScheduleIsRefusedWithTheVariablesName() {
         for variable in [
             "QUIRE_SCHEDULE_CATALOG_STATS", "QUIRE_SCHEDULE_CATALOG_SIMILAR", "QUIRE_SCHEDULE_COUNTERS_CHECK", "QUIRE_SCHEDULE_COUNTERS_REPAIR",
+            "QUIRE_SCHEDULE_SEARCH_MERGE",
         ] {
             for bad in ["nightly", "61 2 * * *", "* * * *", "0 0 31 2 * * *", "*/0 * * * *"] {
                 let error = #expect(throws: ConfigurationError.self, "\(variable)=\(bad)") {

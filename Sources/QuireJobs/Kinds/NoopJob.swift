@@ -26,6 +26,6 @@ public enum NoopJob {
 extension JobRegistry {
     /// Every kind Quire's workers run.
     public static let standard = JobRegistry([
-        CountersRepairJob.kind, CountersCheckJob.kind, CatalogStatsJob.kind, CatalogSimilarJob.kind, NoopJob.kind,
+        CountersRepairJob.kind, CountersCheckJob.kind, CatalogStatsJob.kind, CatalogSimilarJob.kind, SearchMergeJob.kind, NoopJob.kind,
     ])
 }
