@@ -70,6 +70,31 @@ import Testing
         }
     }
 
+    /// Pruning finished jobs never joins the table to itself, so no statistics can make it a
+    /// nested loop over every job for each job: planned on statistics of a nearly empty table,
+    /// one prune statement ran for over 4 minutes after the large benchmark's 68,000 noop jobs.
+    @Test(arguments: TestEngine.all)
+    func pruningFindsTheFinishedJobsOnceOnStaleStatistics(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: statistics of an empty table, which has since filled with old finished jobs
+            try await database.read { try await $0.raw("ANALYZE jobs").run() }
+            try await Self.insertJobs(3000, state: "succeeded", into: database)
+            try await database.write { try await $0.raw("UPDATE jobs SET finished_at = 0").run() }
+
+            // call: a prune, recorded
+            let (pruned, recorder) = try await StatementRecorder.recording {
+                try await database.write { try await JobQueries.prune(before: 1, limit: 1000, on: $0) }
+            }
+
+            // check: a batch pruned, by a plan with no join, as the server would plan it
+            #expect(pruned == 1000)
+            let statement = try #require(recorder.recorded.first { $0.sql.contains("DELETE FROM jobs") })
+            let plan = try await Self.plan(of: statement, engine: engine, on: database, seqScansAllowed: true)
+            let joins = plan.filter { $0.contains("Join") || $0.contains("Nested Loop") || $0.contains("CORRELATED") }
+            #expect(joins.isEmpty, "\(plan.joined(separator: "\n"))")
+        }
+    }
+
     static func insertJobs(_ count: Int, state: String, into database: Database) async throws {
         try await database.write { db in
             try await db.raw("""
