@@ -223,7 +223,7 @@ public enum JobQueries {
     /// no join of the table to itself for the planner to choose on statistics. Planned on
     /// statistics taken while the table was nearly empty, the `IN (SELECT ...)` form became a
     /// nested loop scanning every job for each job: after the large benchmark's 68,000 noop jobs
-    /// one prune statement ran for over 4 minutes at 70% of a core (as the claim once did: its
+    /// one prune statement ran for at least 8 minutes at 70% of a core (as the claim once did: its
     /// `picked` ids are gathered the same way).
     public static func prune(before: Int64, limit: Int, on db: any SQLDatabase) async throws -> Int {
         let finished = SQLQueryString("""
