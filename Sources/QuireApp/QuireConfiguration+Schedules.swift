@@ -14,8 +14,8 @@ public struct ScheduleSettings: Sendable, Equatable {
 }
 
 extension QuireConfiguration {
-    /// `QUIRE_SCHEDULE_CATALOG_STATS`, `QUIRE_SCHEDULE_CATALOG_SIMILAR` and
-    /// `QUIRE_SCHEDULE_COUNTERS_CHECK` and `QUIRE_SCHEDULE_SEARCH_MERGE` (each a cron expression or `off`), `QUIRE_SCHEDULE_COUNTERS_REPAIR`
+    /// `QUIRE_SCHEDULE_CATALOG_STATS`, `QUIRE_SCHEDULE_CATALOG_SIMILAR`, `QUIRE_SCHEDULE_COUNTERS_CHECK`
+    /// and `QUIRE_SCHEDULE_SEARCH_MERGE` (each a cron expression or `off`), `QUIRE_SCHEDULE_COUNTERS_REPAIR`
     /// (the same as `QUIRE_REPAIR_CRON`, which it overrides) and `QUIRE_COUNTERS_CHECK_REPAIR`
     /// (`true` or `false`).
     static func resolveSchedules(_ configuration: inout QuireConfiguration, environment: [String: String]) throws(ConfigurationError) {
@@ -26,17 +26,14 @@ extension QuireConfiguration {
             }
             return text
         }
-        if let text = try schedule("QUIRE_SCHEDULE_CATALOG_STATS", example: Schedule.defaultCatalogStatsCron) {
-            configuration.schedules.catalogStats = text
-        }
-        if let text = try schedule("QUIRE_SCHEDULE_CATALOG_SIMILAR", example: Schedule.defaultCatalogSimilarCron) {
-            configuration.schedules.catalogSimilar = text
-        }
-        if let text = try schedule("QUIRE_SCHEDULE_COUNTERS_CHECK", example: Schedule.defaultCountersCheckCron) {
-            configuration.schedules.countersCheck = text
-        }
-        if let text = try schedule("QUIRE_SCHEDULE_SEARCH_MERGE", example: Schedule.defaultSearchMergeCron) {
-            configuration.schedules.searchMerge = text
+        let kinds: [(variable: String, setting: WritableKeyPath<ScheduleSettings, String>, example: String)] = [
+            ("QUIRE_SCHEDULE_CATALOG_STATS", \.catalogStats, Schedule.defaultCatalogStatsCron),
+            ("QUIRE_SCHEDULE_CATALOG_SIMILAR", \.catalogSimilar, Schedule.defaultCatalogSimilarCron),
+            ("QUIRE_SCHEDULE_COUNTERS_CHECK", \.countersCheck, Schedule.defaultCountersCheckCron),
+            ("QUIRE_SCHEDULE_SEARCH_MERGE", \.searchMerge, Schedule.defaultSearchMergeCron),
+        ]
+        for kind in kinds {
+            if let text = try schedule(kind.variable, example: kind.example) { configuration.schedules[keyPath: kind.setting] = text }
         }
         if let text = environment["QUIRE_SCHEDULE_COUNTERS_REPAIR"], !text.isEmpty {
             guard (try? Cron(text)) != nil else {
