@@ -141,7 +141,7 @@ import FoundationNetworking
             let cut = try await database.read {
                 try await $0.raw("""
                     SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity
-                    WHERE datname = current_database() AND query = 'SELECT pg_listening_channels() AS channel'
+                    WHERE datname = current_database() AND application_name = 'quire cache listener'
                     """).all()
             }
             let renamed = try await Self.request(a + "/v1/me", method: "PATCH", token: token, body: #"{"display_name":"Ada Cut"}"#)
@@ -161,6 +161,55 @@ import FoundationNetworking
             }
             #expect(stale < .milliseconds(100), "a read begun \(stale) after the write still showed the old name")
             // and once it listens again, it answers from its cache again
+            let hits = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
+                .value("quire_cache_hits_total", ["cache": "users"]) ?? 0
+            try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", above: hits, metrics: b + "/metrics")
+        }
+    }
+
+    /// A process whose listener falls behind (PostgreSQL's backend sending it the notifications
+    /// stopped, the connection still open) serves nothing from its caches once its last echo is
+    /// too old: a write through the other process is seen within 100 ms, not when it catches up.
+    @Test func aProcessWhoseListenerFallsBehindServesNothingItMayNotHaveHeard() async throws {
+        try await withTestDatabase(.postgres, migrated: false) { database in
+            // setup: two servers, ada's profile cached in the second
+            let servers = try await Self.twoServers(database)
+            defer { for server in servers.processes { server.signal(SIGTERM) } }
+            let (a, b) = (servers.a, servers.b)
+            let token = try await HostileRequestProcessTests.signUp(a)
+            try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", metrics: b + "/metrics")
+
+            // call: every listener's backend stopped (SIGSTOP: it neither sends nor closes), then a
+            // rename through the first
+            let listeners = try await database.read {
+                try await $0.raw("""
+                    SELECT pid FROM pg_stat_activity
+                    WHERE datname = current_database() AND application_name = 'quire cache listener'
+                    """).all().map { try $0.decode(column: "pid", as: Int32.self) }
+            }
+            #expect(listeners.count == 3, "the two servers' listeners and this test's own")
+            for pid in listeners { #expect(kill(pid, SIGSTOP) == 0, "stopping backend \(pid): errno \(errno)") }
+            defer { for pid in listeners { kill(pid, SIGCONT) } }
+            let renamed = try await Self.request(a + "/v1/me", method: "PATCH", token: token, body: #"{"display_name":"Ada Late"}"#)
+            let answered = ContinuousClock.now
+
+            // check: the second server shows the new name to every read begun 100 ms after the write
+            #expect(renamed.status == 200)
+            var stale = Duration.zero
+            var seen = false
+            while ContinuousClock.now - answered < .seconds(2) {
+                let started = ContinuousClock.now
+                let read = try await Self.request(b + "/v1/users/ada")
+                if (try JSONSerialization.jsonObject(with: read.body) as? [String: Any])?["display_name"] as? String == "Ada Late" {
+                    seen = true
+                    break
+                }
+                stale = started - answered
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(seen && stale < .milliseconds(100), "a read begun \(stale) after the write still showed the old name")
+            // and once the listeners go on, the second answers from its cache again
+            for pid in listeners { kill(pid, SIGCONT) }
             let hits = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
                 .value("quire_cache_hits_total", ["cache": "users"]) ?? 0
             try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", above: hits, metrics: b + "/metrics")

@@ -27,10 +27,13 @@ public final class Caches: Sendable {
 
     /// Caches kept outside this one (the API's sessions), told of every drop and clear here.
     private let observers = Mutex<[any CacheObserver]>([])
-    /// Whether every write that could make an entry wrong reaches this process: on SQLite always,
-    /// on PostgreSQL while the listener listens. Unlike `isServing`, `disable` leaves it be.
+    /// Whether the listener listens: always true on SQLite. Unlike `isServing`, `disable` leaves it be.
     private let hearing: Atomic<Bool>
-    public var hearsEveryWrite: Bool { hearing.load(ordering: .acquiring) }
+    /// Whether every write that could make an entry wrong reaches this process in time: on SQLite
+    /// always, on PostgreSQL while the listener listens and its last echo is recent (`CacheFreshness`).
+    public var hearsEveryWrite: Bool { hearing.load(ordering: .acquiring) && freshness?.isFresh != false }
+    /// On PostgreSQL, how recently the listener's echo came back; nil on SQLite.
+    let freshness: CacheFreshness?
     /// Whether other processes' writes reach this one (PostgreSQL's LISTEN/NOTIFY); on SQLite
     /// only this process's own do.
     public let hearsOtherProcesses: Bool
@@ -48,14 +51,17 @@ public final class Caches: Sendable {
         // Trusted from the start on SQLite, whose other processes are never heard; on
         // PostgreSQL once the listener listens.
         hearsOtherProcesses = !trusted
-        users = EntityCache(name: "users", limits: limits, trusted: trusted)
-        userNames = EntityCache(name: "user_names", limits: limits, trusted: trusted)
-        editions = EntityCache(name: "editions", limits: limits, trusted: trusted)
-        editionISBNs = EntityCache(name: "edition_isbns", limits: limits, trusted: trusted)
-        profileCounts = EntityCache(name: "profile_counts", limits: limits, trusted: trusted)
-        statuses = EntityCache(name: "statuses", limits: limits, trusted: trusted)
-        statusCounts = EntityCache(name: "status_counts", limits: limits, trusted: trusted)
-        shelves = EntityCache(name: "shelves", limits: limits, trusted: trusted)
+        origin = "o" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+        let freshness = trusted ? nil : CacheFreshness(origin: origin)
+        self.freshness = freshness
+        users = EntityCache(name: "users", limits: limits, trusted: trusted, freshness: freshness)
+        userNames = EntityCache(name: "user_names", limits: limits, trusted: trusted, freshness: freshness)
+        editions = EntityCache(name: "editions", limits: limits, trusted: trusted, freshness: freshness)
+        editionISBNs = EntityCache(name: "edition_isbns", limits: limits, trusted: trusted, freshness: freshness)
+        profileCounts = EntityCache(name: "profile_counts", limits: limits, trusted: trusted, freshness: freshness)
+        statuses = EntityCache(name: "statuses", limits: limits, trusted: trusted, freshness: freshness)
+        statusCounts = EntityCache(name: "status_counts", limits: limits, trusted: trusted, freshness: freshness)
+        shelves = EntityCache(name: "shelves", limits: limits, trusted: trusted, freshness: freshness)
     }
 
     /// A write in this process committed: its keys are dropped and its deltas added to the
@@ -78,7 +84,7 @@ public final class Caches: Sendable {
 
     /// Names this process in its NOTIFY payloads, so it ignores its own: `committed` has
     /// already dropped those keys, and dropping them again would refuse stores for nothing.
-    let origin = "o" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+    let origin: String
 
     /// A NOTIFY payload: the sending process's `origin`, then the keys, separated by spaces.
     func payloads(_ keys: Set<CacheKey>) -> [String] {
@@ -153,12 +159,14 @@ public final class Caches: Sendable {
     /// The sessions cache is left as it is: those tests set its own TTL.
     public func disable() { clear(trusted: false, observers: false) }
 
-    /// Whether the caches serve entries: always on SQLite, on PostgreSQL while the listener listens.
-    public var isServing: Bool { users.isTrusted }
+    /// Whether the caches serve entries: always on SQLite, on PostgreSQL while the listener listens
+    /// and its echo is recent.
+    public var isServing: Bool { users.isTrusted && freshness?.isFresh != false }
 
     /// Empties every cache; with `trusted` false they serve nothing until `clear(trusted: true)`.
     func clear(trusted: Bool, observers tell: Bool = true) {
         if tell {
+            if !trusted { freshness?.forget() }
             hearing.store(trusted, ordering: .releasing)
             for observer in observers.withLock({ $0 }) { observer.cleared(trusted: trusted) }
         }

@@ -46,13 +46,17 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
 
     public let limits: CacheLimits
     private let state: Mutex<State>
+    /// On PostgreSQL, whether this process has heard other processes' writes recently enough to
+    /// serve (`CacheFreshness`); nil on SQLite, where there is no one else to hear.
+    private let freshness: CacheFreshness?
     private let hits: Counter
     private let misses: Counter
     private let evictions: Counter
 
-    init(name: String, limits: CacheLimits, trusted: Bool) {
+    init(name: String, limits: CacheLimits, trusted: Bool, freshness: CacheFreshness? = nil) {
         self.limits = limits
         self.state = Mutex(State(trusted: trusted))
+        self.freshness = freshness
         self.hits = Counter(label: "quire_cache_hits_total", dimensions: [("cache", name)])
         self.misses = Counter(label: "quire_cache_misses_total", dimensions: [("cache", name)])
         self.evictions = Counter(label: "quire_cache_evictions_total", dimensions: [("cache", name)])
@@ -61,7 +65,8 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     /// The cached value, counting the hit or the miss. `countingMiss: false` leaves a miss to
     /// the read through that follows it, so that one lookup is not counted as two misses.
     func value(_ key: Key, countingMiss: Bool = true) -> Value? {
-        let value = state.withLock { state -> Value? in
+        let fresh = freshness?.isFresh ?? true
+        let value = !fresh ? nil : state.withLock { state -> Value? in
             guard state.trusted, !state.isPending(key) else { return nil }
             state.entries[key]?.referenced = true
             return state.entries[key]?.value
@@ -76,8 +81,9 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     func values(_ keys: [Key]) -> (found: [Key: Value], missing: [Key]) {
         var found: [Key: Value] = Dictionary(minimumCapacity: keys.count)
         var missing: [Key] = []
+        let fresh = freshness?.isFresh ?? true
         state.withLock { state in
-            guard state.trusted else {
+            guard state.trusted, fresh else {
                 missing = keys
                 return
             }
