@@ -23,6 +23,11 @@ public enum MetricsSetup {
             .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
             .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30), .seconds(300),
         ]
+        // Around the 80 ms past which the caches of a process on PostgreSQL stop serving.
+        factory.durationHistogramBuckets["quire_cache_echo_seconds"] = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(80), .milliseconds(100), .milliseconds(250), .seconds(1),
+        ]
         factory.valueHistogramBuckets["quire_http_request_statements"] = [0, 1, 2, 3, 4, 6, 10, 20, 50, 100]
         MetricsSystem.bootstrap(factory)
         return registry

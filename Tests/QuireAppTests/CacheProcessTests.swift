@@ -122,6 +122,8 @@ import FoundationNetworking
             #expect(worst < .milliseconds(100), "a read begun \(worst) after the write answered was stale; seen after p50 \(String(describing: median)), max \(String(describing: seen.last))")
             let metrics = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
             #expect((metrics.value("quire_cache_hits_total", ["cache": resource.cache]) ?? 0) >= 100)
+            // and shows how late it heard: its listener's echoes, every 20 ms
+            #expect((metrics.value("quire_cache_echo_seconds_count", [:]) ?? 0) >= 10)
         }
     }
 
