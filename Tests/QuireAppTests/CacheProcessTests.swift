@@ -152,16 +152,8 @@ import FoundationNetworking
             // check: the second server shows the new name to every read begun 100 ms after the write
             #expect(cut.count == 3, "the two servers' listeners and this test's own")
             #expect(renamed.status == 200)
-            var stale = Duration.zero
-            while ContinuousClock.now - answered < .seconds(2) {
-                let started = ContinuousClock.now
-                let read = try await Self.request(b + "/v1/users/ada")
-                let name = (try JSONSerialization.jsonObject(with: read.body) as? [String: Any])?["display_name"] as? String
-                if name == "Ada Cut" { break }
-                stale = started - answered
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            #expect(stale < .milliseconds(100), "a read begun \(stale) after the write still showed the old name")
+            let (stale, seen) = try await Self.lastStaleRead(b + "/v1/users/ada", until: "Ada Cut", after: answered)
+            #expect(seen && stale < .milliseconds(100), "a read begun \(stale) after the write still showed the old name")
             // and once it listens again, it answers from its cache again
             let hits = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
                 .value("quire_cache_hits_total", ["cache": "users"]) ?? 0
@@ -197,18 +189,7 @@ import FoundationNetworking
 
             // check: the second server shows the new name to every read begun 100 ms after the write
             #expect(renamed.status == 200)
-            var stale = Duration.zero
-            var seen = false
-            while ContinuousClock.now - answered < .seconds(2) {
-                let started = ContinuousClock.now
-                let read = try await Self.request(b + "/v1/users/ada")
-                if (try JSONSerialization.jsonObject(with: read.body) as? [String: Any])?["display_name"] as? String == "Ada Late" {
-                    seen = true
-                    break
-                }
-                stale = started - answered
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            let (stale, seen) = try await Self.lastStaleRead(b + "/v1/users/ada", until: "Ada Late", after: answered)
             #expect(seen && stale < .milliseconds(100), "a read begun \(stale) after the write still showed the old name")
             // and once the listeners go on, the second answers from its cache again
             for pid in listeners { kill(pid, SIGCONT) }
@@ -252,6 +233,20 @@ import FoundationNetworking
             let metrics = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
             #expect((metrics.value("quire_cache_hits_total", ["cache": "sessions"]) ?? 0) >= 10)
         }
+    }
+
+    /// Reads the profile at `url` every 10 ms, for up to 2 s after `answered`, until it shows the
+    /// display name `name`: when the last read that did not show it began, and whether one did.
+    static func lastStaleRead(_ url: String, until name: String, after answered: ContinuousClock.Instant) async throws -> (stale: Duration, seen: Bool) {
+        var stale = Duration.zero
+        while ContinuousClock.now - answered < .seconds(2) {
+            let started = ContinuousClock.now
+            let read = try await request(url)
+            if (try JSONSerialization.jsonObject(with: read.body) as? [String: Any])?["display_name"] as? String == name { return (stale, true) }
+            stale = started - answered
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return (stale, false)
     }
 
     /// Two `quire serve` processes on `database`, with no job workers, ready.
