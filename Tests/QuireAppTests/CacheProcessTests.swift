@@ -132,11 +132,9 @@ import FoundationNetworking
     @Test func aProcessThatLosesItsListeningConnectionServesNothingItMayHaveMissed() async throws {
         try await withTestDatabase(.postgres, migrated: false) { database in
             // setup: two servers, ada's profile cached in the second
-            let servers = try await Self.twoServers(database)
+            let servers = try await Self.twoServersWithAdaCached(database)
             defer { for server in servers.processes { server.signal(SIGTERM) } }
-            let (a, b) = (servers.a, servers.b)
-            let token = try await HostileRequestProcessTests.signUp(a)
-            try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", metrics: b + "/metrics")
+            let (a, b, token) = (servers.a, servers.b, servers.token)
 
             // call: both servers' listening connections cut, then a rename through the first, whose
             // NOTIFY no listener can hear
@@ -155,9 +153,7 @@ import FoundationNetworking
             let (stale, seen) = try await Self.lastStaleRead(b + "/v1/users/ada", until: "Ada Cut", after: answered)
             #expect(seen && stale < .milliseconds(100), "a read begun \(stale) after the write still showed the old name")
             // and once it listens again, it answers from its cache again
-            let hits = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
-                .value("quire_cache_hits_total", ["cache": "users"]) ?? 0
-            try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", above: hits, metrics: b + "/metrics")
+            try await Self.waitForAdaFromTheCacheAgain(b)
         }
     }
 
@@ -167,11 +163,9 @@ import FoundationNetworking
     @Test func aProcessWhoseListenerFallsBehindServesNothingItMayNotHaveHeard() async throws {
         try await withTestDatabase(.postgres, migrated: false) { database in
             // setup: two servers, ada's profile cached in the second
-            let servers = try await Self.twoServers(database)
+            let servers = try await Self.twoServersWithAdaCached(database)
             defer { for server in servers.processes { server.signal(SIGTERM) } }
-            let (a, b) = (servers.a, servers.b)
-            let token = try await HostileRequestProcessTests.signUp(a)
-            try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", metrics: b + "/metrics")
+            let (a, b, token) = (servers.a, servers.b, servers.token)
 
             // call: every listener's backend stopped (SIGSTOP: it neither sends nor closes), then a
             // rename through the first
@@ -193,9 +187,7 @@ import FoundationNetworking
             #expect(seen && stale < .milliseconds(100), "a read begun \(stale) after the write still showed the old name")
             // and once the listeners go on, the second answers from its cache again
             for pid in listeners { kill(pid, SIGCONT) }
-            let hits = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
-                .value("quire_cache_hits_total", ["cache": "users"]) ?? 0
-            try await Self.waitForCacheHit(b + "/v1/users/ada", cache: "users", above: hits, metrics: b + "/metrics")
+            try await Self.waitForAdaFromTheCacheAgain(b)
         }
     }
 
@@ -233,6 +225,23 @@ import FoundationNetworking
             let metrics = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
             #expect((metrics.value("quire_cache_hits_total", ["cache": "sessions"]) ?? 0) >= 10)
         }
+    }
+
+    /// Two servers as `twoServers` makes them, ada signed up through the first and her profile
+    /// answered from the second's cache. (A server left running by a failure here is killed when
+    /// its `QuireProcess` goes.)
+    static func twoServersWithAdaCached(_ database: Database) async throws -> (processes: [QuireProcess], a: String, b: String, token: String) {
+        let servers = try await twoServers(database)
+        let token = try await HostileRequestProcessTests.signUp(servers.a)
+        try await waitForCacheHit(servers.b + "/v1/users/ada", cache: "users", metrics: servers.b + "/metrics")
+        return (servers.processes, servers.a, servers.b, token)
+    }
+
+    /// Reads ada's profile through `server` until it answers from its cache once more than it had.
+    static func waitForAdaFromTheCacheAgain(_ server: String) async throws {
+        let hits = MetricsScrape(text: String(decoding: try await request(server + "/metrics").body, as: UTF8.self))
+            .value("quire_cache_hits_total", ["cache": "users"]) ?? 0
+        try await waitForCacheHit(server + "/v1/users/ada", cache: "users", above: hits, metrics: server + "/metrics")
     }
 
     /// Reads the profile at `url` every 10 ms, for up to 2 s after `answered`, until it shows the
