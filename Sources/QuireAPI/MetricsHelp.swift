@@ -18,6 +18,7 @@ enum MetricsHelp {
         "quire_cache_hits_total": "Lookups answered from an in-process cache, by cache (sessions: bearer tokens).",
         "quire_cache_misses_total": "Lookups an in-process cache could not answer, which went to the database, by cache.",
         "quire_cache_echo_seconds": "On PostgreSQL, how long the cache listener's echo took to come back: how late other processes' changes reach this one (past 80 ms the caches stop serving).",
+        "quire_cache_behind_total": "On PostgreSQL, cache lookups sent to the database because the cache listener's last echo was sent 80 ms ago or more.",
         "quire_count_drift_found_total": "Counter rows found differing from a recount by counter checks and repairs, by table.",
     ]
 

@@ -30,6 +30,10 @@ final class CacheFreshness: Sendable {
     /// Each echo's trip, sent to heard: how far behind this process hears other processes'
     /// changes, for an operator to see why the caches' misses rise.
     private let trips = Metrics.Timer(label: "quire_cache_echo_seconds")
+    /// Lookups refused because the last echo was too old (the listener listening): so an
+    /// operator, and a test, can tell a miss the freshness check made from a missing entry.
+    private let behind = Atomic<Int>(0)
+    private let behindMetric = Metrics.Counter(label: "quire_cache_behind_total")
 
     init(origin: String) {
         channel = "quire_cache_echo_" + origin
@@ -50,6 +54,15 @@ final class CacheFreshness: Sendable {
 
     var isFresh: Bool {
         let sentAt = heardSentAt.load(ordering: .acquiring)
-        return sentAt != 0 && NIODeadline.now().uptimeNanoseconds &- sentAt < Self.bound
+        guard sentAt != 0 else { return false }
+        guard NIODeadline.now().uptimeNanoseconds &- sentAt < Self.bound else {
+            behind.add(1, ordering: .relaxed)
+            behindMetric.increment()
+            return false
+        }
+        return true
     }
+
+    /// How many times `isFresh` has said no for an echo heard too long ago.
+    var timesBehind: Int { behind.load(ordering: .relaxed) }
 }

@@ -34,6 +34,9 @@ public final class Caches: Sendable {
     public var hearsEveryWrite: Bool { hearing.load(ordering: .acquiring) && freshness?.isFresh != false }
     /// On PostgreSQL, how recently the listener's echo came back; nil on SQLite.
     let freshness: CacheFreshness?
+    /// How many lookups went to the database because the listener's last echo was too old (always
+    /// 0 on SQLite): a read that ran statements while this moved was not the caches' fault.
+    public var lookupsBehind: Int { freshness?.timesBehind ?? 0 }
     /// Whether other processes' writes reach this one (PostgreSQL's LISTEN/NOTIFY); on SQLite
     /// only this process's own do.
     public let hearsOtherProcesses: Bool

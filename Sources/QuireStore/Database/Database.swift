@@ -117,7 +117,7 @@ public final class Database: Sendable {
             do {
                 return try await client.withConnection { connection in
                     let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
-                    return try await body(MeteredSQLDatabase(base: base, slow: slowStatements, closed: { connection.isClosed }, caches: caches))
+                    return try await body(MeteredSQLDatabase(base: base, slow: slowStatements, caches: caches))
                 }
             } catch {
                 throw outage.translate(error)
@@ -177,7 +177,7 @@ public final class Database: Sendable {
             return try await client.withConnection { connection in
                 let changes = TransactionChanges(caches: caches)
                 let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
-                let db = MeteredSQLDatabase(base: base, slow: slowStatements, closed: { connection.isClosed }, changes: changes)
+                let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
                 let result: T
                 do {
                     result = try await body(db)
@@ -215,7 +215,7 @@ public final class Database: Sendable {
                 return try await client.withConnection { connection in
                     let changes = TransactionChanges(caches: caches)
                     let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: true)
-                    let db = MeteredSQLDatabase(base: base, slow: slowStatements, closed: { connection.isClosed }, changes: changes)
+                    let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
                     return try await Self.transaction(db, begin: postgresBegin, changes: changes, caches: caches, body)
                 }
             } catch {

@@ -11,11 +11,6 @@ import Synchronization
 struct MeteredSQLDatabase: SQLDatabase {
     let base: any SQLDatabase
     let slow: SlowStatementLog?
-    /// Whether the connection under `base` has closed (PostgreSQL). PostgresNIO writes a query to
-    /// its channel without watching the write, so a query sent on a connection the server has just
-    /// closed never answers: seen as a request hanging forever when PostgreSQL stopped under load.
-    /// A closed connection is refused here instead, as the server being unavailable.
-    var closed: (@Sendable () -> Bool)? = nil
     /// The keys a write transaction changes (nil outside one), and the caches a read may use.
     var changes: TransactionChanges? = nil
     var caches: Caches? = nil
@@ -31,7 +26,6 @@ struct MeteredSQLDatabase: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         if let cacheFirst { return eventLoop.makeFailedFuture(cacheFirst.refuse()) }
         let sql = serialize(query).sql
-        if closed?() == true { return eventLoop.makeFailedFuture(DatabaseError.unavailable("the connection to the database closed")) }
         let start = ContinuousClock.now
         // Taken here: the future completes on an event loop, outside the task and its recorder.
         let recorder = StatementRecorder.current
@@ -43,7 +37,6 @@ struct MeteredSQLDatabase: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         if let cacheFirst { throw cacheFirst.refuse() }
         let (sql, binds) = serialize(query)
-        if closed?() == true { throw DatabaseError.unavailable("the connection to the database closed") }
         let start = ContinuousClock.now
         defer { StatementMeter.record(sql: sql, binds: binds, duration: ContinuousClock.now - start, slow: slow) }
         // Handed on already serialized, so the driver doesn't serialize the query a second time.
@@ -51,8 +44,8 @@ struct MeteredSQLDatabase: SQLDatabase {
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await base.withSession { [slow, closed, changes, caches, cacheFirst] in
-            try await closure(MeteredSQLDatabase(base: $0, slow: slow, closed: closed, changes: changes, caches: caches, cacheFirst: cacheFirst))
+        try await base.withSession { [slow, changes, caches, cacheFirst] in
+            try await closure(MeteredSQLDatabase(base: $0, slow: slow, changes: changes, caches: caches, cacheFirst: cacheFirst))
         }
     }
 }

@@ -56,7 +56,7 @@ final class PostgresOutage: Sendable {
     /// The connection went or could not be made: SQLSTATE classes 08 (connection exception) and
     /// 57 (operator intervention: the server shutting down, or not yet accepting connections).
     static func isConnectionFailure(_ error: any Error) -> Bool {
-        // MeteredSQLDatabase refuses a statement on a connection that has closed.
+        // PostgresStatementDatabase refuses a statement on a connection that has closed.
         if case DatabaseError.unavailable = error { return true }
         guard let error = error as? PSQLError else { return false }
         switch error.code {

@@ -31,12 +31,28 @@ struct PostgresStatementDatabase: SQLDatabase {
     var dialect: any SQLDialect { PostgresDialect() }
     var queryLogLevel: Logger.Level? { nil }
 
-    /// Unnamed: only transaction control uses the future form (`Database.end`).
+    /// Unnamed: only transaction control uses the future form (`Database.end`). Sent from the
+    /// connection's loop, as `execute` below.
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        unnamed.execute(sql: query, onRow)
+        connection.eventLoop.flatSubmit { [connection, unnamed] in
+            guard !connection.isClosed else { return connection.eventLoop.makeFailedFuture(Self.closedError) }
+            return unnamed.execute(sql: query, onRow)
+        }
     }
 
+    /// Runs on the connection's event loop (`EventLoopTaskExecutor`): a connection the server
+    /// closed is refused as the server being unavailable, and one still open takes the statement
+    /// before anything else on the loop can close it.
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await withTaskExecutorPreference(EventLoopTaskExecutor.of(connection.eventLoop)) {
+            guard !connection.isClosed else { throw Self.closedError }
+            try await send(query, onRow)
+        }
+    }
+
+    static var closedError: DatabaseError { .unavailable("the connection to the database closed") }
+
+    private func send(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
         // After a failed statement the lease runs unnamed: in a transaction PostgreSQL refuses
         // every statement until the rollback, and a name whose preparation is refused stays
@@ -51,7 +67,7 @@ struct PostgresStatementDatabase: SQLDatabase {
             guard Self.retires(error) else { throw error }
             names.retire(sql: sql, types: types)
             // Refused at its bind, before running: outside a transaction, safe to run again.
-            guard !inTransaction else { throw error }
+            guard !inTransaction, !connection.isClosed else { throw error }
             try await unnamed.execute(sql: RecordedStatement(sql: sql, binds: binds), onRow)
         }
     }
