@@ -14,9 +14,10 @@ import FoundationNetworking
     /// moved by a new note (the profile_counts cache), a note of hers on her home timeline,
     /// edited (the statuses cache), or that note's like count, liked and unliked by her in turn
     /// (the status_counts cache), or her to-read shelf's first page, an edition put on it and
-    /// taken off in turn (the shelves cache).
+    /// taken off in turn (the shelves cache), or a search for "dune", which a new edition joins and
+    /// leaves when it is retitled, in turn (the searches cache).
     enum Resource: String, CaseIterable, Sendable {
-        case profile, edition, profileCounts, status, statusCounts, shelf
+        case profile, edition, profileCounts, status, statusCounts, shelf, search
 
         var cache: String {
             switch self {
@@ -26,6 +27,7 @@ import FoundationNetworking
             case .status: "statuses"
             case .statusCounts: "status_counts"
             case .shelf: "shelves"
+            case .search: "searches"
             }
         }
 
@@ -38,6 +40,8 @@ import FoundationNetworking
             case .status: ("PATCH", editPath, #"{"body":"Ada \#(round)"}"#, 200)
             case .statusCounts: (round.isMultiple(of: 2) ? "POST" : "DELETE", editPath, nil, 200)
             case .shelf: round.isMultiple(of: 2) ? ("PUT", editPath, nil, 201) : ("DELETE", editPath, nil, 204)
+            case .search: round.isMultiple(of: 2) ? ("POST", "/v1/editions", #"{"title":"Dune \#(round)","authors":["Frank Herbert"]}"#, 201)
+                : ("PATCH", editPath, #"{"title":"Arrakis \#(round)"}"#, 200)
             }
         }
 
@@ -50,6 +54,7 @@ import FoundationNetworking
             case .status: (json?["items"] as? [[String: Any]])?.first?["body"] as? String == "Ada \(round)"
             case .statusCounts: json?["likes_count"] as? Int == (round.isMultiple(of: 2) ? 1 : 0)
             case .shelf: (json?["items"] as? [[String: Any]])?.count == (round.isMultiple(of: 2) ? 1 : 0)
+            case .search: (json?["items"] as? [[String: Any]]).map { $0.map { $0["title"] as? String } } == (round.isMultiple(of: 2) ? ["Dune \(round)"] : [])
             }
         }
     }
@@ -85,6 +90,7 @@ import FoundationNetworking
                 (readPath, editPath, reader) = ("/v1/timelines/home?limit=1", "/v1/statuses/\(id)", token)
                 if resource == .statusCounts { (readPath, editPath, reader) = ("/v1/statuses/\(id)", "/v1/statuses/\(id)/like", nil) }
             }
+            if resource == .search { readPath = "/v1/search?q=dune" }
             try await Self.waitForCacheHit(b + readPath, token: reader, cache: resource.cache, metrics: b + "/metrics")
 
             // call: 100 edits through the first, each followed by reads through the second until one shows it
@@ -95,6 +101,11 @@ import FoundationNetworking
                 let edit = try await Self.request(a + write.path, method: write.method, token: token, body: write.body)
                 #expect(edit.status == write.status)
                 let answered = ContinuousClock.now
+                // The search's next round retitles the edition this one added.
+                if resource == .search, write.method == "POST",
+                   let id = (try JSONSerialization.jsonObject(with: edit.body) as? [String: Any])?["id"] as? Int {
+                    editPath = "/v1/editions/\(id)"
+                }
                 var stale = Duration.zero
                 while true {
                     let started = ContinuousClock.now

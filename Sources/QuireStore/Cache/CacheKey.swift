@@ -23,6 +23,10 @@ public enum CacheKey: Hashable, Sendable {
     /// (`ShelfBookQueries.head`): recorded by a shelving, an unshelving (a default shelf's book
     /// moving to another one included), an import's shelvings, and a shelf's edit and removal.
     case shelf(Int64)
+    /// The editions search reads (their titles, subtitles and author names, `SearchQueries`):
+    /// recorded by every insert of editions; an edit records `edition`, which counts as this too.
+    /// It empties the searches cache, whose pages any new edition may join.
+    case catalog
     /// A session, by its token's hash: recorded by signing out. No `Caches` cache holds
     /// sessions; the API's session cache hears of it through `Caches.observe`.
     case session(String)
@@ -37,6 +41,7 @@ public enum CacheKey: Hashable, Sendable {
         case .statusCounts(let id): "n\(id)"
         case .shelf(let id): "h\(id)"
         case .session(let hash): "t\(hash)"
+        case .catalog: "k"
         }
     }
 
@@ -44,6 +49,10 @@ public enum CacheKey: Hashable, Sendable {
     /// listener answers by emptying its caches rather than guessing.
     init?(text: Substring) {
         guard let kind = text.first else { return nil }
+        if text == "k" {
+            self = .catalog
+            return
+        }
         // A token hash is hex: never a space, which separates a payload's keys.
         if kind == "t" {
             guard text.count > 1 else { return nil }

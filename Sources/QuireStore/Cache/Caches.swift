@@ -24,6 +24,9 @@ public final class Caches: Sendable {
     /// Shelves by id: who owns each and who may see it, and its newest shelvings, so a shelf's
     /// first page, read by everyone who opens the shelf, needs no statement but the editions'.
     let shelves: EntityCache<Int64, ShelfHead>
+    /// Search pages, by their words and place: the editions' ids and scores, which are the same
+    /// for every reader. Any write to the editions searched empties it (`CacheKey.catalog`).
+    let searches: EntityCache<SearchPageKey, [SearchPageHit]>
 
     /// Caches kept outside this one (the API's sessions), told of every drop and clear here.
     private let observers = Mutex<[any CacheObserver]>([])
@@ -65,6 +68,7 @@ public final class Caches: Sendable {
         statuses = EntityCache(name: "statuses", limits: limits, trusted: trusted, freshness: freshness)
         statusCounts = EntityCache(name: "status_counts", limits: limits, trusted: trusted, freshness: freshness)
         shelves = EntityCache(name: "shelves", limits: limits, trusted: trusted, freshness: freshness)
+        searches = EntityCache(name: "searches", limits: limits, trusted: trusted, freshness: freshness)
     }
 
     /// A write in this process committed: its keys are dropped and its deltas added to the
@@ -124,6 +128,7 @@ public final class Caches: Sendable {
     private func drop(_ keys: Set<CacheKey>) {
         for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
+        var catalog = false
         for key in keys {
             switch key {
             case .user(let id): users.append(id)
@@ -132,9 +137,12 @@ public final class Caches: Sendable {
             case .status(let id): statuses.append(id)
             case .statusCounts(let id): statusCounts.append(id)
             case .shelf(let id): shelves.append(id)
+            case .catalog: catalog = true
             case .session: break
             }
         }
+        // An edited title may leave or join any search's page.
+        if catalog || !editions.isEmpty { searches.dropAll() }
         // A user's name entry maps to the id, and `user(named:)` checks the record's name, so
         // dropping the record is enough.
         if !users.isEmpty { self.users.drop(users) }
@@ -155,6 +163,7 @@ public final class Caches: Sendable {
         statuses.clear(trusted: statuses.isTrusted)
         statusCounts.clear(trusted: statusCounts.isTrusted)
         shelves.clear(trusted: shelves.isTrusted)
+        searches.clear(trusted: searches.isTrusted)
     }
 
     /// Serves and keeps nothing from now on (until a lost listener listens again): for tests
@@ -181,6 +190,7 @@ public final class Caches: Sendable {
         statuses.clear(trusted: trusted)
         statusCounts.clear(trusted: trusted)
         shelves.clear(trusted: trusted)
+        searches.clear(trusted: trusted)
     }
 }
 

@@ -215,17 +215,27 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     /// Empties the cache, and serves nothing until `trust` when `trusted` is false: the process
     /// may have missed other processes' writes (its listening connection was lost).
     func clear(trusted: Bool) {
-        // The holds stay: their transactions still end with `update` or `abandon`.
         state.withLock { state in
-            state.generation &+= 1
-            state.dropped.removeAll()
-            state.forgottenBefore = state.generation
-            state.entries.removeAll()
-            state.ring.removeAll()
-            state.hand = 0
-            state.bytes = 0
+            Self.removeAll(from: &state)
             state.trusted = trusted
         }
+    }
+
+    /// Drops every entry, serving on as before: a write changed what any entry may hold (a new
+    /// edition may join any search's page). Stores of earlier reads are refused, as after `drop`.
+    func dropAll() {
+        state.withLock { Self.removeAll(from: &$0) }
+    }
+
+    private static func removeAll(from state: inout State) {
+        // The holds stay: their transactions still end with `update` or `abandon`.
+        state.generation &+= 1
+        state.dropped.removeAll()
+        state.forgottenBefore = state.generation
+        state.entries.removeAll()
+        state.ring.removeAll()
+        state.hand = 0
+        state.bytes = 0
     }
 
     var isTrusted: Bool { state.withLock { $0.trusted } }

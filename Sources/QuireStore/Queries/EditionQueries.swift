@@ -54,6 +54,7 @@ public enum EditionQueries {
             workID = try await WorkQueries.create(title: new.title, authors: authors.map(\.id), on: db)
         }
         let now = Timestamp.microsecondsNow()
+        db.changed(.catalog)
         let row = try await db.raw("""
             INSERT INTO editions (work_id, title, subtitle, description, languages, pages, publishers, published_date,
                 physical_format, isbn_10, isbn_13, openlibrary_key, goodreads_key, author_names, match_key, created_by, created_at, updated_at)

@@ -36,19 +36,30 @@ public enum SearchQueries {
         let inWholeWords = after.map { $0.score > (wholeWords + prefixes) / 2 } ?? true
         let afterWhole = inWholeWords ? (after?.id ?? 0) : Int64.max
         let afterPrefix = inWholeWords ? 0 : (after?.id ?? 0)
-        let rows: [any SQLRow]
-        if db.isPostgres {
-            rows = try await db.raw(postgres(terms, afterWhole: afterWhole, afterPrefix: afterPrefix, limit: limit)).all()
-        } else {
-            rows = try await db.raw(sqlite(terms, afterWhole: afterWhole, afterPrefix: afterPrefix, limit: limit)).all()
-        }
-        let scored = try rows.map { (id: try $0.decode(column: "hit_id", as: Int64.self), score: try $0.decode(column: "score", as: Double.self)) }
+        let scored = try await page(SearchPageKey(terms: terms, afterWhole: afterWhole, afterPrefix: afterPrefix, limit: limit), on: db)
         // The editions with their authors from the process's cache, the rest in one statement:
         // a hit's edition is the same for every reader.
         let editions = try await EditionQueries.findWithAuthors(ids: scored.map(\.id), on: db)
         return scored.compactMap { hit in
             editions[hit.id].map { SearchHit(edition: $0.edition, authors: $0.authors, score: hit.score) }
         }
+    }
+
+    /// The page's ids and scores: outside a write transaction from the process's searches cache
+    /// when it holds them, which any write to the editions empties (`CacheKey.catalog`), so a
+    /// search repeated by many readers runs no statement until the catalog changes.
+    private static func page(_ key: SearchPageKey, on db: any SQLDatabase) async throws -> [SearchPageHit] {
+        let cache = db.readCaches?.searches
+        if let cached = cache?.value(key) { return cached }
+        let generation = cache?.generation ?? 0
+        let statement = db.isPostgres
+            ? postgres(key.terms, afterWhole: key.afterWhole, afterPrefix: key.afterPrefix, limit: key.limit)
+            : sqlite(key.terms, afterWhole: key.afterWhole, afterPrefix: key.afterPrefix, limit: key.limit)
+        let hits = try await db.raw(statement).all().map {
+            SearchPageHit(id: try $0.decode(column: "hit_id", as: Int64.self), score: try $0.decode(column: "score", as: Double.self))
+        }
+        cache?.store(key, hits, bytes: key.cacheBytes + 16 * hits.count, generation: generation)
+        return hits
     }
 
     /// FTS5 reads a whole word's editions in rowid order and seeks past `afterWhole`.
@@ -119,4 +130,21 @@ public enum SearchQueries {
         ORDER BY page.score DESC, page.hit_id LIMIT \(bind: limit)
         """
     }
+}
+
+/// A search page's place: its distinct words, where it starts in each tier, and its length.
+public struct SearchPageKey: Hashable, Sendable {
+    let terms: [String]
+    let afterWhole: Int64
+    let afterPrefix: Int64
+    let limit: Int
+
+    /// What an entry costs beside its hits: the words and the dictionary's own share.
+    var cacheBytes: Int { 96 + terms.reduce(0) { $0 + 16 + $1.utf8.count } }
+}
+
+/// One edition on a search page, with its tier's score.
+public struct SearchPageHit: Sendable {
+    let id: Int64
+    let score: Double
 }

@@ -122,6 +122,7 @@ extension ImportCatalogQueries {
         if !links.isEmpty {
             try await db.raw("INSERT INTO work_authors (work_id, author_id, position) VALUES \(SQLQueryString.valueRows(links))").run()
         }
+        db.changed(.catalog)
         let editions = try await db.raw("""
             INSERT INTO editions (work_id, title, subtitle, description, languages, pages, publishers, published_date,
                 physical_format, isbn_10, isbn_13, openlibrary_key, goodreads_key, author_names, match_key, created_by, created_at, updated_at)
