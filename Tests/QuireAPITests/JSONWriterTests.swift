@@ -66,6 +66,44 @@ import Testing
         }
     }
 
+    /// A page of editions written from their kept JSON (`RenderedFields`, as a search page is) is
+    /// byte for byte the page written field by field, with a field of its own after them (as a
+    /// shelved book's `shelved_at`) and whatever `?fields=` picks.
+    @Test func editionsWrittenFromTheirKeptFieldsAreTheSameBytes() throws {
+        // setup: two editions, one with its JSON already kept
+        let editions = [
+            EditionWithAuthors(edition: EditionRecord(id: 7, workID: 3, title: "The \"Dispossessed\"", isbn13: "9780060125639",
+                                                      createdAt: 1_700_000_000_000_000, updatedAt: 1_700_000_000_123_456),
+                               authors: [AuthorRecord(id: 1, name: "Ursula K. Le Guin")]),
+            EditionWithAuthors(edition: EditionRecord(id: 8, workID: 4, title: "Untitled", createdAt: 1_700_000_000_000_000,
+                                                      updatedAt: 1_700_000_000_000_000), authors: []),
+        ]
+        _ = editions[0].rendered.get { JSONWriter.fields { EditionResponse(editions[0]).writeFields(to: &$0) } }
+        for selection: Set<String>? in [nil, ["title", "shelved_at"]] {
+            // call: the page both ways
+            func page(kept: Bool) -> String {
+                var w = JSONWriter(selection: selection, selectionDepth: 2)
+                w.beginArray()
+                for found in editions {
+                    w.beginObject()
+                    if kept {
+                        EditionResponse.writeFields(found.edition, authors: found.authors, rendered: found.rendered, to: &w)
+                    } else {
+                        EditionResponse(found).writeFields(to: &w)
+                    }
+                    if w.key("shelved_at") { w.int(1) }
+                    w.endObject()
+                }
+                w.endArray()
+                return String(buffer: w.buffer)
+            }
+
+            // check
+            #expect(page(kept: true) == page(kept: false))
+            #expect(try JSONSerialization.jsonObject(with: Data(page(kept: true).utf8)) is [Any])
+        }
+    }
+
     @Test func aProfileIsWrittenAsJSONEncoderWritesIt() throws {
         // setup: an owner sees every count; a stranger sees no private shelf's count, and a
         // sparse account has no display name or bio

@@ -132,7 +132,11 @@ import FoundationNetworking
             #expect(seen.count == 100)
             #expect(worst < .milliseconds(100), "a read begun \(worst) after the write answered was stale; seen after p50 \(String(describing: median)), max \(String(describing: seen.last))")
             let metrics = MetricsScrape(text: String(decoding: try await Self.request(b + "/metrics").body, as: UTF8.self))
-            #expect((metrics.value("quire_cache_hits_total", ["cache": resource.cache]) ?? 0) >= 100)
+            // Each round's last read is served from the cache unless the listener's echo was late
+            // just then (`quire_cache_behind_total`, seen once in a full suite: 99 hits).
+            let hits = metrics.value("quire_cache_hits_total", ["cache": resource.cache]) ?? 0
+            let behind = metrics.value("quire_cache_behind_total", [:]) ?? 0
+            #expect(hits >= 100 - behind && hits >= 50, "\(hits) hits, \(behind) lookups behind")
             // and shows how late it heard: its listener's echoes, every 20 ms
             #expect((metrics.value("quire_cache_echo_seconds_count", [:]) ?? 0) >= 10)
         }

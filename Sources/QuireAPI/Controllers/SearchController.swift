@@ -34,7 +34,9 @@ public struct SearchController: Sendable {
         let (hits, authors) = try await database.read { try await Self.search(terms, after: start, limit: page.limit, on: $0) }
         return JSONPage.response(hits, limit: page.limit, selection: selection,
                                  cursor: { Cursor([.int(Int64(bitPattern: $0.score.bitPattern)), .int($0.edition.id)]) }) { hit, w in
-            EditionResponse(hit.edition, authors: authors[hit.edition.workID] ?? []).write(to: &w)
+            w.beginObject()
+            EditionResponse.writeFields(hit.edition, authors: hit.authors, rendered: hit.rendered, to: &w)
+            w.endObject()
         }
     }
 

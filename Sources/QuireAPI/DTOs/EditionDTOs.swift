@@ -132,6 +132,13 @@ extension EditionResponse: JSONWritable {
         if w.key("updated_at") { w.date(updatedAt) }
     }
 
+    /// `writeFields` of an edition as the editions cache holds it, from the JSON kept with it
+    /// (`RenderedFields`) unless `?fields=` picks among them.
+    static func writeFields(_ edition: EditionRecord, authors: [AuthorRecord], rendered: RenderedFields, to w: inout JSONWriter) {
+        guard w.keepsEveryField else { return EditionResponse(edition, authors: authors).writeFields(to: &w) }
+        w.fields(rendered.get { JSONWriter.fields { EditionResponse(edition, authors: authors).writeFields(to: &$0) } })
+    }
+
     private static func write(_ strings: [String], to w: inout JSONWriter) {
         w.beginArray()
         for string in strings { w.string(string) }

@@ -144,6 +144,26 @@ struct JSONWriter {
         }
     }
 
+    /// Whether every field of the object being written is kept (no `?fields=` applies at this depth).
+    var keepsEveryField: Bool { selection == nil || depth != selectionDepth }
+
+    /// Writes fields made before by `fields(_:)`, as the object's next fields.
+    mutating func fields(_ fields: ByteBuffer) {
+        guard fields.readableBytes > 0 else { return }
+        var fields = fields
+        if needsComma[needsComma.count - 1] { buffer.writeInteger(UInt8(ascii: ",")) }
+        buffer.writeBuffer(&fields)
+        needsComma[needsComma.count - 1] = true
+    }
+
+    /// The fields `write` writes, every one, without the object's braces: for `fields(_:)`.
+    static func fields(capacity: Int = 512, _ write: (inout JSONWriter) -> Void) -> ByteBuffer {
+        var w = JSONWriter(capacity: capacity)
+        w.needsComma = [false]
+        write(&w)
+        return w.buffer
+    }
+
     /// Writes a value in an array (with its comma) or after a key.
     private mutating func value(_ write: (inout JSONWriter) -> Void) {
         comma()

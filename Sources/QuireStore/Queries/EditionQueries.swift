@@ -162,12 +162,14 @@ public enum EditionQueries {
 public struct EditionWithAuthors: Sendable {
     public let edition: EditionRecord
     public let authors: [AuthorRecord]
+    /// Its JSON fields, once a response has written them.
+    public let rendered = RenderedFields()
 
     /// Roughly what the entry holds, for the cache's byte limit.
     var cacheBytes: Int {
         let e = edition
         let texts = [e.title, e.subtitle, e.description, e.publishedDate, e.physicalFormat, e.isbn10, e.isbn13, e.openlibraryKey, e.goodreadsKey]
-        return 256 + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+        return 256 + RenderedFields.editionBytes + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
             + (e.languages + e.publishers).reduce(0) { $0 + 16 + $1.utf8.count }
             + authors.reduce(0) { $0 + 64 + $1.name.utf8.count + ($1.openlibraryKey?.utf8.count ?? 0) + ($1.goodreadsKey?.utf8.count ?? 0) }
     }

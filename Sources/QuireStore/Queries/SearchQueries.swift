@@ -7,6 +7,8 @@ public struct SearchHit: Sendable {
     /// The edition's work's authors, in order.
     public let authors: [AuthorRecord]
     public let score: Double
+    /// The edition's JSON fields as the editions cache keeps them.
+    public let rendered: RenderedFields
 }
 
 /// Full-text search over edition titles, subtitles and author names, keyset-paginated on (score, id).
@@ -41,7 +43,7 @@ public enum SearchQueries {
         // a hit's edition is the same for every reader.
         let editions = try await EditionQueries.findWithAuthors(ids: scored.map(\.id), on: db)
         return scored.compactMap { hit in
-            editions[hit.id].map { SearchHit(edition: $0.edition, authors: $0.authors, score: hit.score) }
+            editions[hit.id].map { SearchHit(edition: $0.edition, authors: $0.authors, score: hit.score, rendered: $0.rendered) }
         }
     }
 
