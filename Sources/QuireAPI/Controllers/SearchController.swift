@@ -31,7 +31,7 @@ public struct SearchController: Sendable {
             } catch { throw APIError.invalid("cursor", error.message) }
         }
         let start = after
-        let (hits, authors) = try await database.read { try await Self.search(terms, after: start, limit: page.limit, on: $0) }
+        let hits = try await database.read { try await Self.search(terms, after: start, limit: page.limit, on: $0) }
         return JSONPage.response(hits, limit: page.limit, selection: selection,
                                  cursor: { Cursor([.int(Int64(bitPattern: $0.score.bitPattern)), .int($0.edition.id)]) }) { hit, w in
             w.beginObject()
@@ -40,12 +40,11 @@ public struct SearchController: Sendable {
         }
     }
 
-    /// `limit + 1` editions matching every term, whole words first, and their works' authors.
+    /// `limit + 1` editions matching every term, whole words first, each with its work's authors.
     public static func search(
         _ terms: [String], after: (score: Double, id: Int64)?, limit: Int, on db: any SQLDatabase
-    ) async throws -> ([SearchHit], [Int64: [AuthorRecord]]) {
-        let hits = try await SearchQueries.editions(terms: terms, after: after, limit: limit + 1, on: db)
-        return (hits, Dictionary(hits.map { ($0.edition.workID, $0.authors) }, uniquingKeysWith: { first, _ in first }))
+    ) async throws -> [SearchHit] {
+        try await SearchQueries.editions(terms: terms, after: after, limit: limit + 1, on: db)
     }
 
     /// The words of `q`: letters and digits only, so nothing in it can act as query syntax.

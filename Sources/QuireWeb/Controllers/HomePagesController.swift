@@ -73,11 +73,10 @@ struct HomePagesController: Sendable {
             }
         }
         let (limit, start) = (Self.pageSize, after)
-        let (hits, authors) = try await web.database.read { try await SearchController.search(terms, after: start, limit: limit, on: $0) }
+        let hits = try await web.database.read { try await SearchController.search(terms, after: start, limit: limit, on: $0) }
         let shown = hits.prefix(limit)
         var page = SearchPage(q: q, searched: true, hits: shown.map { hit in
-            let names = authors[hit.edition.workID] ?? []
-            return SearchPage.Hit(edition: EditionResponse(hit.edition, authors: names), authors: names.map(\.name).joined(separator: ", "))
+            SearchPage.Hit(edition: EditionResponse(hit.edition, authors: hit.authors), authors: hit.authors.map(\.name).joined(separator: ", "))
         })
         if hits.count > limit, let last = shown.last {
             let cursor = Cursor([.int(Int64(bitPattern: last.score.bitPattern)), .int(last.edition.id)]).encoded()
