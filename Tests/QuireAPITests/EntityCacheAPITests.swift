@@ -370,9 +370,11 @@ import Testing
             for list in lists { #expect(try await client.send(.get, list, as: ada).status == .ok) }
 
             // call: each list again; bob's by readers outside the note's audience; each after an edit
-            var warm: [TestResponse] = []
-            let (_, recorder) = try await Self.recordingServed(database) {
-                for list in lists { warm.append(try await client.send(.get, list, as: ada)) }
+            // The body returns its responses: `recordingServed` may run it again.
+            let (warm, recorder) = try await Self.recordingServed(database) {
+                var responses: [TestResponse] = []
+                for list in lists { responses.append(try await client.send(.get, list, as: ada)) }
+                return responses
             }
             let toNobody = try await client.send(.get, lists[0])
             let toCyd = try await client.send(.get, lists[0], as: cyd)
