@@ -87,7 +87,7 @@ import Testing
                 for found in editions {
                     w.beginObject()
                     if kept {
-                        EditionResponse.writeFields(found.edition, authors: found.authors, rendered: found.rendered, to: &w)
+                        EditionResponse.writeFields(found, to: &w)
                     } else {
                         EditionResponse(found).writeFields(to: &w)
                     }

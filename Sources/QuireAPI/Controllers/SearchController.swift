@@ -35,7 +35,7 @@ public struct SearchController: Sendable {
         return JSONPage.response(hits, limit: page.limit, selection: selection,
                                  cursor: { Cursor([.int(Int64(bitPattern: $0.score.bitPattern)), .int($0.edition.id)]) }) { hit, w in
             w.beginObject()
-            EditionResponse.writeFields(hit.edition, authors: hit.authors, rendered: hit.rendered, to: &w)
+            EditionResponse.writeFields(hit.found, to: &w)
             w.endObject()
         }
     }

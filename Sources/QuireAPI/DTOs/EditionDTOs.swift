@@ -134,9 +134,9 @@ extension EditionResponse: JSONWritable {
 
     /// `writeFields` of an edition as the editions cache holds it, from the JSON kept with it
     /// (`RenderedFields`) unless `?fields=` picks among them.
-    static func writeFields(_ edition: EditionRecord, authors: [AuthorRecord], rendered: RenderedFields, to w: inout JSONWriter) {
-        guard w.keepsEveryField else { return EditionResponse(edition, authors: authors).writeFields(to: &w) }
-        w.fields(rendered.get { JSONWriter.fields { EditionResponse(edition, authors: authors).writeFields(to: &$0) } })
+    static func writeFields(_ found: EditionWithAuthors, to w: inout JSONWriter) {
+        guard w.keepsEveryField else { return EditionResponse(found).writeFields(to: &w) }
+        w.fields(found.rendered.get { JSONWriter.fields { EditionResponse(found).writeFields(to: &$0) } })
     }
 
     private static func write(_ strings: [String], to w: inout JSONWriter) {

@@ -3,12 +3,12 @@ import SQLKit
 /// One search hit; `score` is higher for better matches on both engines: `SearchQueries.wholeWords`
 /// or `SearchQueries.prefixes`.
 public struct SearchHit: Sendable {
-    public let edition: EditionRecord
-    /// The edition's work's authors, in order.
-    public let authors: [AuthorRecord]
+    /// The edition with its work's authors (in order), as the editions cache holds it.
+    public let found: EditionWithAuthors
     public let score: Double
-    /// The edition's JSON fields as the editions cache keeps them.
-    public let rendered: RenderedFields
+
+    public var edition: EditionRecord { found.edition }
+    public var authors: [AuthorRecord] { found.authors }
 }
 
 /// Full-text search over edition titles, subtitles and author names, keyset-paginated on (score, id).
@@ -43,7 +43,7 @@ public enum SearchQueries {
         // a hit's edition is the same for every reader.
         let editions = try await EditionQueries.findWithAuthors(ids: scored.map(\.id), on: db)
         return scored.compactMap { hit in
-            editions[hit.id].map { SearchHit(edition: $0.edition, authors: $0.authors, score: hit.score, rendered: $0.rendered) }
+            editions[hit.id].map { SearchHit(found: $0, score: hit.score) }
         }
     }
 
