@@ -292,10 +292,64 @@ import Testing
             #expect(Self.bodies(boosted) == ["boost of one, edited", "two", "one, edited"])
             #expect(boosted.body.json.items.map { $0["boosted"] as? Bool } == [true, false, true])
             #expect(boosted.body.json.items.map { $0["liked"] as? Bool } == [false, true, false])
-            // The page's statement read ada's likes and boosts too: on SQLite the broadcasters
-            // followed and the page, on PostgreSQL the page alone.
+            // ada's likes and boosts came from the reactions cache: on SQLite the broadcasters
+            // followed and the page, on PostgreSQL the page alone, neither reading likes.
             #expect(recorder.statements.count == (engine == .sqlite ? 2 : 1), "a warm home page ran \(recorder.statements)")
+            #expect(!recorder.statements.contains { Self.readsReactions($0) }, "a warm home page still read likes: \(recorder.statements)")
         }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func aReadersLikesAndBoostsComeFromMemoryAndEachOfTheirOwnReactionsIsSeenAtOnce(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: ada follows bob, who posts two notes; ada reads her home, bob's statuses and
+            // the first note, so what she liked and boosted of them is known
+            let (ada, bob, cyd) = (try await client.signUp("ada"), try await client.signUp("bob"), try await client.signUp("cyd"))
+            try await Self.waitUntilServing(database)
+            try await client.follow("bob", as: ada)
+            let one = try #require(try await client.post(["type": "note", "body": "one"], as: bob).int("id"))
+            let two = try #require(try await client.post(["type": "note", "body": "two"], as: bob).int("id"))
+            let reads = ["/v1/timelines/home?limit=10", "/v1/users/bob/statuses", "/v1/statuses/\(one)"]
+            for path in reads { #expect(try await client.send(.get, path, as: ada).status == .ok) }
+            // ada's flags in each read: the home page's and the list's items by body, the status's own
+            func flags(_ key: String) async throws -> [[Bool?]] {
+                var seen: [[Bool?]] = []
+                for path in reads {
+                    let json = try await client.send(.get, path, as: ada).body.json
+                    seen.append(path == reads[2] ? [json[key] as? Bool] : json.items.map { $0[key] as? Bool })
+                }
+                return seen
+            }
+
+            // call: the reads again, then after each reaction, ada's and cyd's
+            let (_, recorder) = try await Self.recordingServed(database) {
+                for path in reads { _ = try await client.send(.get, path, as: ada) }
+            }
+            #expect(try await client.send(.post, "/v1/statuses/\(two)/like", as: ada).status == .ok)
+            let liked = try await flags("liked")
+            #expect(try await client.send(.post, "/v1/statuses/\(one)/boost", as: ada).status == .ok)
+            let boosted = try await flags("boosted")
+            #expect(try await client.send(.post, "/v1/statuses/\(one)/like", as: cyd).status == .ok)
+            let likedByCyd = try await flags("liked")
+            #expect(try await client.send(.delete, "/v1/statuses/\(two)/like", as: ada).status == .ok)
+            let unliked = try await flags("liked")
+            #expect(try await client.send(.delete, "/v1/statuses/\(one)/boost", as: ada).status == .ok)
+            let unboosted = try await flags("boosted")
+
+            // check: the warm reads read none of ada's likes or boosts, and each of her reactions
+            // shows at once in every read (her home shows her own boost of one first), cyd's in none
+            #expect(!recorder.statements.contains { Self.readsReactions($0) }, "warm reads still read likes: \(recorder.statements)")
+            #expect(liked == [[true, false], [true, false], [false]])
+            #expect(boosted == [[true, false, true], [false, true], [true]])
+            #expect(likedByCyd == [[false, true, false], [true, false], [false]])
+            #expect(unliked == [[false, false, false], [false, false], [false]])
+            #expect(unboosted == [[false, false], [false, false], [false]])
+        }
+    }
+
+    /// Whether a statement reads a viewer's likes or boosts (`ViewerFlags.arms`).
+    static func readsReactions(_ sql: String) -> Bool {
+        sql.contains("FROM likes l")
     }
 
     @Test(arguments: TestEngine.all)

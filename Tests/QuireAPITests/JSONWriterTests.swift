@@ -104,6 +104,54 @@ import Testing
         }
     }
 
+    /// A page of statuses written from the JSON kept with their records (`Rendered`: a status's
+    /// own fields, its account, its book), the first time and once kept, is byte for byte the
+    /// page written field by field (`?fields=` naming every field), and what a status shows is
+    /// its own: a boost's counts and flags are the boosted status's, an account without a display
+    /// name has none.
+    @Test func statusesWrittenFromTheirKeptFieldsAreTheSameBytes() throws {
+        // setup: a review with a book and escapes, an edited note by an account with no display
+        // name, and a boost of the review
+        let review = StatusRecord(id: 10, userID: 1, kind: "review", editionID: 7, workID: 3, title: "A \"utopia\"",
+                                  body: "Anarres\nand Urras", rating: 9, contentWarning: "spoilers", createdAt: 1_700_000_000_123_456)
+        let note = StatusRecord(id: 11, userID: 2, kind: "note", body: "Reading along", privacy: "followers", inReplyToID: 10,
+                                createdAt: 1_700_000_000_000_000)
+        let boost = StatusRecord(id: 12, userID: 2, kind: "boost", body: "", boostOfID: 10, createdAt: 1_700_000_001_000_000)
+        var counts = StatusCounts()
+        (counts.likes, counts.boosts, counts.replies) = (4, 1, 1)
+        let book = EditionWithAuthors(edition: EditionRecord(id: 7, workID: 3, title: "The Dispossessed", createdAt: 1, updatedAt: 1),
+                                      authors: [AuthorRecord(id: 1, name: "Ursula K. Le Guin")])
+        let page = StatusPage(statuses: [boost, note, review], originals: [10: review],
+                              users: [1: UserRecord(id: 1, username: "ursula", displayName: "Ursula \"K.\"", createdAt: 1),
+                                      2: UserRecord(id: 2, username: "quiet", createdAt: 1)],
+                              books: [7: book], counts: [10: counts], liked: [10], boosted: [])
+        func written(_ selection: Set<String>?) -> String {
+            // As a page writes them: the statuses' keys two deep.
+            var w = JSONWriter(selection: selection, selectionDepth: 2)
+            w.beginArray()
+            for status in page.statuses { StatusResponse.write(status, page: page, to: &w) }
+            w.endArray()
+            return String(buffer: w.buffer)
+        }
+
+        // call: kept JSON made, kept JSON copied, every field named
+        let first = written(nil)
+        let again = written(nil)
+        let fieldByField = written(Set(StatusResponse.fieldNames))
+
+        // check
+        #expect(first == fieldByField)
+        #expect(again == fieldByField)
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [[String: Any]])
+        #expect(items.map { $0["id"] as? Int } == [12, 11, 10])
+        #expect((items[0]["boost_of"] as? [String: Any])?["title"] as? String == "A \"utopia\"")
+        #expect(items[0]["likes_count"] as? Int == 4 && items[0]["liked"] as? Bool == true)
+        #expect(items[1]["likes_count"] as? Int == 0 && items[1]["book"] is NSNull && items[1]["edited_at"] is NSNull)
+        #expect((items[1]["account"] as? [String: Any]).map { Set($0.keys) } == ["id", "username"])
+        #expect(((items[2]["book"] as? [String: Any])?["authors"] as? [[String: Any]])?.first?["name"] as? String == "Ursula K. Le Guin")
+        #expect(items[2]["rating"] as? Double == 4.5)
+    }
+
     @Test func aProfileIsWrittenAsJSONEncoderWritesIt() throws {
         // setup: an owner sees every count; a stranger sees no private shelf's count, and a
         // sparse account has no display name or bio

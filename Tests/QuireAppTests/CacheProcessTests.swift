@@ -17,7 +17,7 @@ import FoundationNetworking
     /// taken off in turn (the shelves cache), or a search for "dune", which a new edition joins and
     /// leaves when it is retitled, in turn (the searches cache).
     enum Resource: String, CaseIterable, Sendable {
-        case profile, edition, profileCounts, status, statusCounts, shelf, search
+        case profile, edition, profileCounts, status, statusCounts, reactions, shelf, search
 
         var cache: String {
             switch self {
@@ -26,6 +26,7 @@ import FoundationNetworking
             case .profileCounts: "profile_counts"
             case .status: "statuses"
             case .statusCounts: "status_counts"
+            case .reactions: "reactions"
             case .shelf: "shelves"
             case .search: "searches"
             }
@@ -38,7 +39,7 @@ import FoundationNetworking
             case .edition: ("PATCH", editPath, #"{"title":"Ada \#(round)"}"#, 200)
             case .profileCounts: ("POST", "/v1/statuses", #"{"type":"note","body":"note \#(round)"}"#, 201)
             case .status: ("PATCH", editPath, #"{"body":"Ada \#(round)"}"#, 200)
-            case .statusCounts: (round.isMultiple(of: 2) ? "POST" : "DELETE", editPath, nil, 200)
+            case .statusCounts, .reactions: (round.isMultiple(of: 2) ? "POST" : "DELETE", editPath, nil, 200)
             case .shelf: round.isMultiple(of: 2) ? ("PUT", editPath, nil, 201) : ("DELETE", editPath, nil, 204)
             case .search: round.isMultiple(of: 2) ? ("POST", "/v1/editions", #"{"title":"Dune \#(round)","authors":["Frank Herbert"]}"#, 201)
                 : ("PATCH", editPath, #"{"title":"Arrakis \#(round)"}"#, 200)
@@ -53,6 +54,7 @@ import FoundationNetworking
             case .profileCounts: json?["statuses_count"] as? Int == round + 1
             case .status: (json?["items"] as? [[String: Any]])?.first?["body"] as? String == "Ada \(round)"
             case .statusCounts: json?["likes_count"] as? Int == (round.isMultiple(of: 2) ? 1 : 0)
+            case .reactions: json?["liked"] as? Bool == round.isMultiple(of: 2)
             case .shelf: (json?["items"] as? [[String: Any]])?.count == (round.isMultiple(of: 2) ? 1 : 0)
             case .search: (json?["items"] as? [[String: Any]]).map { $0.map { $0["title"] as? String } } == (round.isMultiple(of: 2) ? ["Dune \(round)"] : [])
             }
@@ -81,14 +83,16 @@ import FoundationNetworking
                     (readPath, editPath) = ("/v1/shelves/\(toRead)/books?limit=1", "/v1/shelves/\(toRead)/books/\(id)")
                 }
             }
-            // A home timeline is read signed in; the other reads are public.
+            // A home timeline and ada's own likes are read signed in; the other reads are public.
             var reader: String?
-            if resource == .status || resource == .statusCounts {
+            if resource == .status || resource == .statusCounts || resource == .reactions {
                 let posted = try await Self.request(a + "/v1/statuses", method: "POST", token: token, body: #"{"type":"note","body":"Ada"}"#)
                 #expect(posted.status == 201)
                 let id = try #require((try JSONSerialization.jsonObject(with: posted.body) as? [String: Any])?["id"] as? Int)
                 (readPath, editPath, reader) = ("/v1/timelines/home?limit=1", "/v1/statuses/\(id)", token)
                 if resource == .statusCounts { (readPath, editPath, reader) = ("/v1/statuses/\(id)", "/v1/statuses/\(id)/like", nil) }
+                // ada's own like, as she reads the status
+                if resource == .reactions { (readPath, editPath) = ("/v1/statuses/\(id)", "/v1/statuses/\(id)/like") }
             }
             if resource == .search { readPath = "/v1/search?q=dune" }
             try await Self.waitForCacheHit(b + readPath, token: reader, cache: resource.cache, metrics: b + "/metrics")

@@ -176,7 +176,7 @@ enum StatusPageResponse {
     static func response(_ page: StatusPage, limit: Int, selection: FieldSelection) throws -> Response {
         // A status that can't be shown (its boosted original gone) is left out; the cursor still follows the rows.
         JSONPage.response(page.statuses, limit: limit, selection: selection, bytesPerItem: 600, cursor: { Cursor([.int($0.id)]) }) { status, w in
-            StatusResponse.make(status, page: page)?.write(to: &w)
+            StatusResponse.write(status, page: page, to: &w)
         }
     }
 }

@@ -156,6 +156,19 @@ struct JSONWriter {
         needsComma[needsComma.count - 1] = true
     }
 
+    /// Writes a whole value made before by `made(_:)` (an object, with its braces).
+    mutating func made(_ json: ByteBuffer) {
+        var json = json
+        value { $0.buffer.writeBuffer(&json) }
+    }
+
+    /// A whole value as `write` writes it, every field: for `made(_:)`.
+    static func made(capacity: Int = 256, _ write: (inout JSONWriter) -> Void) -> ByteBuffer {
+        var w = JSONWriter(capacity: capacity)
+        write(&w)
+        return w.buffer
+    }
+
     /// The fields `write` writes, every one, without the object's braces: for `fields(_:)`.
     static func fields(capacity: Int = 512, _ write: (inout JSONWriter) -> Void) -> ByteBuffer {
         var w = JSONWriter(capacity: capacity)

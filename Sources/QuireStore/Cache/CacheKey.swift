@@ -19,6 +19,10 @@ public enum CacheKey: Hashable, Sendable {
     /// A status's like, boost and reply counts (its `status_counts` shards): moved by the deltas
     /// `Counters` records, dropped by a counter repair, as `profileCounts` is.
     case statusCounts(Int64)
+    /// A user's likes and boosts (their `likes` rows and boost statuses), as pages show which
+    /// statuses the viewer liked and boosted (`ViewerReactions`): recorded by each like, unlike,
+    /// boost and unboost (`LikeQueries`, their only writer).
+    case reactions(Int64)
     /// A shelf's owner and privacy and its newest shelvings, as its books page reads them
     /// (`ShelfBookQueries.head`): recorded by a shelving, an unshelving (a default shelf's book
     /// moving to another one included), an import's shelvings, and a shelf's edit and removal.
@@ -39,6 +43,7 @@ public enum CacheKey: Hashable, Sendable {
         case .profileCounts(let id): "c\(id)"
         case .status(let id): "s\(id)"
         case .statusCounts(let id): "n\(id)"
+        case .reactions(let id): "r\(id)"
         case .shelf(let id): "h\(id)"
         case .session(let hash): "t\(hash)"
         case .catalog: "k"
@@ -66,6 +71,7 @@ public enum CacheKey: Hashable, Sendable {
         case "c": self = .profileCounts(id)
         case "s": self = .status(id)
         case "n": self = .statusCounts(id)
+        case "r": self = .reactions(id)
         case "h": self = .shelf(id)
         default: return nil
         }

@@ -21,6 +21,9 @@ public final class Caches: Sendable {
     let statuses: EntityCache<Int64, StatusRecord>
     /// A status's like, boost and reply counts, summed over its shards: the same for every viewer.
     let statusCounts: EntityCache<Int64, StatusCounts>
+    /// Each reader's likes and boosts of the statuses they were shown (`ViewerReactions`), by
+    /// reader: their own reactions drop it.
+    let reactions: EntityCache<Int64, ViewerReactions>
     /// Shelves by id: who owns each and who may see it, and its newest shelvings, so a shelf's
     /// first page, read by everyone who opens the shelf, needs no statement but the editions'.
     let shelves: EntityCache<Int64, ShelfHead>
@@ -67,6 +70,7 @@ public final class Caches: Sendable {
         profileCounts = EntityCache(name: "profile_counts", limits: limits, trusted: trusted, freshness: freshness)
         statuses = EntityCache(name: "statuses", limits: limits, trusted: trusted, freshness: freshness)
         statusCounts = EntityCache(name: "status_counts", limits: limits, trusted: trusted, freshness: freshness)
+        reactions = EntityCache(name: "reactions", limits: limits, trusted: trusted, freshness: freshness)
         shelves = EntityCache(name: "shelves", limits: limits, trusted: trusted, freshness: freshness)
         searches = EntityCache(name: "searches", limits: limits, trusted: trusted, freshness: freshness)
     }
@@ -128,6 +132,7 @@ public final class Caches: Sendable {
     private func drop(_ keys: Set<CacheKey>) {
         for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
+        var reactions: [Int64] = []
         var catalog = false
         for key in keys {
             switch key {
@@ -136,6 +141,7 @@ public final class Caches: Sendable {
             case .profileCounts(let id): counts.append(id)
             case .status(let id): statuses.append(id)
             case .statusCounts(let id): statusCounts.append(id)
+            case .reactions(let id): reactions.append(id)
             case .shelf(let id): shelves.append(id)
             case .catalog: catalog = true
             case .session: break
@@ -150,6 +156,7 @@ public final class Caches: Sendable {
         if !counts.isEmpty { profileCounts.drop(counts) }
         if !statuses.isEmpty { self.statuses.drop(statuses) }
         if !statusCounts.isEmpty { self.statusCounts.drop(statusCounts) }
+        if !reactions.isEmpty { self.reactions.drop(reactions) }
         if !shelves.isEmpty { self.shelves.drop(shelves) }
     }
 
@@ -162,6 +169,7 @@ public final class Caches: Sendable {
         profileCounts.clear(trusted: profileCounts.isTrusted)
         statuses.clear(trusted: statuses.isTrusted)
         statusCounts.clear(trusted: statusCounts.isTrusted)
+        reactions.clear(trusted: reactions.isTrusted)
         shelves.clear(trusted: shelves.isTrusted)
         searches.clear(trusted: searches.isTrusted)
     }
@@ -189,6 +197,7 @@ public final class Caches: Sendable {
         profileCounts.clear(trusted: trusted)
         statuses.clear(trusted: trusted)
         statusCounts.clear(trusted: trusted)
+        reactions.clear(trusted: trusted)
         shelves.clear(trusted: trusted)
         searches.clear(trusted: trusted)
     }

@@ -1,3 +1,4 @@
+import NIOCore
 import QuireCore
 import SQLKit
 
@@ -163,25 +164,20 @@ public struct EditionWithAuthors: Sendable {
     public let edition: EditionRecord
     public let authors: [AuthorRecord]
     /// Its JSON fields, once a response has written them.
-    public let rendered = RenderedFields()
+    public let rendered = Rendered<ByteBuffer>()
+    /// Its JSON as a status's `book`, once a response has written it.
+    public let renderedBook = Rendered<ByteBuffer>()
+
+    public init(edition: EditionRecord, authors: [AuthorRecord]) {
+        (self.edition, self.authors) = (edition, authors)
+    }
 
     /// Roughly what the entry holds, for the cache's byte limit.
     var cacheBytes: Int {
         let e = edition
         let texts = [e.title, e.subtitle, e.description, e.publishedDate, e.physicalFormat, e.isbn10, e.isbn13, e.openlibraryKey, e.goodreadsKey]
-        return 256 + RenderedFields.editionBytes + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+        return 256 + RenderedBytes.edition + RenderedBytes.summary + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
             + (e.languages + e.publishers).reduce(0) { $0 + 16 + $1.utf8.count }
             + authors.reduce(0) { $0 + 64 + $1.name.utf8.count + ($1.openlibraryKey?.utf8.count ?? 0) + ($1.goodreadsKey?.utf8.count ?? 0) }
-    }
-}
-
-/// What a status shows of its book.
-public struct EditionTitle: Sendable, Equatable {
-    public let id: Int64
-    public let workID: Int64
-    public let title: String
-
-    public init(id: Int64, workID: Int64, title: String) {
-        (self.id, self.workID, self.title) = (id, workID, title)
     }
 }

@@ -106,21 +106,27 @@ public enum HomeTimelineQueries {
     /// check). The rows come from the statuses cache (`StatusQueries.find(ids:)`), a boost's
     /// original with them, so a warm page decodes no status row.
     ///
-    /// The statement that picks the page also reads the reader's likes and boosts of what it
-    /// shows (`withFlags`), which `StatusPageLoader` otherwise reads in a statement of its own:
-    /// a warm page is then two statements on SQLite and one on PostgreSQL.
+    /// The reader's likes and boosts of what the page shows come from the reactions cache
+    /// (`ViewerReactions`), which holds them once a page has shown the reader those statuses;
+    /// when it holds nothing for the reader, the statement that picks the page reads them too
+    /// (`withFlags`), and they are kept there. A warm page is then two statements on SQLite and
+    /// one on PostgreSQL, neither reading likes or boosts; the statuses a warm page shows that
+    /// the cache hasn't checked (new ones) are read with their counts, which the counts cache
+    /// doesn't hold yet either (`StatusPageLoader`).
     public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusRows {
-        let (entries, flags) = try await entries(reader: reader, before: before, limit: limit, on: db)
+        let reactions = ReactionsLookup(viewer: reader, on: db)
+        let (entries, flags) = try await entries(reader: reader, before: before, limit: limit, flags: reactions.cached == nil, on: db)
+        if let flags { reactions.remember(flags, of: entries.map { $0.boostOfID ?? $0.id }) }
         var rows = try await StatusQueries.find(entries, on: db)
         rows.flags = flags
         return rows
     }
 
-    /// The page's ids, newest first, with the id each boost boosts, and the reader's likes and
-    /// boosts of them unless a page took more than one statement.
-    static func entries(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
+    /// The page's ids, newest first, with the id each boost boosts, and with `flags` the reader's
+    /// likes and boosts of them unless a page took more than one statement.
+    static func entries(reader: Int64, before: Int64?, limit: Int, flags: Bool, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
         let cursor = before ?? Int64.max
-        if db.isPostgres { return try await lateralPage(reader: reader, below: cursor, limit: limit, on: db) }
+        if db.isPostgres { return try await lateralPage(reader: reader, below: cursor, limit: limit, flags: flags, on: db) }
         let broadcasters = try await db.raw("""
             SELECT f.followee_id AS user_id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
             WHERE f.follower_id = \(bind: reader)
@@ -129,7 +135,7 @@ public enum HomeTimelineQueries {
         // The first statement's flags are the page's only when no other statement follows it.
         let oneStatement = broadcasters.count <= broadcastersPerStatement
         let first = try await merged(reader: reader, home: true, broadcasters: Array(broadcasters.prefix(broadcastersPerStatement)),
-                                     above: 0, below: cursor, limit: limit, flags: oneStatement, on: db)
+                                     above: 0, below: cursor, limit: limit, flags: flags && oneStatement, on: db)
         var page = first.0
         var start = broadcastersPerStatement
         while start < broadcasters.count {
@@ -175,10 +181,10 @@ public enum HomeTimelineQueries {
     /// PostgreSQL's page: the reader's entries and, for each broadcaster among the reader's
     /// follows (follows' primary key, then broadcasters' by primary key), a LATERAL seek of
     /// `statuses_user` that stops after `limit` visible rows, each seek reading the ids and what
-    /// they boost; then the reader's likes and boosts of them (`withFlags`). The statement is the
-    /// same text however many broadcasters are followed.
-    static func lateralPage(reader: Int64, below: Int64, limit: Int, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
-        try await entriesAndFlags(withFlags("""
+    /// they boost; then, with `flags`, the reader's likes and boosts of them (`withFlags`). The
+    /// statement is the same text however many broadcasters are followed.
+    static func lateralPage(reader: Int64, below: Int64, limit: Int, flags: Bool, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
+        let page: SQLQueryString = """
             SELECT id, boost_of_id FROM (
                 SELECT id, boost_of_id FROM (\(homeSeek(reader: reader, above: 0, below: below, limit: limit))) home
                 UNION
@@ -186,7 +192,9 @@ public enum HomeTimelineQueries {
                 CROSS JOIN LATERAL (\(authorSeek("f.followee_id", reader: reader, above: 0, below: below, limit: limit))) x
                 WHERE f.follower_id = \(bind: reader)) merged
             ORDER BY id DESC LIMIT \(bind: limit)
-            """, reader: reader), on: db)
+            """
+        guard flags else { return (try await db.raw(page).all().map(StatusEntry.init), nil) }
+        return try await entriesAndFlags(withFlags(page, reader: reader), on: db)
     }
 
     /// One statement: the newest `limit` visible statuses with ids in (`above`, `below`) from the

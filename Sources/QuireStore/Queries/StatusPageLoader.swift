@@ -22,16 +22,16 @@ public struct StatusPage: Sendable {
     /// The statuses the page's boosts boost.
     public let originals: [Int64: StatusRecord]
     public let users: [Int64: UserRecord]
-    public let editions: [Int64: EditionTitle]
-    public let authors: [Int64: [AuthorRecord]]
+    /// The statuses' books with their works' authors, by edition id, as the editions cache holds them.
+    public let books: [Int64: EditionWithAuthors]
     public let counts: [Int64: StatusCounts]
     public let liked: Set<Int64>
     public let boosted: Set<Int64>
 
-    public init(statuses: [StatusRecord], originals: [Int64: StatusRecord], users: [Int64: UserRecord], editions: [Int64: EditionTitle],
-                authors: [Int64: [AuthorRecord]], counts: [Int64: StatusCounts], liked: Set<Int64>, boosted: Set<Int64>) {
-        (self.statuses, self.originals, self.users, self.editions) = (statuses, originals, users, editions)
-        (self.authors, self.counts, self.liked, self.boosted) = (authors, counts, liked, boosted)
+    public init(statuses: [StatusRecord], originals: [Int64: StatusRecord], users: [Int64: UserRecord], books: [Int64: EditionWithAuthors],
+                counts: [Int64: StatusCounts], liked: Set<Int64>, boosted: Set<Int64>) {
+        (self.statuses, self.originals, self.users, self.books) = (statuses, originals, users, books)
+        (self.counts, self.liked, self.boosted) = (counts, liked, boosted)
     }
 
     /// What a row shows: the boosted status for a boost, the row itself otherwise.
@@ -44,8 +44,8 @@ public struct StatusPage: Sendable {
 /// Loads what a page of statuses refers to in batches (lesson 5: no N+1): the boosted originals,
 /// then users, editions, their authors, counts and the viewer's likes and boosts, one statement
 /// each whatever the page's size, so a page of 15 costs the statements a page of 1 does. Users,
-/// editions with their authors and counts come from the process's caches where they hold them,
-/// so a warm page reads only the viewer's likes and boosts.
+/// editions with their authors, counts and the viewer's likes and boosts come from the process's
+/// caches where they hold them, so a warm page reads none of them.
 public enum StatusPageLoader {
     public static func load(_ statuses: [StatusRecord], viewer: Int64, on db: any SQLDatabase) async throws -> StatusPage {
         guard !statuses.isEmpty else { return try await load(statuses, originals: [:], viewer: viewer, on: db) }
@@ -69,46 +69,34 @@ public enum StatusPageLoader {
     static func load(_ statuses: [StatusRecord], originals byID: [Int64: StatusRecord], viewer: Int64,
                      flags: ViewerFlags? = nil, on db: any SQLDatabase) async throws -> StatusPage {
         guard !statuses.isEmpty else {
-            return StatusPage(statuses: [], originals: [:], users: [:], editions: [:], authors: [:], counts: [:], liked: [], boosted: [])
+            return StatusPage(statuses: [], originals: [:], users: [:], books: [:], counts: [:], liked: [], boosted: [])
         }
         let shown = statuses.compactMap { status in status.boostOfID.map { byID[$0] } ?? status }
         let shownIDs = Array(Set(shown.map(\.id)))
         let users = try await UserQueries.find(ids: Array(Set(statuses.map(\.userID) + shown.map(\.userID))), on: db)
-        let (editions, authors) = try await Self.books(Array(Set(shown.compactMap(\.editionID))), on: db)
+        let books = try await EditionQueries.findWithAuthors(ids: Array(Set(shown.compactMap(\.editionID))), on: db)
         let (counts, liked, boosted) = try await Self.countsAndFlags(shownIDs, viewer: viewer, known: flags, on: db)
-        return StatusPage(statuses: statuses, originals: byID, users: users, editions: editions, authors: authors,
-                          counts: counts, liked: liked, boosted: boosted)
-    }
-
-    /// The page's books and their works' authors in order, through the editions cache
-    /// (`EditionQueries.findWithAuthors(ids:)`): a warm page reads none, a cold one reads them all
-    /// in one statement. Before, every page read its books' titles and authors afresh, though
-    /// they are the same for every reader and change only when an edition is edited.
-    static func books(_ ids: [Int64], on db: any SQLDatabase) async throws -> ([Int64: EditionTitle], [Int64: [AuthorRecord]]) {
-        guard !ids.isEmpty else { return ([:], [:]) }
-        var editions: [Int64: EditionTitle] = [:]
-        var authors: [Int64: [AuthorRecord]] = [:]
-        for (id, found) in try await EditionQueries.findWithAuthors(ids: ids, on: db) {
-            editions[id] = EditionTitle(id: id, workID: found.edition.workID, title: found.edition.title)
-            authors[found.edition.workID] = found.authors
-        }
-        return (editions, authors)
+        return StatusPage(statuses: statuses, originals: byID, users: users, books: books, counts: counts, liked: liked, boosted: boosted)
     }
 
     /// Counts of many statuses and which of them the viewer liked or boosted, in one statement.
     /// The counts come from the process's cache where it holds them (they are the same for every
     /// viewer); those it doesn't are read in the same statement (at most `Counters.shardCount`
     /// rows each through the primary key, summed; never a COUNT) and then cached, a status with
-    /// no counter rows as zeros. The flags are the viewer's own and read here unless `known`
-    /// (the page's statement read them): through the likes primary key and `statuses_boost`;
-    /// a signed-out viewer (0) has none.
+    /// no counter rows as zeros. The flags are the viewer's own: `known` when the page's statement
+    /// read them, else from the reactions cache (`ViewerReactions`) for the statuses it has
+    /// checked, and read here for the rest, through the likes primary key and `statuses_boost`,
+    /// and kept there; a signed-out viewer (0) has none.
     static func countsAndFlags(_ ids: [Int64], viewer: Int64, known: ViewerFlags? = nil,
                                on db: any SQLDatabase) async throws -> ([Int64: StatusCounts], Set<Int64>, Set<Int64>) {
         guard !ids.isEmpty else { return ([:], [], []) }
-        var liked = known?.liked ?? []
-        var boosted = known?.boosted ?? []
-        // Nobody signed in has liked or boosted anything: with every count cached, no statement.
-        let readFlags = viewer != 0 && known == nil
+        var flags = known ?? ViewerFlags()
+        var unflagged: [Int64] = []
+        let reactions = viewer != 0 && known == nil ? ReactionsLookup(viewer: viewer, on: db) : nil
+        if let reactions { (flags, unflagged) = reactions.flags(ids) }
+        // With every count and flag cached, no statement.
+        let readFlags = !unflagged.isEmpty
+        var readFlagsFound = ViewerFlags()
         let counts = try await EntityCache.readThrough(db.readCaches?.statusCounts, ids, bytes: { _ in 64 }, always: readFlags) { missing in
             var sql: SQLQueryString = ""
             if !missing.isEmpty {
@@ -116,14 +104,14 @@ public enum StatusPageLoader {
             }
             if readFlags {
                 if !missing.isEmpty { sql.appendLiteral(" UNION ALL ") }
-                sql.appendInterpolation(ViewerFlags.arms(viewer: viewer, of: "\(binds: ids)", rest: ", 0, 0, 0"))
+                sql.appendInterpolation(ViewerFlags.arms(viewer: viewer, of: "\(binds: unflagged)", rest: ", 0, 0, 0"))
             }
             var read: [Int64: StatusCounts] = [:]
             for row in try await db.raw(sql).all() {
                 let id = try row.decode(column: "id", as: Int64.self)
                 switch try row.decode(column: "what", as: Int.self) {
-                case ViewerFlags.like: liked.insert(id)
-                case ViewerFlags.boost: boosted.insert(id)
+                case ViewerFlags.like: readFlagsFound.liked.insert(id)
+                case ViewerFlags.boost: readFlagsFound.boosted.insert(id)
                 default:
                     read[id, default: StatusCounts()].likes += try row.decode(column: "likes", as: Int64.self)
                     read[id, default: StatusCounts()].boosts += try row.decode(column: "boosts", as: Int64.self)
@@ -133,6 +121,11 @@ public enum StatusPageLoader {
             // A status with no counter rows yet is cached as zeros, not read again.
             return missing.map { ($0, read[$0] ?? StatusCounts()) }
         }
-        return (counts, liked, boosted)
+        if readFlags {
+            reactions?.remember(readFlagsFound, of: unflagged)
+            flags.liked.formUnion(readFlagsFound.liked)
+            flags.boosted.formUnion(readFlagsFound.boosted)
+        }
+        return (counts, flags.liked, flags.boosted)
     }
 }

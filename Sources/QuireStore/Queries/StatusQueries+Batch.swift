@@ -115,9 +115,11 @@ struct ViewerFlags: Sendable {
 }
 
 extension StatusRecord {
-    /// What a cached status costs, roughly: the record and its texts.
+    /// What a cached status costs, roughly: the record and its texts, and its kept JSON, which
+    /// holds the texts again.
     var cacheBytes: Int {
         let texts = [title, quote, position, contentWarning]
-        return 224 + body.utf8.count + kind.utf8.count + privacy.utf8.count + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+        let textBytes = body.utf8.count + kind.utf8.count + privacy.utf8.count + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+        return 224 + RenderedBytes.status + 2 * textBytes
     }
 }

@@ -104,22 +104,19 @@ public enum StatusQueries {
             """).first()
         else { return nil }
         let old = try StatusRecord(row: row)
-        var new = old
-        if let value = edit.title { new.title = value }
-        if let value = edit.body { new.body = value }
-        if let value = edit.rating { new.rating = value }
-        if let value = edit.quote { new.quote = value }
-        if let value = edit.position { new.position = value }
-        if let value = edit.progress { new.progress = value }
-        if let value = edit.contentWarning { new.contentWarning = value }
-        new.editedAt = Timestamp.microsecondsNow()
+        let (title, body, rating) = (edit.title ?? old.title, edit.body ?? old.body, edit.rating ?? old.rating)
+        let (quote, position) = (edit.quote ?? old.quote, edit.position ?? old.position)
+        let (progress, contentWarning) = (edit.progress ?? old.progress, edit.contentWarning ?? old.contentWarning)
         db.changed(.status(id))
-        try await db.raw("""
-            UPDATE statuses SET title = \(bind: new.title), body = \(bind: new.body), rating = \(bind: new.rating), quote = \(bind: new.quote),
-                position = \(bind: new.position), progress = \(bind: new.progress), content_warning = \(bind: new.contentWarning),
-                edited_at = \(bind: new.editedAt)
+        // The edited row as stored, a new record (records are never changed in place: see `StatusRecord`).
+        guard let new = try await db.raw("""
+            UPDATE statuses SET title = \(bind: title), body = \(bind: body), rating = \(bind: rating), quote = \(bind: quote),
+                position = \(bind: position), progress = \(bind: progress), content_warning = \(bind: contentWarning),
+                edited_at = \(bind: Timestamp.microsecondsNow())
             WHERE id = \(bind: id)
-            """).run()
+            RETURNING \(unsafeRaw: StatusRecord.columns.joined(separator: ", "))
+            """).first().map(StatusRecord.init)
+        else { throw DatabaseError.unavailable("updating a status returned no row") }
         if let workID = old.workID, old.kind == StatusKind.review.rawValue, old.rating != new.rating, Counters.countsForEveryone(old.privacy) {
             var changes = CounterChanges()
             changes.review(work: workID, halfStars: old.rating, -1)

@@ -1,27 +1,32 @@
+import NIOCore
 import QuireCore
 import SQLKit
 
-/// A status as stored. A boost is a row of its own pointing at the status it boosts.
+/// A status as stored. A boost is a row of its own pointing at the status it boosts. Every field
+/// is `let`: the statuses cache hands the same record to every reader with its JSON kept beside
+/// it (`rendered`), which a changed copy would carry along wrong. An edit is a new row read.
 public struct StatusRecord: Sendable, Equatable {
     public let id: Int64
     public let userID: Int64
     public let kind: String
     public let editionID: Int64?
     public let workID: Int64?
-    public var title: String?
-    public var body: String
-    public var rating: Int?
-    public var quote: String?
-    public var position: String?
-    public var progress: Int?
-    public var contentWarning: String?
+    public let title: String?
+    public let body: String
+    public let rating: Int?
+    public let quote: String?
+    public let position: String?
+    public let progress: Int?
+    public let contentWarning: String?
     public let privacy: String
     public let inReplyToID: Int64?
     public let threadID: Int64?
     public let boostOfID: Int64?
     public let createdAt: Int64
-    public var editedAt: Int64?
+    public let editedAt: Int64?
     public let deletedAt: Int64?
+    /// Its own JSON fields, once a response has written them (the API's `StatusResponse`).
+    public let rendered = Rendered<[ByteBuffer]>()
 
     static let columns = ["id", "user_id", "kind", "edition_id", "work_id", "title", "body", "rating", "quote", "position", "progress",
                           "content_warning", "privacy", "in_reply_to_id", "thread_id", "boost_of_id", "created_at", "edited_at", "deleted_at"]

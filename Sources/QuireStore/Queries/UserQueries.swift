@@ -1,3 +1,4 @@
+import NIOCore
 import QuireCore
 import SQLKit
 
@@ -11,6 +12,8 @@ public struct UserRecord: Sendable, Equatable {
     public let manuallyApprovesFollowers: Bool
     public let isAdmin: Bool
     public let createdAt: Int64
+    /// Its JSON as lists show who posted (`{"id","username","display_name"}`), once a response has written it.
+    public let renderedAccount = Rendered<ByteBuffer>()
 
     /// For building pages without a database (Benchmarks/Micro); rows are decoded by UserQueries.
     public init(id: Int64, username: String, displayName: String? = nil, bio: String? = nil, defaultPrivacy: String = "public",
@@ -22,7 +25,7 @@ public struct UserRecord: Sendable, Equatable {
 
 extension UserRecord {
     /// What an entry holds in memory, roughly: the struct, its strings, the dictionary slot.
-    var cacheBytes: Int { 160 + username.utf8.count + (displayName?.utf8.count ?? 0) + (bio?.utf8.count ?? 0) + defaultPrivacy.utf8.count }
+    var cacheBytes: Int { 160 + RenderedBytes.summary + username.utf8.count + (displayName?.utf8.count ?? 0) + (bio?.utf8.count ?? 0) + defaultPrivacy.utf8.count }
 }
 
 public struct NewUser: Sendable {

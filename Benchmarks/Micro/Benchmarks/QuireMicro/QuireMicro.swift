@@ -116,13 +116,13 @@ struct TimelinePageSample: Sendable {
         }
         var users: [Int64: UserRecord] = [:]
         for id in Int64(1)...10 { users[id] = UserRecord(id: id, username: "reader\(id)", displayName: "Reader \(id)", createdAt: now) }
-        var editions: [Int64: EditionTitle] = [:]
-        var authors: [Int64: [AuthorRecord]] = [:]
+        var books: [Int64: EditionWithAuthors] = [:]
         for id in Int64(1)...7 {
-            editions[id] = EditionTitle(id: id, workID: id + 100, title: "The Left Hand of Darkness, volume \(id)")
-            authors[id + 100] = [AuthorRecord(id: 7, name: "Ursula K. Le Guin")]
+            books[id] = EditionWithAuthors(edition: EditionRecord(id: id, workID: id + 100, title: "The Left Hand of Darkness, volume \(id)",
+                                                                  createdAt: now, updatedAt: now),
+                                           authors: [AuthorRecord(id: 7, name: "Ursula K. Le Guin")])
         }
-        page = StatusPage(statuses: statuses, originals: originals, users: users, editions: editions, authors: authors, counts: counts,
+        page = StatusPage(statuses: statuses, originals: originals, users: users, books: books, counts: counts,
                           liked: Set(statuses.prefix(5).map(\.id)), boosted: [])
         limit = items
     }
