@@ -292,9 +292,9 @@ import Testing
             #expect(Self.bodies(boosted) == ["boost of one, edited", "two", "one, edited"])
             #expect(boosted.body.json.items.map { $0["boosted"] as? Bool } == [true, false, true])
             #expect(boosted.body.json.items.map { $0["liked"] as? Bool } == [false, true, false])
-            // ada's likes and boosts came from the reactions cache: on SQLite the broadcasters
-            // followed and the page, on PostgreSQL the page alone, neither reading likes.
-            #expect(recorder.statements.count == (engine == .sqlite ? 2 : 1), "a warm home page ran \(recorder.statements)")
+            // The broadcasters ada follows and her likes and boosts came from memory: the page's
+            // statement alone, reading no likes.
+            #expect(recorder.statements.count == 1, "a warm home page ran \(recorder.statements)")
             #expect(!recorder.statements.contains { Self.readsReactions($0) }, "a warm home page still read likes: \(recorder.statements)")
         }
     }
@@ -344,6 +344,47 @@ import Testing
             #expect(likedByCyd == [[false, true, false], [true, false], [false]])
             #expect(unliked == [[false, false, false], [false, false], [false]])
             #expect(unboosted == [[false, false], [false, false], [false]])
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
+    func theBroadcastersAReaderFollowsComeFromMemoryAndEachFollowChangeIsSeenAtOnce(engine: TestEngine) async throws {
+        // A fan-out limit of 1 makes anyone with two followers a broadcaster.
+        try await withTestApp(engine, configure: { $0.fanoutLimit = 1 }) { client, database in
+            // setup: star has posted once; dan follows star and reads his home, as ada and eve
+            // (who follow no one) read theirs, so each one's broadcasters are known
+            let (star, ada, dan, eve) = (try await client.signUp("star"), try await client.signUp("ada"), try await client.signUp("dan"),
+                                         try await client.signUp("eve"))
+            try await Self.waitUntilServing(database)
+            let early = try #require(try await client.note("early", as: star).int("id"))
+            try await client.follow("star", as: dan)
+            for reader in [ada, dan, eve] { #expect(try await client.send(.get, "/v1/timelines/home", as: reader).status == .ok) }
+
+            // call: ada's follow makes star a broadcaster, whose next note no home gets a copy of;
+            // then eve, her home read again, follows star, dan unfollows, and star blocks ada
+            let (warm, recorder) = try await Self.recordingServed(database) { try await client.send(.get, "/v1/timelines/home", as: dan) }
+            try await client.follow("star", as: ada)
+            let late = try #require(try await client.note("late", as: star).int("id"))
+            let danAfterFame = try await client.statusIDs("/v1/timelines/home", as: dan)
+            let adaAfterFame = try await client.statusIDs("/v1/timelines/home", as: ada)
+            let eveBefore = try await client.statusIDs("/v1/timelines/home", as: eve)
+            try await client.follow("star", as: eve)
+            let eveFollowing = try await client.statusIDs("/v1/timelines/home", as: eve)
+            #expect(try await client.send(.delete, "/v1/users/star/follow", as: dan).status.code < 300)
+            let danUnfollowed = try await client.statusIDs("/v1/timelines/home", as: dan)
+            #expect(try await client.send(.post, "/v1/users/ada/block", as: star).status.code < 300)
+            let adaBlocked = try await client.statusIDs("/v1/timelines/home", as: ada)
+
+            // check: the warm page ran one statement, and every change to who follows a
+            // broadcaster, or who is one, shows in the next page
+            #expect(Self.bodies(warm) == ["early"])
+            #expect(recorder.statements.count == 1, "a warm home page ran \(recorder.statements)")
+            #expect(danAfterFame == [late, early])
+            #expect(adaAfterFame == [late, early])
+            #expect(eveBefore == [])
+            #expect(eveFollowing == [late, early])
+            #expect(danUnfollowed == [])
+            #expect(adaBlocked == [])
         }
     }
 

@@ -23,6 +23,12 @@ public enum CacheKey: Hashable, Sendable {
     /// statuses the viewer liked and boosted (`ViewerReactions`): recorded by each like, unlike,
     /// boost and unboost (`LikeQueries`, their only writer).
     case reactions(Int64)
+    /// The accounts a user follows (their `follows` rows as follower), as a home page reads the
+    /// broadcasters among them: recorded by each follow and unfollow, and a block's end of a follow.
+    case following(Int64)
+    /// Who is a broadcaster (`broadcasters`): recorded when an account becomes one (never undone).
+    /// It empties the cache of the broadcasters each reader follows.
+    case broadcasters
     /// A shelf's owner and privacy and its newest shelvings, as its books page reads them
     /// (`ShelfBookQueries.head`): recorded by a shelving, an unshelving (a default shelf's book
     /// moving to another one included), an import's shelvings, and a shelf's edit and removal.
@@ -44,6 +50,8 @@ public enum CacheKey: Hashable, Sendable {
         case .status(let id): "s\(id)"
         case .statusCounts(let id): "n\(id)"
         case .reactions(let id): "r\(id)"
+        case .following(let id): "f\(id)"
+        case .broadcasters: "b"
         case .shelf(let id): "h\(id)"
         case .session(let hash): "t\(hash)"
         case .catalog: "k"
@@ -54,8 +62,8 @@ public enum CacheKey: Hashable, Sendable {
     /// listener answers by emptying its caches rather than guessing.
     init?(text: Substring) {
         guard let kind = text.first else { return nil }
-        if text == "k" {
-            self = .catalog
+        if text == "k" || text == "b" {
+            self = text == "k" ? .catalog : .broadcasters
             return
         }
         // A token hash is hex: never a space, which separates a payload's keys.
@@ -72,6 +80,7 @@ public enum CacheKey: Hashable, Sendable {
         case "s": self = .status(id)
         case "n": self = .statusCounts(id)
         case "r": self = .reactions(id)
+        case "f": self = .following(id)
         case "h": self = .shelf(id)
         default: return nil
         }

@@ -24,6 +24,10 @@ public final class Caches: Sendable {
     /// Each reader's likes and boosts of the statuses they were shown (`ViewerReactions`), by
     /// reader: their own reactions drop it.
     let reactions: EntityCache<Int64, ViewerReactions>
+    /// The broadcasters each reader follows, by reader, in id order, as a home page on SQLite
+    /// merges their statuses in (`HomeTimelineQueries`): the reader's follows and anyone's
+    /// becoming a broadcaster drop it.
+    let broadcastersFollowed: EntityCache<Int64, [Int64]>
     /// Shelves by id: who owns each and who may see it, and its newest shelvings, so a shelf's
     /// first page, read by everyone who opens the shelf, needs no statement but the editions'.
     let shelves: EntityCache<Int64, ShelfHead>
@@ -71,6 +75,7 @@ public final class Caches: Sendable {
         statuses = EntityCache(name: "statuses", limits: limits, trusted: trusted, freshness: freshness)
         statusCounts = EntityCache(name: "status_counts", limits: limits, trusted: trusted, freshness: freshness)
         reactions = EntityCache(name: "reactions", limits: limits, trusted: trusted, freshness: freshness)
+        broadcastersFollowed = EntityCache(name: "broadcasters_followed", limits: limits, trusted: trusted, freshness: freshness)
         shelves = EntityCache(name: "shelves", limits: limits, trusted: trusted, freshness: freshness)
         searches = EntityCache(name: "searches", limits: limits, trusted: trusted, freshness: freshness)
     }
@@ -132,7 +137,8 @@ public final class Caches: Sendable {
     private func drop(_ keys: Set<CacheKey>) {
         for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
-        var reactions: [Int64] = []
+        var (reactions, following): ([Int64], [Int64]) = ([], [])
+        var broadcasters = false
         var catalog = false
         for key in keys {
             switch key {
@@ -142,6 +148,8 @@ public final class Caches: Sendable {
             case .status(let id): statuses.append(id)
             case .statusCounts(let id): statusCounts.append(id)
             case .reactions(let id): reactions.append(id)
+            case .following(let id): following.append(id)
+            case .broadcasters: broadcasters = true
             case .shelf(let id): shelves.append(id)
             case .catalog: catalog = true
             case .session: break
@@ -157,6 +165,8 @@ public final class Caches: Sendable {
         if !statuses.isEmpty { self.statuses.drop(statuses) }
         if !statusCounts.isEmpty { self.statusCounts.drop(statusCounts) }
         if !reactions.isEmpty { self.reactions.drop(reactions) }
+        // A new broadcaster joins the lists of everyone following them.
+        if broadcasters { broadcastersFollowed.dropAll() } else if !following.isEmpty { broadcastersFollowed.drop(following) }
         if !shelves.isEmpty { self.shelves.drop(shelves) }
     }
 
@@ -170,6 +180,7 @@ public final class Caches: Sendable {
         statuses.clear(trusted: statuses.isTrusted)
         statusCounts.clear(trusted: statusCounts.isTrusted)
         reactions.clear(trusted: reactions.isTrusted)
+        broadcastersFollowed.clear(trusted: broadcastersFollowed.isTrusted)
         shelves.clear(trusted: shelves.isTrusted)
         searches.clear(trusted: searches.isTrusted)
     }
@@ -198,6 +209,7 @@ public final class Caches: Sendable {
         statuses.clear(trusted: trusted)
         statusCounts.clear(trusted: trusted)
         reactions.clear(trusted: trusted)
+        broadcastersFollowed.clear(trusted: trusted)
         shelves.clear(trusted: trusted)
         searches.clear(trusted: trusted)
     }

@@ -16,6 +16,7 @@ public enum BlockQueries {
                 DELETE FROM follows WHERE follower_id = \(bind: follower) AND followee_id = \(bind: followee) RETURNING follower_id
                 """).first()
             guard deleted != nil else { continue }
+            db.changed(.following(follower))
             try await HomeTimelineQueries.remove(reader: follower, author: followee, on: db)
             changes.user(follower, .following, -1)
             changes.followers(of: followee, actor: follower, -1)

@@ -69,6 +69,7 @@ public enum FollowQueries {
             ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING follower_id
             """).first()
         guard inserted != nil else { return }
+        db.changed(.following(follower))
         try await HomeTimelineQueries.backfill(reader: follower, author: followee, on: db)
         var changes = CounterChanges()
         try await NotificationQueries.notify(followee, .follow, actor: follower, statusID: nil, changes: &changes, on: db)
@@ -88,6 +89,7 @@ public enum FollowQueries {
             DELETE FROM follows WHERE follower_id = \(bind: follower) AND followee_id = \(bind: followee) RETURNING follower_id
             """).first()
         guard deleted != nil else { return request != nil }
+        db.changed(.following(follower))
         try await HomeTimelineQueries.remove(reader: follower, author: followee, on: db)
         var changes = CounterChanges()
         changes.user(follower, .following, -1)

@@ -74,10 +74,11 @@ public enum HomeTimelineQueries {
     static func noteFollowers(of userID: Int64, fanoutLimit: Int, on db: any SQLDatabase) async throws {
         let followers = try await Counters.userShardTotal(.followers, of: userID, on: db)
         guard followers > fanoutLimit else { return }
-        try await db.raw("""
+        let inserted = try await db.raw("""
             INSERT INTO broadcasters (user_id, since) VALUES (\(bind: userID), \(bind: Timestamp.microsecondsNow()))
-            ON CONFLICT (user_id) DO NOTHING
-            """).run()
+            ON CONFLICT (user_id) DO NOTHING RETURNING user_id
+            """).first()
+        if inserted != nil { db.changed(.broadcasters) }
     }
 
     /// Broadcasters merged by one statement. A statement with a part per broadcaster grew without
@@ -88,10 +89,10 @@ public enum HomeTimelineQueries {
 
     /// A page of the reader's home timeline, newest first, before `before`: the reader's entries
     /// merged with the newest statuses of the broadcasters they follow. The broadcasters followed
-    /// come first (the reader's own follows, each probing broadcasters by primary key: per-user
-    /// work starts from the user), then one statement per `broadcastersPerStatement` of them
-    /// (the reader's entries ride with the first), whose parts each seek an index and stop after
-    /// `limit` visible rows. So the usual reader, following few broadcasters, pays two statements.
+    /// come first (`broadcastersFollowed`, usually from memory), then one statement per
+    /// `broadcastersPerStatement` of them (the reader's entries ride with the first), whose parts
+    /// each seek an index and stop after `limit` visible rows. So the usual reader, following few
+    /// broadcasters, pays one statement.
     ///
     /// PostgreSQL does it all in one fixed statement instead (`lateralPage`): planning a UNION of
     /// 64 parts is most of its cost there. Measured with 199 broadcasters followed (release,
@@ -109,10 +110,10 @@ public enum HomeTimelineQueries {
     /// The reader's likes and boosts of what the page shows come from the reactions cache
     /// (`ViewerReactions`), which holds them once a page has shown the reader those statuses;
     /// when it holds nothing for the reader, the statement that picks the page reads them too
-    /// (`withFlags`), and they are kept there. A warm page is then two statements on SQLite and
-    /// one on PostgreSQL, neither reading likes or boosts; the statuses a warm page shows that
-    /// the cache hasn't checked (new ones) are read with their counts, which the counts cache
-    /// doesn't hold yet either (`StatusPageLoader`).
+    /// (`withFlags`), and they are kept there. A warm page is then one statement on either
+    /// engine, reading no likes or boosts; the statuses a warm page shows that the cache hasn't
+    /// checked (new ones) are read with their counts, which the counts cache doesn't hold yet
+    /// either (`StatusPageLoader`).
     public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusRows {
         let reactions = ReactionsLookup(viewer: reader, on: db)
         let (entries, flags) = try await entries(reader: reader, before: before, limit: limit, flags: reactions.cached == nil, on: db)
@@ -127,11 +128,7 @@ public enum HomeTimelineQueries {
     static func entries(reader: Int64, before: Int64?, limit: Int, flags: Bool, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
         let cursor = before ?? Int64.max
         if db.isPostgres { return try await lateralPage(reader: reader, below: cursor, limit: limit, flags: flags, on: db) }
-        let broadcasters = try await db.raw("""
-            SELECT f.followee_id AS user_id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
-            WHERE f.follower_id = \(bind: reader)
-            ORDER BY f.followee_id
-            """).all().map { try $0.decode(column: "user_id", as: Int64.self) }
+        let broadcasters = try await broadcastersFollowed(by: reader, on: db)
         // The first statement's flags are the page's only when no other statement follows it.
         let oneStatement = broadcasters.count <= broadcastersPerStatement
         let first = try await merged(reader: reader, home: true, broadcasters: Array(broadcasters.prefix(broadcastersPerStatement)),
@@ -148,6 +145,21 @@ public enum HomeTimelineQueries {
             start += broadcastersPerStatement
         }
         return (page, first.1)
+    }
+
+    /// The broadcasters the reader follows, in id order (the reader's follows, each probing
+    /// broadcasters by primary key), from the process's cache where it holds them: on SQLite a
+    /// home page read them in a statement of its own every time, though they change only when
+    /// the reader follows or unfollows (`CacheKey.following`) or someone becomes a broadcaster.
+    static func broadcastersFollowed(by reader: Int64, on db: any SQLDatabase) async throws -> [Int64] {
+        let found = try await EntityCache.readThrough(db.readCaches?.broadcastersFollowed, [reader], bytes: { 64 + 8 * $0.count }) { _ in
+            [(reader, try await db.raw("""
+                SELECT f.followee_id AS user_id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
+                WHERE f.follower_id = \(bind: reader)
+                ORDER BY f.followee_id
+                """).all().map { try $0.decode(column: "user_id", as: Int64.self) })]
+        }
+        return found[reader] ?? []
     }
 
     /// `page`, a statement picking ids and what they boost, with the reader's likes and boosts of
