@@ -196,17 +196,22 @@ public enum HomeTimelineQueries {
     /// they boost; then, with `flags`, the reader's likes and boosts of them (`withFlags`). The
     /// statement is the same text however many broadcasters are followed.
     static func lateralPage(reader: Int64, below: Int64, limit: Int, flags: Bool, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
-        let page: SQLQueryString = """
-            SELECT id, boost_of_id FROM (
-                SELECT id, boost_of_id FROM (\(homeSeek(reader: reader, above: 0, below: below, limit: limit))) home
-                UNION
-                SELECT x.id, x.boost_of_id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
-                CROSS JOIN LATERAL (\(authorSeek("f.followee_id", reader: reader, above: 0, below: below, limit: limit))) x
-                WHERE f.follower_id = \(bind: reader)) merged
-            ORDER BY id DESC LIMIT \(bind: limit)
-            """
-        guard flags else { return (try await db.raw(page).all().map(StatusEntry.init), nil) }
-        return try await entriesAndFlags(withFlags(page, reader: reader), on: db)
+        // Its text built once (`StatementTemplate`): it depends only on `flags`.
+        let statement = StatementTemplate.statement("home lateral flags=\(flags)", [reader, below, Int64(limit)], on: db) { p in
+            let (reader, below, limit) = (p[0], p[1], Int(p[2]))
+            let page: SQLQueryString = """
+                SELECT id, boost_of_id FROM (
+                    SELECT id, boost_of_id FROM (\(homeSeek(reader: reader, above: 0, below: below, limit: limit))) home
+                    UNION
+                    SELECT x.id, x.boost_of_id FROM follows f JOIN broadcasters b ON b.user_id = f.followee_id
+                    CROSS JOIN LATERAL (\(authorSeek("f.followee_id", reader: reader, above: 0, below: below, limit: limit))) x
+                    WHERE f.follower_id = \(bind: reader)) merged
+                ORDER BY id DESC LIMIT \(bind: limit)
+                """
+            return flags ? withFlags(page, reader: reader) : page
+        }
+        guard flags else { return (try await db.raw(statement).all().map(StatusEntry.init), nil) }
+        return try await entriesAndFlags(statement, on: db)
     }
 
     /// One statement: the newest `limit` visible statuses with ids in (`above`, `below`) from the
@@ -214,23 +219,29 @@ public enum HomeTimelineQueries {
     /// reader's likes and boosts of them when `flags`.
     static func merged(reader: Int64, home: Bool, broadcasters: [Int64], above: Int64, below: Int64, limit: Int, flags: Bool,
                        on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
-        var parts: [SQLQueryString] = []
-        if home {
-            parts.append("SELECT id, boost_of_id FROM (\(homeSeek(reader: reader, above: above, below: below, limit: limit))) home")
+        guard home || !broadcasters.isEmpty else { return ([], flags ? ViewerFlags() : nil) }
+        // Its text built once per shape (`StatementTemplate`): the parts and whether it reads flags.
+        let shape = "home merged home=\(home) parts=\(broadcasters.count) flags=\(flags)"
+        let statement = StatementTemplate.statement(shape, [reader, above, below, Int64(limit)] + broadcasters, on: db) { p in
+            let (reader, above, below, limit) = (p[0], p[1], p[2], Int(p[3]))
+            var parts: [SQLQueryString] = []
+            if home {
+                parts.append("SELECT id, boost_of_id FROM (\(homeSeek(reader: reader, above: above, below: below, limit: limit))) home")
+            }
+            for (index, author) in p.dropFirst(4).enumerated() {
+                let seek = authorSeek("\(bind: author)", reader: reader, above: above, below: below, limit: limit)
+                parts.append("SELECT id, boost_of_id FROM (\(seek)) b\(unsafeRaw: String(index))")
+            }
+            var union = SQLQueryString("")
+            for (index, part) in parts.enumerated() {
+                if index > 0 { union.appendLiteral(" UNION ") }
+                union.appendInterpolation(part)
+            }
+            union.appendInterpolation(" ORDER BY id DESC LIMIT \(bind: limit)" as SQLQueryString)
+            return flags ? withFlags(union, reader: reader) : union
         }
-        for (index, author) in broadcasters.enumerated() {
-            let seek = authorSeek("\(bind: author)", reader: reader, above: above, below: below, limit: limit)
-            parts.append("SELECT id, boost_of_id FROM (\(seek)) b\(unsafeRaw: String(index))")
-        }
-        guard !parts.isEmpty else { return ([], flags ? ViewerFlags() : nil) }
-        var union = SQLQueryString("")
-        for (index, part) in parts.enumerated() {
-            if index > 0 { union.appendLiteral(" UNION ") }
-            union.appendInterpolation(part)
-        }
-        union.appendInterpolation(" ORDER BY id DESC LIMIT \(bind: limit)" as SQLQueryString)
-        guard flags else { return (try await db.raw(union).all().map(StatusEntry.init), nil) }
-        return try await entriesAndFlags(withFlags(union, reader: reader), on: db)
+        guard flags else { return (try await db.raw(statement).all().map(StatusEntry.init), nil) }
+        return try await entriesAndFlags(statement, on: db)
     }
 
     /// The reader's newest `limit` visible entries with ids in (`above`, `below`): one seek of
