@@ -159,8 +159,10 @@ public enum EditionQueries {
     }
 }
 
-/// An edition as a read shows it: the row and its work's authors, in order.
-public struct EditionWithAuthors: Sendable {
+/// An edition as a read shows it: the row and its work's authors, in order. A class, as
+/// `StatusRecord` is: a page of statuses or a search passes each through several dictionaries,
+/// and a reference is retained once where the struct retained each of its strings.
+public final class EditionWithAuthors: Sendable {
     public let edition: EditionRecord
     public let authors: [AuthorRecord]
     /// Its JSON fields, once a response has written them.

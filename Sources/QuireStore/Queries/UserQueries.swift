@@ -2,8 +2,9 @@ import NIOCore
 import QuireCore
 import SQLKit
 
-/// An account as stored.
-public struct UserRecord: Sendable, Equatable {
+/// An account as stored: immutable, and a class for the reason `StatusRecord` is one (every
+/// status on a page looks up its author's record).
+public final class UserRecord: Sendable, Equatable {
     public let id: Int64
     public let username: String
     public let displayName: String?
@@ -20,6 +21,13 @@ public struct UserRecord: Sendable, Equatable {
                 manuallyApprovesFollowers: Bool = false, isAdmin: Bool = false, createdAt: Int64) {
         (self.id, self.username, self.displayName, self.bio, self.defaultPrivacy) = (id, username, displayName, bio, defaultPrivacy)
         (self.manuallyApprovesFollowers, self.isAdmin, self.createdAt) = (manuallyApprovesFollowers, isAdmin, createdAt)
+    }
+
+    /// Equal when every stored field is: two reads of the same row.
+    public static func == (lhs: UserRecord, rhs: UserRecord) -> Bool {
+        lhs.id == rhs.id && lhs.username == rhs.username && lhs.displayName == rhs.displayName && lhs.bio == rhs.bio
+            && lhs.defaultPrivacy == rhs.defaultPrivacy && lhs.manuallyApprovesFollowers == rhs.manuallyApprovesFollowers
+            && lhs.isAdmin == rhs.isAdmin && lhs.createdAt == rhs.createdAt
     }
 }
 
