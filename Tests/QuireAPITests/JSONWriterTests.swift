@@ -66,7 +66,7 @@ import Testing
         }
     }
 
-    /// A page of editions written from their kept JSON (`RenderedFields`, as a search page is) is
+    /// A page of editions written from their kept JSON (`Rendered`, as a search page is) is
     /// byte for byte the page written field by field, with a field of its own after them (as a
     /// shelved book's `shelved_at`) and whatever `?fields=` picks.
     @Test func editionsWrittenFromTheirKeptFieldsAreTheSameBytes() throws {

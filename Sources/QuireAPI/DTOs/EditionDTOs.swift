@@ -133,7 +133,7 @@ extension EditionResponse: JSONWritable {
     }
 
     /// `writeFields` of an edition as the editions cache holds it, from the JSON kept with it
-    /// (`RenderedFields`) unless `?fields=` picks among them.
+    /// (`Rendered`) unless `?fields=` picks among them.
     static func writeFields(_ found: EditionWithAuthors, to w: inout JSONWriter) {
         guard w.keepsEveryField else { return EditionResponse(found).writeFields(to: &w) }
         w.fields(found.rendered.get { JSONWriter.fields { EditionResponse(found).writeFields(to: &$0) } })
