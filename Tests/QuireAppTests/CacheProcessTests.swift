@@ -17,7 +17,7 @@ import FoundationNetworking
     /// taken off in turn (the shelves cache), or a search for "dune", which a new edition joins and
     /// leaves when it is retitled, in turn (the searches cache).
     enum Resource: String, CaseIterable, Sendable {
-        case profile, edition, profileCounts, status, statusCounts, reactions, shelf, search
+        case profile, edition, profileCounts, status, statusCounts, reactions, shelf, search, home
 
         var cache: String {
             switch self {
@@ -29,6 +29,7 @@ import FoundationNetworking
             case .reactions: "reactions"
             case .shelf: "shelves"
             case .search: "searches"
+            case .home: "home_heads"
             }
         }
 
@@ -37,7 +38,7 @@ import FoundationNetworking
             switch self {
             case .profile: ("PATCH", editPath, #"{"display_name":"Ada \#(round)"}"#, 200)
             case .edition: ("PATCH", editPath, #"{"title":"Ada \#(round)"}"#, 200)
-            case .profileCounts: ("POST", "/v1/statuses", #"{"type":"note","body":"note \#(round)"}"#, 201)
+            case .profileCounts, .home: ("POST", "/v1/statuses", #"{"type":"note","body":"note \#(round)"}"#, 201)
             case .status: ("PATCH", editPath, #"{"body":"Ada \#(round)"}"#, 200)
             case .statusCounts, .reactions: (round.isMultiple(of: 2) ? "POST" : "DELETE", editPath, nil, 200)
             case .shelf: round.isMultiple(of: 2) ? ("PUT", editPath, nil, 201) : ("DELETE", editPath, nil, 204)
@@ -56,6 +57,7 @@ import FoundationNetworking
             case .statusCounts: json?["likes_count"] as? Int == (round.isMultiple(of: 2) ? 1 : 0)
             case .reactions: json?["liked"] as? Bool == round.isMultiple(of: 2)
             case .shelf: (json?["items"] as? [[String: Any]])?.count == (round.isMultiple(of: 2) ? 1 : 0)
+            case .home: (json?["items"] as? [[String: Any]])?.first?["body"] as? String == "note \(round)"
             case .search: (json?["items"] as? [[String: Any]]).map { $0.map { $0["title"] as? String } } == (round.isMultiple(of: 2) ? ["Dune \(round)"] : [])
             }
         }
@@ -95,6 +97,8 @@ import FoundationNetworking
                 if resource == .reactions { (readPath, editPath) = ("/v1/statuses/\(id)", "/v1/statuses/\(id)/like") }
             }
             if resource == .search { readPath = "/v1/search?q=dune" }
+            // ada's first home page, where each of her notes goes
+            if resource == .home { (readPath, reader) = ("/v1/timelines/home?limit=1", token) }
             try await Self.waitForCacheHit(b + readPath, token: reader, cache: resource.cache, metrics: b + "/metrics")
 
             // call: 100 edits through the first, each followed by reads through the second until one shows it

@@ -26,6 +26,16 @@ public enum CacheKey: Hashable, Sendable {
     /// The accounts a user follows (their `follows` rows as follower), as a home page reads the
     /// broadcasters among them: recorded by each follow and unfollow, and a block's end of a follow.
     case following(Int64)
+    /// A reader's home timeline entries (`home_entries`), as their first page shows them
+    /// (`HomeHeads`): recorded for each reader a post or boost makes an entry for
+    /// (`HomeTimelineQueries.fanOut`), and for both accounts of a block or an unblock, which
+    /// hides each one's statuses and boosts from the other. A follow and an unfollow record
+    /// `following`, which drops the head too.
+    case home(Int64)
+    /// An author's new statuses that made no home entries for their followers, who see them only
+    /// by merging the author in (a broadcaster's posts and boosts, an import's statuses): it
+    /// drops the heads that merged the author in.
+    case posted(Int64)
     /// Who is a broadcaster (`broadcasters`): recorded when an account becomes one (never undone).
     /// It empties the cache of the broadcasters each reader follows.
     case broadcasters
@@ -51,6 +61,8 @@ public enum CacheKey: Hashable, Sendable {
         case .statusCounts(let id): "n\(id)"
         case .reactions(let id): "r\(id)"
         case .following(let id): "f\(id)"
+        case .home(let id): "m\(id)"
+        case .posted(let id): "p\(id)"
         case .broadcasters: "b"
         case .shelf(let id): "h\(id)"
         case .session(let hash): "t\(hash)"
@@ -81,6 +93,8 @@ public enum CacheKey: Hashable, Sendable {
         case "n": self = .statusCounts(id)
         case "r": self = .reactions(id)
         case "f": self = .following(id)
+        case "m": self = .home(id)
+        case "p": self = .posted(id)
         case "h": self = .shelf(id)
         default: return nil
         }

@@ -28,6 +28,9 @@ public final class Caches: Sendable {
     /// merges their statuses in (`HomeTimelineQueries`): the reader's follows and anyone's
     /// becoming a broadcaster drop it.
     let broadcastersFollowed: EntityCache<Int64, [Int64]>
+    /// The first page of each reader's home timeline, by reader (`HomeHeads`, which says what
+    /// drops it).
+    let homes: HomeHeads
     /// Shelves by id: who owns each and who may see it, and its newest shelvings, so a shelf's
     /// first page, read by everyone who opens the shelf, needs no statement but the editions'.
     let shelves: EntityCache<Int64, ShelfHead>
@@ -76,6 +79,7 @@ public final class Caches: Sendable {
         statusCounts = EntityCache(name: "status_counts", limits: limits, trusted: trusted, freshness: freshness)
         reactions = EntityCache(name: "reactions", limits: limits, trusted: trusted, freshness: freshness)
         broadcastersFollowed = EntityCache(name: "broadcasters_followed", limits: limits, trusted: trusted, freshness: freshness)
+        homes = HomeHeads(limits: limits, trusted: trusted, freshness: freshness)
         shelves = EntityCache(name: "shelves", limits: limits, trusted: trusted, freshness: freshness)
         searches = EntityCache(name: "searches", limits: limits, trusted: trusted, freshness: freshness)
     }
@@ -137,7 +141,7 @@ public final class Caches: Sendable {
     private func drop(_ keys: Set<CacheKey>) {
         for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
-        var (reactions, following): ([Int64], [Int64]) = ([], [])
+        var (reactions, following, homes, posted): ([Int64], [Int64], [Int64], [Int64]) = ([], [], [], [])
         var broadcasters = false
         var catalog = false
         for key in keys {
@@ -149,6 +153,8 @@ public final class Caches: Sendable {
             case .statusCounts(let id): statusCounts.append(id)
             case .reactions(let id): reactions.append(id)
             case .following(let id): following.append(id)
+            case .home(let id): homes.append(id)
+            case .posted(let id): posted.append(id)
             case .broadcasters: broadcasters = true
             case .shelf(let id): shelves.append(id)
             case .catalog: catalog = true
@@ -167,6 +173,13 @@ public final class Caches: Sendable {
         if !reactions.isEmpty { self.reactions.drop(reactions) }
         // A new broadcaster joins the lists of everyone following them.
         if broadcasters { broadcastersFollowed.dropAll() } else if !following.isEmpty { broadcastersFollowed.drop(following) }
+        // A follow's entries and broadcasters change the follower's home as well.
+        if broadcasters {
+            self.homes.dropAll()
+        } else {
+            if !homes.isEmpty || !following.isEmpty { self.homes.drop(homes + following) }
+            if !posted.isEmpty { self.homes.posted(posted) }
+        }
         if !shelves.isEmpty { self.shelves.drop(shelves) }
     }
 
@@ -181,6 +194,7 @@ public final class Caches: Sendable {
         statusCounts.clear(trusted: statusCounts.isTrusted)
         reactions.clear(trusted: reactions.isTrusted)
         broadcastersFollowed.clear(trusted: broadcastersFollowed.isTrusted)
+        homes.clear(trusted: homes.isTrusted)
         shelves.clear(trusted: shelves.isTrusted)
         searches.clear(trusted: searches.isTrusted)
     }
@@ -210,6 +224,7 @@ public final class Caches: Sendable {
         statusCounts.clear(trusted: trusted)
         reactions.clear(trusted: trusted)
         broadcastersFollowed.clear(trusted: trusted)
+        homes.clear(trusted: trusted)
         shelves.clear(trusted: trusted)
         searches.clear(trusted: trusted)
     }

@@ -9,6 +9,9 @@ public enum BlockQueries {
             INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (\(bind: blocker), \(bind: blocked), \(bind: Timestamp.microsecondsNow()))
             ON CONFLICT (blocker_id, blocked_id) DO NOTHING
             """).run()
+        // Each one's statuses, and boosts of them, leave the other's home.
+        db.changed(.home(blocker))
+        db.changed(.home(blocked))
         var changes = CounterChanges()
         for (follower, followee) in [(blocker, blocked), (blocked, blocker)] {
             try await db.raw("DELETE FROM follow_requests WHERE requester_id = \(bind: follower) AND target_id = \(bind: followee)").run()
@@ -26,5 +29,8 @@ public enum BlockQueries {
 
     public static func unblock(_ blocker: Int64, _ blocked: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM blocks WHERE blocker_id = \(bind: blocker) AND blocked_id = \(bind: blocked)").run()
+        // Boosts of each one's statuses come back into the other's home.
+        db.changed(.home(blocker))
+        db.changed(.home(blocked))
     }
 }

@@ -27,28 +27,35 @@ import SQLKit
 public enum HomeTimelineQueries {
     /// Copies a new status (or boost) into the homes it belongs in: the author's own, and each
     /// follower's unless the author is a broadcaster; a direct status goes only to those it mentions.
+    /// Each home it goes into records `CacheKey.home`; a status that reached no follower's home
+    /// (a broadcaster's, most often) records `CacheKey.posted`, for those who merge its author in.
     static func fanOut(_ status: StatusRecord, mentioned: [Int64], on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO home_entries (user_id, status_id, author_id) VALUES (\(bind: status.userID), \(bind: status.id), \(bind: status.userID))
             ON CONFLICT (user_id, status_id) DO NOTHING
             """).run()
+        db.changed(.home(status.userID))
         if status.privacy == StatusPrivacy.direct.rawValue {
             for userID in mentioned where userID != status.userID {
                 try await db.raw("""
                     INSERT INTO home_entries (user_id, status_id, author_id) VALUES (\(bind: userID), \(bind: status.id), \(bind: status.userID))
                     ON CONFLICT (user_id, status_id) DO NOTHING
                     """).run()
+                db.changed(.home(userID))
             }
             return
         }
         // Through follows_followee; a broadcaster's followers read its statuses instead.
-        try await db.raw("""
+        let readers = try await db.raw("""
             INSERT INTO home_entries (user_id, status_id, author_id)
             SELECT f.follower_id, \(bind: status.id), \(bind: status.userID) FROM follows f
             WHERE f.followee_id = \(bind: status.userID)
               AND NOT EXISTS (SELECT 1 FROM broadcasters b WHERE b.user_id = \(bind: status.userID))
             ON CONFLICT (user_id, status_id) DO NOTHING
-            """).run()
+            RETURNING user_id
+            """).all()
+        guard !readers.isEmpty else { return db.changed(.posted(status.userID)) }
+        for row in readers { db.changed(.home(try row.decode(column: "user_id", as: Int64.self))) }
     }
 
     /// A new follower's home gets the followee's latest statuses (a broadcaster's are merged on read).
@@ -67,6 +74,7 @@ public enum HomeTimelineQueries {
     /// Takes an author's entries out of a reader's home (unfollow, block), through `home_entries_author`.
     static func remove(reader: Int64, author: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM home_entries WHERE user_id = \(bind: reader) AND author_id = \(bind: author)").run()
+        db.changed(.home(reader))
     }
 
     /// Makes `userID` a broadcaster once their followers pass the fan-out limit. Reading the sum
@@ -114,21 +122,41 @@ public enum HomeTimelineQueries {
     /// engine, reading no likes or boosts; the statuses a warm page shows that the cache hasn't
     /// checked (new ones) are read with their counts, which the counts cache doesn't hold yet
     /// either (`StatusPageLoader`).
+    ///
+    /// The first page (no cursor), which every reader opens, is kept as the reader's head
+    /// (`HomeHeads`, which lists what drops it) and read from memory while it holds: its
+    /// statuses come through the statuses cache and are checked to be still alive, so a warm
+    /// first page runs no statement.
     public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusRows {
         let reactions = ReactionsLookup(viewer: reader, on: db)
-        let (entries, flags) = try await entries(reader: reader, before: before, limit: limit, flags: reactions.cached == nil, on: db)
+        let homes = before == nil ? db.readCaches.flatMap { $0.isServing ? $0.homes : nil } : nil
+        if let homes, let head = homes.head(reader), let entries = head.entries(limit: limit) {
+            let rows = try await StatusQueries.find(entries, on: db)
+            if head.stillShows(rows, count: entries.count) { return rows }
+        }
+        // Taken before anything the head is made from is read.
+        let ticket = homes?.ticket
+        // SQLite's page merges them in; PostgreSQL's statement finds them itself, and a head needs them.
+        let broadcasters = db.isPostgres && homes == nil ? [] : try await broadcastersFollowed(by: reader, on: db)
+        let (entries, flags) = try await entries(reader: reader, before: before, limit: limit, broadcasters: broadcasters,
+                                                 flags: reactions.cached == nil, on: db)
         if let flags { reactions.remember(flags, of: entries.map { $0.boostOfID ?? $0.id }) }
         var rows = try await StatusQueries.find(entries, on: db)
         rows.flags = flags
+        if let homes, let ticket, rows.statuses.count == entries.count {
+            let head = HomeHead(limit: limit, entries: rows.statuses.map { .init(id: $0.id, boostOfID: $0.boostOfID, authorID: $0.userID) })
+            homes.store(reader, head, broadcasters: broadcasters, ticket: ticket)
+        }
         return rows
     }
 
     /// The page's ids, newest first, with the id each boost boosts, and with `flags` the reader's
-    /// likes and boosts of them unless a page took more than one statement.
-    static func entries(reader: Int64, before: Int64?, limit: Int, flags: Bool, on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
+    /// likes and boosts of them unless a page took more than one statement. `broadcasters`, those
+    /// the reader follows, are SQLite's to merge in.
+    static func entries(reader: Int64, before: Int64?, limit: Int, broadcasters: [Int64], flags: Bool,
+                        on db: any SQLDatabase) async throws -> ([StatusEntry], ViewerFlags?) {
         let cursor = before ?? Int64.max
         if db.isPostgres { return try await lateralPage(reader: reader, below: cursor, limit: limit, flags: flags, on: db) }
-        let broadcasters = try await broadcastersFollowed(by: reader, on: db)
         // The first statement's flags are the page's only when no other statement follows it.
         let oneStatement = broadcasters.count <= broadcastersPerStatement
         let first = try await merged(reader: reader, home: true, broadcasters: Array(broadcasters.prefix(broadcastersPerStatement)),

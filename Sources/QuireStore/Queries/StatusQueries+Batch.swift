@@ -76,6 +76,8 @@ struct StatusEntry: Sendable {
     let id: Int64
     let boostOfID: Int64?
 
+    init(id: Int64, boostOfID: Int64?) { (self.id, self.boostOfID) = (id, boostOfID) }
+
     init(row: any SQLRow) throws {
         id = try row.decode(column: "id", as: Int64.self)
         boostOfID = try row.decode(column: "boost_of_id", as: Int64?.self)

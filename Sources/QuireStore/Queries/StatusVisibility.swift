@@ -37,6 +37,19 @@ enum StatusVisibility {
             """
     }
 
+    /// `alive`'s rules on records, for a page whose ids were picked by `alive` earlier and are
+    /// read again from memory (`HomeHead.stillShows`): the status is not deleted and, for a
+    /// boost, the status it boosts is there (`original`) and not deleted. The records come
+    /// through the statuses cache, which holds deleted rows and drops an entry at every delete.
+    /// The block half is not checked here: a block or an unblock drops the page of both accounts
+    /// (`CacheKey.home`). Keep the two in step.
+    static func isAlive(_ status: StatusRecord, original: StatusRecord?) -> Bool {
+        guard status.deletedAt == nil else { return false }
+        guard let boostOfID = status.boostOfID else { return true }
+        guard let original, original.id == boostOfID else { return false }
+        return original.deletedAt == nil
+    }
+
     /// Neither the viewer nor the user in `column` blocks the other.
     ///
     /// Most viewers are in no block at all, so that is asked first, once a statement: the two

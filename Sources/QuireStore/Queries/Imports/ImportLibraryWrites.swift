@@ -85,6 +85,9 @@ public struct ImportLibraryWrites: Sendable {
                 VALUES \(values)
                 """).run()
         }
+        // Imported statuses make no home entries; those who merge the importer in (a
+        // broadcaster's followers) see them.
+        if !statuses.isEmpty { db.changed(.posted(userID)) }
         for item in statuses {
             changes.statuses(of: userID, privacy: item.privacy.rawValue, 1)
             if item.status.kind == .review, Counters.countsForEveryone(item.privacy.rawValue) {

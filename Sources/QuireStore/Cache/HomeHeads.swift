@@ -1,0 +1,158 @@
+import Synchronization
+
+/// The first page of a reader's home timeline as last read: its statuses' ids, what each boosts
+/// and who wrote it. The rows themselves come from the statuses cache when it is served.
+struct HomeHead: Sendable {
+    struct Entry: Sendable {
+        let id: Int64
+        let boostOfID: Int64?
+        let authorID: Int64
+    }
+
+    /// The `limit` the page was read with, and its entries (fewer when the home had no more).
+    let limit: Int
+    let entries: [Entry]
+
+    var cacheBytes: Int { 64 + 24 * entries.count }
+
+    /// The page for `limit`, when this head holds it: the first `limit` entries of a longer
+    /// page are the shorter page (each part of the statement takes the newest visible rows,
+    /// and the page the newest of those), and a page shorter than its limit is all there is.
+    func entries(limit wanted: Int) -> [StatusEntry]? {
+        guard wanted <= limit || entries.count < limit else { return nil }
+        return entries.prefix(wanted).map { StatusEntry(id: $0.id, boostOfID: $0.boostOfID) }
+    }
+
+    /// Whether `rows`, read through the statuses cache for `entries(limit:)`, are still the
+    /// statuses the head names and still alive (`StatusVisibility.isAlive`): a status deleted,
+    /// or an unboosted boost's row gone (whose id SQLite may give again, so the author and what
+    /// it boosts must match too), sends the page back to the database.
+    func stillShows(_ rows: StatusRows, count: Int) -> Bool {
+        guard rows.statuses.count == count else { return false }
+        for (record, entry) in zip(rows.statuses, entries) {
+            guard record.id == entry.id, record.userID == entry.authorID, record.boostOfID == entry.boostOfID,
+                  StatusVisibility.isAlive(record, original: record.boostOfID.flatMap { rows.originals[$0] })
+            else { return false }
+        }
+        return true
+    }
+}
+
+/// Each reader's home head (`HomeHead`), by reader: a home page without a cursor, the one every
+/// reader opens, is then read from memory, statements and all.
+///
+/// What can change a reader's first page, and what drops their head:
+/// - an entry made in their home (a followed account's post or boost, a mention in a direct
+///   status, their own post): `HomeTimelineQueries.fanOut` records `CacheKey.home` for each
+///   reader it wrote an entry for;
+/// - a follow or unfollow (entries backfilled or removed, a broadcaster merged in or out):
+///   `CacheKey.following`; a block or unblock either way: `CacheKey.home` of both accounts;
+/// - a post by a broadcaster they follow, which makes no entries: `CacheKey.posted` drops the
+///   head of each reader whose head merged that broadcaster in (the index below), and refuses
+///   the stores of reads that merged it and had not stored yet; an account becoming a
+///   broadcaster empties every head;
+/// - a status on the page deleted, or the status a boost on it boosts: the statuses cache drops
+///   the record, and the head is checked against the records on every read (`stillShows`);
+/// - privacy can't change after posting, and an edit changes a status's record, not the page.
+final class HomeHeads: Sendable {
+    private struct Index {
+        /// Bumped by each broadcaster's post; a store carries the value from before its read.
+        var generation: UInt64 = 0
+        /// The generation of each author's last post heard that made no entries, and the
+        /// generation before which a store is refused whatever it merged (`lastPosted` started
+        /// again: a bound on memory).
+        var lastPosted: [Int64: UInt64] = [:]
+        var forgottenBefore: UInt64 = 0
+        /// The readers whose stored head merged each broadcaster in, and how many there are.
+        var readers: [Int64: Set<Int64>] = [:]
+        var registrations = 0
+    }
+
+    let heads: EntityCache<Int64, HomeHead>
+    private let index = Mutex(Index())
+    /// Past this many (reader, broadcaster) pairs, or broadcasters' posts remembered, the index
+    /// starts again and every head goes: a bound on memory (about 50 bytes a pair).
+    private let maximumRegistrations: Int
+
+    init(limits: CacheLimits, trusted: Bool, freshness: CacheFreshness?) {
+        heads = EntityCache(name: "home_heads", limits: limits, trusted: trusted, freshness: freshness)
+        maximumRegistrations = max(4 * limits.entries, 4_096)
+    }
+
+    /// What a read takes before it reads, for `store`.
+    struct Ticket {
+        fileprivate let heads: UInt64
+        fileprivate let posts: UInt64
+    }
+
+    var ticket: Ticket { Ticket(heads: heads.generation, posts: index.withLock { $0.generation }) }
+
+    func head(_ reader: Int64) -> HomeHead? { heads.value(reader) }
+
+    /// Keeps `head`, read after `ticket` was taken, merging the broadcasters `broadcasters`,
+    /// unless the reader's head was dropped since or one of those broadcasters has posted since.
+    func store(_ reader: Int64, _ head: HomeHead, broadcasters: [Int64], ticket: Ticket) {
+        index.withLock { index in
+            guard ticket.posts >= index.forgottenBefore,
+                  broadcasters.allSatisfy({ (index.lastPosted[$0] ?? 0) <= ticket.posts }) else { return }
+            if index.registrations + broadcasters.count > maximumRegistrations { Self.restart(&index, heads: heads) }
+            for broadcaster in broadcasters where index.readers[broadcaster, default: []].insert(reader).inserted {
+                index.registrations += 1
+            }
+            // Inside the index's lock, so that a post heard now waits for the head to be
+            // registered (and drops it) or comes first (and the check above refuses it).
+            heads.store(reader, head, bytes: head.cacheBytes, generation: ticket.heads)
+        }
+    }
+
+    func drop(_ readers: some Collection<Int64>) { heads.drop(readers) }
+
+    /// `authors` posted without making entries (a broadcaster's post, an import): the heads that
+    /// merged them in go, and reads that merged them and haven't stored are refused.
+    func posted(_ authors: some Collection<Int64>) {
+        index.withLock { index in
+            index.generation &+= 1
+            // Past this many authors remembered, the record starts again and every read begun
+            // before now is refused instead; the heads stored stay (the index drops them).
+            if index.lastPosted.count + authors.count > 4_096 {
+                index.lastPosted.removeAll()
+                index.forgottenBefore = index.generation
+            }
+            var readers: [Int64] = []
+            for author in authors {
+                index.lastPosted[author] = index.generation
+                if let following = index.readers.removeValue(forKey: author) {
+                    index.registrations -= following.count
+                    readers.append(contentsOf: following)
+                }
+            }
+            if !readers.isEmpty { heads.drop(readers) }
+        }
+    }
+
+    /// Every head goes (an account became a broadcaster: its statuses join its followers' pages).
+    func dropAll() { index.withLock { Self.restart(&$0, heads: heads) } }
+
+    func clear(trusted: Bool) {
+        index.withLock { index in
+            Self.forget(&index)
+            heads.clear(trusted: trusted)
+        }
+    }
+
+    /// Empties the heads and the index, and refuses the stores of every read begun before.
+    private static func restart(_ index: inout Index, heads: EntityCache<Int64, HomeHead>) {
+        forget(&index)
+        heads.dropAll()
+    }
+
+    private static func forget(_ index: inout Index) {
+        index.generation &+= 1
+        index.forgottenBefore = index.generation
+        index.lastPosted.removeAll()
+        index.readers.removeAll()
+        index.registrations = 0
+    }
+
+    var isTrusted: Bool { heads.isTrusted }
+}
