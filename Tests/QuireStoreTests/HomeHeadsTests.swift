@@ -21,8 +21,8 @@ struct HomeHeadsTests {
         heads.posted([100])
 
         // check
-        #expect(heads.head(1) == nil)
-        #expect(heads.head(2) != nil)
+        #expect(heads.heads.value(1) == nil)
+        #expect(heads.heads.value(2) != nil)
     }
 
     @Test func aReadThatMergedABroadcasterBeforeItPostedIsNotStored() {
@@ -36,10 +36,10 @@ struct HomeHeadsTests {
         heads.store(2, Self.head, broadcasters: [200], ticket: ticket)
 
         // check: the first is refused, the second kept, and a read begun after the post is kept
-        #expect(heads.head(1) == nil)
-        #expect(heads.head(2) != nil)
+        #expect(heads.heads.value(1) == nil)
+        #expect(heads.heads.value(2) != nil)
         heads.store(1, Self.head, broadcasters: [100], ticket: heads.ticket)
-        #expect(heads.head(1) != nil)
+        #expect(heads.heads.value(1) != nil)
     }
 
     @Test func pastTheAuthorsRememberedEveryEarlierReadIsRefusedButTheHeadsStay() {
@@ -53,7 +53,7 @@ struct HomeHeadsTests {
         heads.store(2, Self.head, broadcasters: [], ticket: ticket)
 
         // check
-        #expect(heads.head(1) != nil)
-        #expect(heads.head(2) == nil)
+        #expect(heads.heads.value(1) != nil)
+        #expect(heads.heads.value(2) == nil)
     }
 }

@@ -66,16 +66,23 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     }
 
     /// The cached value, counting the hit or the miss. `countingMiss: false` leaves a miss to
-    /// the read through that follows it, so that one lookup is not counted as two misses.
-    func value(_ key: Key, countingMiss: Bool = true) -> Value? {
+    /// the read through that follows it, so that one lookup is not counted as two misses;
+    /// `counting: false` leaves both to `tally`, for a caller that decides afterwards whether
+    /// the value serves.
+    func value(_ key: Key, countingMiss: Bool = true, counting: Bool = true) -> Value? {
         let fresh = freshness?.isFresh ?? true
         let value = !fresh ? nil : state.withLock { state -> Value? in
             guard state.trusted, !state.isPending(key) else { return nil }
             state.entries[key]?.referenced = true
             return state.entries[key]?.value
         }
-        if let _ = value { CacheTally.add(1, to: hits) } else if countingMiss { CacheTally.add(1, to: misses) }
+        if counting { tally(hit: value != nil, countingMiss: countingMiss) }
         return value
+    }
+
+    /// Counts a lookup as a hit or a miss.
+    func tally(hit: Bool, countingMiss: Bool = true) {
+        if hit { CacheTally.add(1, to: hits) } else if countingMiss { CacheTally.add(1, to: misses) }
     }
 
     /// The cached values of `keys` and the keys not cached, for a list: one lock and one count

@@ -87,7 +87,19 @@ final class HomeHeads: Sendable {
 
     var ticket: Ticket { Ticket(heads: heads.generation, posts: index.withLock { $0.generation }) }
 
-    func head(_ reader: Int64) -> HomeHead? { heads.value(reader) }
+    /// The reader's first page of `limit` statuses, when their head holds it and its statuses,
+    /// read through the statuses cache by `read`, are still shown (`HomeHead.stillShows`);
+    /// counted a hit only then.
+    func page(_ reader: Int64, limit: Int, read: ([StatusEntry]) async throws -> StatusRows) async throws -> StatusRows? {
+        guard let head = heads.value(reader, counting: false), let entries = head.entries(limit: limit) else {
+            heads.tally(hit: false)
+            return nil
+        }
+        let rows = try await read(entries)
+        let served = head.stillShows(rows, count: entries.count)
+        heads.tally(hit: served)
+        return served ? rows : nil
+    }
 
     /// Keeps `head`, read after `ticket` was taken, merging the broadcasters `broadcasters`,
     /// unless the reader's head was dropped since or one of those broadcasters has posted since.

@@ -130,9 +130,8 @@ public enum HomeTimelineQueries {
     public static func page(reader: Int64, before: Int64?, limit: Int, on db: any SQLDatabase) async throws -> StatusRows {
         let reactions = ReactionsLookup(viewer: reader, on: db)
         let homes = before == nil ? db.readCaches.flatMap { $0.isServing ? $0.homes : nil } : nil
-        if let homes, let head = homes.head(reader), let entries = head.entries(limit: limit) {
-            let rows = try await StatusQueries.find(entries, on: db)
-            if head.stillShows(rows, count: entries.count) { return rows }
+        if let homes, let rows = try await homes.page(reader, limit: limit, read: { try await StatusQueries.find($0, on: db) }) {
+            return rows
         }
         // Taken before anything the head is made from is read.
         let ticket = homes?.ticket
