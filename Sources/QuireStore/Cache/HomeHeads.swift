@@ -56,7 +56,7 @@ struct HomeHead: Sendable {
 /// - privacy can't change after posting, and an edit changes a status's record, not the page.
 final class HomeHeads: Sendable {
     private struct Index {
-        /// Bumped by each broadcaster's post; a store carries the value from before its read.
+        /// Bumped by each `posted`; a store carries the value from before its read.
         var generation: UInt64 = 0
         /// The generation of each author's last post heard that made no entries, and the
         /// generation before which a store is refused whatever it merged (`lastPosted` started
@@ -70,8 +70,8 @@ final class HomeHeads: Sendable {
 
     let heads: EntityCache<Int64, HomeHead>
     private let index = Mutex(Index())
-    /// Past this many (reader, broadcaster) pairs, or broadcasters' posts remembered, the index
-    /// starts again and every head goes: a bound on memory (about 50 bytes a pair).
+    /// Past this many (reader, broadcaster) pairs the index starts again and every head goes:
+    /// a bound on memory (about 50 bytes a pair).
     private let maximumRegistrations: Int
 
     init(limits: CacheLimits, trusted: Bool, freshness: CacheFreshness?) {
