@@ -21,9 +21,7 @@ struct CacheListener: Sendable {
         var delay = Duration.milliseconds(100)
         while !Task.isCancelled {
             do {
-                var configuration = try SQLPostgresConfiguration(url: text).coreConfiguration
-                configuration.options.additionalStartupParameters.append(("application_name", "quire cache listener"))
-                let connection = try await PostgresConnection.connect(configuration: configuration, id: 1_000_000, logger: logger)
+                let connection = try await connect(text)
                 do {
                     try await listen(on: connection)
                     // Listening from here on: what was cached before may have missed a change.
@@ -61,15 +59,38 @@ struct CacheListener: Sendable {
 }
 
 extension CacheListener {
+    /// The listener's own connection, named so in `pg_stat_activity`.
+    func connect(_ url: String) async throws -> PostgresConnection {
+        var configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        configuration.options.additionalStartupParameters.append(("application_name", "quire cache listener"))
+        return try await PostgresConnection.connect(configuration: configuration, id: 1_000_000, logger: logger)
+    }
+
     /// Drops each change as the connection's event loop reads it, in PostgresNIO's callback: not
     /// through an async sequence, whose consuming task must first be scheduled. On a loaded
     /// machine that second wake-up left a drop waiting long enough (177 ms once, in the full test
     /// suite on 2 cores) for a read to serve the old value.
+    ///
+    /// The listeners are added on the connection's event loop, after checking there that it is
+    /// open: PostgresNIO traps (`preconditionFailure`, "Notification closure had not been used")
+    /// when a listener is handed to a closed connection, whose pipeline drops it unused. A
+    /// connection can be closed as `connect` returns it, when the task is cancelled at that
+    /// moment (its cancel handler closes the channel): `quire users grant-admin` on PostgreSQL,
+    /// whose work is over before the listener has connected, crashed 3 times in 400 runs so.
+    /// On the loop, an open connection's pipeline takes the listener at once, and a close can
+    /// only come after it, which fails the listener cleanly.
     func listen(on connection: PostgresConnection) async throws {
         let caches = caches
-        connection.addListener(channel: Self.channel) { _, notification in caches.heard(notification.payload) }
+        let added = try await connection.eventLoop.submit { () -> Bool in
+            guard !connection.isClosed else { return false }
+            connection.addListener(channel: Self.channel) { _, notification in caches.heard(notification.payload) }
+            if let freshness = caches.freshness {
+                connection.addListener(channel: freshness.channel) { _, notification in freshness.heard(notification.payload) }
+            }
+            return true
+        }.get()
+        guard added else { throw CacheListenerError.connectionClosed }
         guard let freshness = caches.freshness else { return }
-        connection.addListener(channel: freshness.channel) { _, notification in freshness.heard(notification.payload) }
         // Adding a channel's first listener sends LISTEN; a statement written after it answers
         // after it. Asking the session which channels it listens on also catches a LISTEN that failed.
         let rows = try await connection.query("SELECT pg_listening_channels() AS channel", logger: logger)
