@@ -8,12 +8,13 @@ import Testing
 /// part per broadcaster, and SQLite refuses a compound SELECT of over 500 parts: a reader
 /// following 520 broadcasters could not read their home at all.
 @Suite struct HomeTimelineBroadcastersTests {
-    @Test(arguments: TestEngine.all)
-    func aReaderFollowingMoreThanFiveHundredBroadcastersPagesThroughEveryStatus(engine: TestEngine) async throws {
+    /// 520 broadcasters: past SQLite's 500 parts to a compound statement, and past the 64 that
+    /// PostgreSQL's statement lists (it then joins the reader's follows); 40: listed.
+    @Test(arguments: TestEngine.all, [40, 520])
+    func aReaderFollowingManyBroadcastersPagesThroughEveryStatus(engine: TestEngine, authors: Int) async throws {
         try await withTestDatabase(engine) { database in
             // setup: every account followed is a broadcaster (fan-out limit 0) and posts once, one
             // in eleven directly to nobody (which must not show); the reader posts between them
-            let authors = 520
             let (reader, expected) = try await database.write { db -> (Int64, [Int64]) in
                 guard let reader = try await UserQueries.create(NewUser(username: "reader", email: nil, passwordHash: nil), on: db) else {
                     throw TestSetupError("no reader")
@@ -36,14 +37,14 @@ import Testing
                 return (reader.id, shown.sorted(by: >))
             }
 
-            // call: every page of 50
+            // call: every page of 10
             var seen: [Int64] = []
             var before: Int64?
             for _ in 0..<100 {
                 let cursor = before
-                let page = try await database.read { try await HomeTimelineQueries.page(reader: reader, before: cursor, limit: 50, on: $0).statuses }
+                let page = try await database.read { try await HomeTimelineQueries.page(reader: reader, before: cursor, limit: 10, on: $0).statuses }
                 seen += page.map(\.id)
-                guard page.count == 50, let last = page.last?.id else { break }
+                guard page.count == 10, let last = page.last?.id else { break }
                 before = last
             }
 
