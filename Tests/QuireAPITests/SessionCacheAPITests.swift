@@ -37,14 +37,16 @@ import Testing
     @Test(arguments: TestEngine.all)
     func aSessionOutlivesTheTTLOnlyWhereEveryProcessIsHeard(engine: TestEngine) async throws {
         let ttl = Duration.milliseconds(300)
-        try await withTestApp(engine, configure: { $0.sessionCacheTTL = ttl }) { client, _ in
-            // setup: ada's session read, then the TTL lived out
+        try await withTestApp(engine, configure: { $0.sessionCacheTTL = ttl }) { client, database in
+            // setup: ada's session read, then the TTL lived out (on PostgreSQL once the caches
+            // serve: the listener's first LISTEN empties them, the session cache with them)
             let ada = try await client.signUp("ada")
+            try await EntityCacheAPITests.waitUntilServing(database)
             _ = try await client.send(.get, "/v1/me", as: ada)
             try await Task.sleep(for: ttl + .milliseconds(200))
 
-            // call
-            let (me, recorder) = try await StatementRecorder.recording { try await client.send(.get, "/v1/me", as: ada) }
+            // call (again if the listener's echo was late meanwhile)
+            let (me, recorder) = try await EntityCacheAPITests.recordingServed(database) { try await client.send(.get, "/v1/me", as: ada) }
 
             // check: read again on SQLite, still cached on PostgreSQL
             #expect(me.status == .ok)
