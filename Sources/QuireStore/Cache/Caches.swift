@@ -171,12 +171,13 @@ public final class Caches: Sendable {
         if !statuses.isEmpty { self.statuses.drop(statuses) }
         if !statusCounts.isEmpty { self.statusCounts.drop(statusCounts) }
         if !reactions.isEmpty { self.reactions.drop(reactions) }
-        // A new broadcaster joins the lists of everyone following them.
-        if broadcasters { broadcastersFollowed.dropAll() } else if !following.isEmpty { broadcastersFollowed.drop(following) }
-        // A follow's entries and broadcasters change the follower's home as well.
+        // A new broadcaster joins the lists of everyone following them, and their homes.
         if broadcasters {
+            broadcastersFollowed.dropAll()
             self.homes.dropAll()
         } else {
+            if !following.isEmpty { broadcastersFollowed.drop(following) }
+            // A follow's entries and broadcasters change the follower's home as well.
             if !homes.isEmpty || !following.isEmpty { self.homes.drop(homes + following) }
             if !posted.isEmpty { self.homes.posted(posted) }
         }
