@@ -457,6 +457,37 @@ import Testing
         }
     }
 
+    @Test(arguments: TestEngine.all)
+    func aNewNoteTakesItsPlaceInTheKeptFirstPagesOfItsReadersWithoutReadingTheirHomes(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: ada and cyd follow bob, who posts "one"; ada, cyd and bob read their first pages
+            let (ada, bob, cyd) = (try await client.signUp("ada"), try await client.signUp("bob"), try await client.signUp("cyd"))
+            try await Self.waitUntilServing(database)
+            try await client.follow("bob", as: ada)
+            try await client.follow("bob", as: cyd)
+            _ = try await client.note("one", as: bob)
+            let home = "/v1/timelines/home?limit=2"
+            func page(_ reader: APIUser) async throws -> [String] { Self.bodies(try await client.send(.get, home, as: reader)) }
+            for reader in [ada, cyd, bob] { _ = try await page(reader) }
+
+            // call: bob posts "two", and each reads their first page; then ada posts "mine" and
+            // reads hers
+            _ = try await client.note("two", as: bob)
+            let (pages, recorder) = try await Self.recordingServed(database) { (try await page(ada), try await page(cyd), try await page(bob)) }
+            _ = try await client.note("mine", as: ada)
+            let (own, ownRecorder) = try await Self.recordingServed(database) { try await page(ada) }
+
+            // check: each page shows the new note at once, and no statement read a home (the
+            // new note's row is read, as the statuses cache doesn't hold it yet)
+            #expect(pages.0 == ["two", "one"])
+            #expect(pages.1 == ["two", "one"])
+            #expect(pages.2 == ["two", "one"])
+            #expect(own == ["mine", "two"])
+            let homeReads = (recorder.statements + ownRecorder.statements).filter { $0.contains("home_entries") }
+            #expect(homeReads.isEmpty, "pages after a new note read the home: \(homeReads)")
+        }
+    }
+
     /// Whether a statement reads a viewer's likes or boosts (`ViewerFlags.arms`).
     static func readsReactions(_ sql: String) -> Bool {
         sql.contains("FROM likes l")

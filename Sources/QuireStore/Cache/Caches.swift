@@ -142,6 +142,7 @@ public final class Caches: Sendable {
         for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
         var (reactions, following, homes, posted): ([Int64], [Int64], [Int64], [Int64]) = ([], [], [], [])
+        var entered: [Int64: [HomeHead.Entry]] = [:]
         var broadcasters = false
         var catalog = false
         for key in keys {
@@ -154,6 +155,8 @@ public final class Caches: Sendable {
             case .reactions(let id): reactions.append(id)
             case .following(let id): following.append(id)
             case .home(let id): homes.append(id)
+            case .entered(let reader, let status, let author):
+                entered[reader, default: []].append(HomeHead.Entry(id: status, boostOfID: nil, authorID: author))
             case .posted(let id): posted.append(id)
             case .broadcasters: broadcasters = true
             case .shelf(let id): shelves.append(id)
@@ -178,6 +181,8 @@ public final class Caches: Sendable {
         } else {
             if !following.isEmpty { broadcastersFollowed.drop(following) }
             // A follow's entries and broadcasters change the follower's home as well.
+            // Entered before the drops: a head the same write also drops goes either way.
+            if !entered.isEmpty { self.homes.entered(entered) }
             if !homes.isEmpty || !following.isEmpty { self.homes.drop(homes + following) }
             if !posted.isEmpty { self.homes.posted(posted) }
         }

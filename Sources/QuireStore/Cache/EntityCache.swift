@@ -196,6 +196,26 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
         }
     }
 
+    /// A committed write changed `keys`' values in a way `change` can apply to an entry (an entry
+    /// added to a reader's home head): applied to those cached, each entry's size taken again by
+    /// `bytes`; reads begun before are refused, as after a drop. For changes that give the same
+    /// value whether or not the entry already had them, so an entry stored from a read after
+    /// the commit and before this call is right either way, and no hold is needed.
+    func revise(_ keys: some Collection<Key>, bytes: (Value) -> Int, _ change: (Key, inout Value) -> Void) {
+        let evicted = state.withLock { state -> Int in
+            for key in keys {
+                guard let index = state.entries.index(forKey: key) else { continue }
+                change(key, &state.entries.values[index].value)
+                let size = bytes(state.entries.values[index].value)
+                state.bytes += size - state.entries.values[index].bytes
+                state.entries.values[index].bytes = size
+            }
+            Self.refuseEarlierReads(of: keys, in: &state)
+            return Self.evict(&state, limits: limits)
+        }
+        if evicted > 0 { evictions.increment(by: Int64(evicted)) }
+    }
+
     /// Stores of `keys` whose reads began before now are refused from now on.
     private static func refuseEarlierReads(of keys: some Sequence<Key>, in state: inout State) {
         state.generation &+= 1

@@ -23,6 +23,18 @@ struct HomeHead: Sendable {
         return entries.prefix(wanted).map { StatusEntry(id: $0.id, boostOfID: $0.boostOfID) }
     }
 
+    /// This head with `arrived` entered in their places by id (each a new status now in the
+    /// reader's home), cut to `limit` when the head was a full page: a full head was the home's
+    /// newest `limit` entries, so the newest `limit` of it and the new ones are the new page; a
+    /// shorter one was the whole home. An entry with an id the head holds replaces it (SQLite
+    /// may give an unboosted row's id again), so entering one twice changes nothing.
+    func entering(_ arrived: [Entry]) -> HomeHead {
+        let ids = Set(arrived.map(\.id))
+        var merged = entries.filter { !ids.contains($0.id) } + arrived
+        merged.sort { $0.id > $1.id }
+        return HomeHead(limit: limit, entries: Array(merged.prefix(limit)))
+    }
+
     /// Whether `rows`, read through the statuses cache for `entries(limit:)`, are still the
     /// statuses the head names and still alive (`StatusVisibility.isAlive`): a status deleted,
     /// or an unboosted boost's row gone (whose id SQLite may give again, so the author and what
@@ -42,9 +54,10 @@ struct HomeHead: Sendable {
 /// reader opens, is then read from memory, statements and all.
 ///
 /// What can change a reader's first page, and what drops their head:
-/// - an entry made in their home (a followed account's post or boost, a mention in a direct
-///   status, their own post): `HomeTimelineQueries.fanOut` records `CacheKey.home` for each
-///   reader it wrote an entry for;
+/// - an entry made in their home: a new status that is not a boost, by an account they follow
+///   or by themselves, is entered in their head in its place (`CacheKey.entered`); for a boost
+///   and a mention in a direct status, which may be hidden from them, `HomeTimelineQueries.fanOut`
+///   records `CacheKey.home`, which drops the head;
 /// - a follow or unfollow (entries backfilled or removed, a broadcaster merged in or out):
 ///   `CacheKey.following`; a block or unblock either way: `CacheKey.home` of both accounts;
 /// - a post by a broadcaster they follow, which makes no entries: `CacheKey.posted` drops the
@@ -118,6 +131,15 @@ final class HomeHeads: Sendable {
     }
 
     func drop(_ readers: some Collection<Int64>) { heads.drop(readers) }
+
+    /// New statuses entered in readers' homes, each visible to its reader (`CacheKey.entered`):
+    /// each reader's head takes them in their places, and reads begun before are refused, as
+    /// after a drop (they may have read the home before the entries committed).
+    func entered(_ arrivals: [Int64: [HomeHead.Entry]]) {
+        heads.revise(arrivals.keys, bytes: \.cacheBytes) { reader, head in
+            if let arrived = arrivals[reader] { head = head.entering(arrived) }
+        }
+    }
 
     /// `authors` posted without making entries (a broadcaster's post, an import): the heads that
     /// merged them in go, and reads that merged them and haven't stored are refused.

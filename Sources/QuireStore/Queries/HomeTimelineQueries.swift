@@ -27,14 +27,20 @@ import SQLKit
 public enum HomeTimelineQueries {
     /// Copies a new status (or boost) into the homes it belongs in: the author's own, and each
     /// follower's unless the author is a broadcaster; a direct status goes only to those it mentions.
-    /// Each home it goes into records `CacheKey.home`; a status that reached no follower's home
-    /// (a broadcaster's, most often) records `CacheKey.posted`, for those who merge its author in.
+    /// Each home it goes into records `CacheKey.entered` (or `CacheKey.home`, see `entered`); a
+    /// status that reached no follower's home (a broadcaster's, most often) records
+    /// `CacheKey.posted`, for those who merge its author in.
     static func fanOut(_ status: StatusRecord, mentioned: [Int64], on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO home_entries (user_id, status_id, author_id) VALUES (\(bind: status.userID), \(bind: status.id), \(bind: status.userID))
             ON CONFLICT (user_id, status_id) DO NOTHING
             """).run()
-        db.changed(.home(status.userID))
+        // A new status that is not a boost is visible to each reader given an entry below but the
+        // mentioned (who may block its author): their heads take it (`CacheKey.entered`).
+        func entered(_ reader: Int64) -> CacheKey {
+            status.boostOfID == nil ? .entered(reader: reader, status: status.id, author: status.userID) : .home(reader)
+        }
+        db.changed(entered(status.userID))
         if status.privacy == StatusPrivacy.direct.rawValue {
             for userID in mentioned where userID != status.userID {
                 try await db.raw("""
@@ -55,7 +61,7 @@ public enum HomeTimelineQueries {
             RETURNING user_id
             """).all()
         guard !readers.isEmpty else { return db.changed(.posted(status.userID)) }
-        for row in readers { db.changed(.home(try row.decode(column: "user_id", as: Int64.self))) }
+        for row in readers { db.changed(entered(try row.decode(column: "user_id", as: Int64.self))) }
     }
 
     /// A new follower's home gets the followee's latest statuses (a broadcaster's are merged on read).
