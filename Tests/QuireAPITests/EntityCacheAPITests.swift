@@ -389,6 +389,34 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aFollowOfSomeoneWhoIsNoBroadcasterLeavesTheBroadcastersAReaderFollowsInMemory(engine: TestEngine) async throws {
+        // A fan-out limit of 1 makes anyone with two followers a broadcaster.
+        try await withTestApp(engine, configure: { $0.fanoutLimit = 1 }) { client, database in
+            // setup: ada and eve follow star, a broadcaster so, who posts; bob posts; dan follows
+            // star and reads his home
+            let (star, bob, dan) = (try await client.signUp("star"), try await client.signUp("bob"), try await client.signUp("dan"))
+            let (ada, eve) = (try await client.signUp("ada"), try await client.signUp("eve"))
+            try await Self.waitUntilServing(database)
+            try await client.follow("star", as: ada)
+            try await client.follow("star", as: eve)
+            _ = try await client.note("star's", as: star)
+            _ = try await client.note("bob's", as: bob)
+            try await client.follow("star", as: dan)
+            _ = try await client.send(.get, "/v1/timelines/home", as: dan)
+
+            // call: dan follows bob, who is no broadcaster, and reads his home
+            try await client.follow("bob", as: dan)
+            let (page, recorder) = try await Self.recordingServed(database) { try await client.send(.get, "/v1/timelines/home", as: dan) }
+
+            // check: bob's note is in (his home was read again) beside star's, merged in, and
+            // the broadcasters dan follows came from memory
+            #expect(Self.bodies(page) == ["bob's", "star's"])
+            let broadcasterReads = recorder.statements.filter { $0.contains("broadcasters") }
+            #expect(broadcasterReads.isEmpty, "the home page read the broadcasters: \(broadcasterReads)")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aReadersFirstHomePageComesFromMemoryAndEveryChangeToItIsSeenAtOnce(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in
             // setup: ada follows bob and cyd (not dan); bob posts "one", dan "dan's", which cyd

@@ -25,6 +25,10 @@ public enum CacheKey: Hashable, Sendable {
     case reactions(Int64)
     /// The accounts a user follows (their `follows` rows as follower), as a home page reads the
     /// broadcasters among them: recorded by each follow and unfollow, and a block's end of a follow.
+    /// It drops the reader's home head and their list of broadcasters followed, except that in
+    /// the follow's own process a follow of someone read to be no broadcaster keeps the list
+    /// (`Caches.committed`): the mixed load's follows, all of such accounts, kept its hit rate
+    /// at 3 to 6%.
     case following(Int64)
     /// A reader's home timeline entries (`home_entries`), as their first page shows them
     /// (`HomeHeads`): recorded for each reader a post or boost makes an entry for

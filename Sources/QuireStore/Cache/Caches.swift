@@ -89,7 +89,15 @@ public final class Caches: Sendable {
     /// the drop wins.
     func committed(_ changes: TransactionChanges) {
         let (keys, profiles, statuses) = changes.contents
-        if !keys.isEmpty { drop(keys) }
+        if !keys.isEmpty {
+            // A follow of someone who is no broadcaster leaves the follower's list as it was,
+            // unless an account became one after the follow's key was recorded (and before its
+            // statement read that the followee was none): this process has heard every such
+            // change before its `broadcastersEpoch` moved, and one not heard yet empties every
+            // list when it is. Other processes, who can't tell, drop the list.
+            let epoch = broadcastersEpoch
+            drop(keys, keepingBroadcasterLists: Set(changes.unchangedBroadcasterLists.filter { $0.value == epoch }.keys))
+        }
         for (id, delta) in profiles { profileCounts.update(id) { $0.add(delta) } }
         for (id, delta) in statuses { statusCounts.update(id) { $0.add(delta) } }
     }
@@ -138,7 +146,12 @@ public final class Caches: Sendable {
         drop(keys)
     }
 
-    private func drop(_ keys: Set<CacheKey>) {
+    /// Moved each time someone becomes a broadcaster (`CacheKey.broadcasters`, heard or
+    /// committed here) or the caches are emptied: see `committed`.
+    var broadcastersEpoch: UInt64 { epoch.load(ordering: .acquiring) }
+    private let epoch = Atomic<UInt64>(0)
+
+    private func drop(_ keys: Set<CacheKey>, keepingBroadcasterLists kept: Set<Int64> = []) {
         for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
         var (reactions, following, homes, posted): ([Int64], [Int64], [Int64], [Int64]) = ([], [], [], [])
@@ -176,10 +189,12 @@ public final class Caches: Sendable {
         if !reactions.isEmpty { self.reactions.drop(reactions) }
         // A new broadcaster joins the lists of everyone following them, and their homes.
         if broadcasters {
+            epoch.add(1, ordering: .acquiringAndReleasing)
             broadcastersFollowed.dropAll()
             self.homes.dropAll()
         } else {
-            if !following.isEmpty { broadcastersFollowed.drop(following) }
+            let changedLists = kept.isEmpty ? following : following.filter { !kept.contains($0) }
+            if !changedLists.isEmpty { broadcastersFollowed.drop(changedLists) }
             // A follow's entries and broadcasters change the follower's home as well.
             // Entered before the drops: a head the same write also drops goes either way.
             if !entered.isEmpty { self.homes.entered(entered) }
@@ -216,6 +231,7 @@ public final class Caches: Sendable {
 
     /// Empties every cache; with `trusted` false they serve nothing until `clear(trusted: true)`.
     func clear(trusted: Bool, observers tell: Bool = true) {
+        epoch.add(1, ordering: .acquiringAndReleasing)
         if tell {
             if !trusted { freshness?.forget() }
             hearing.store(trusted, ordering: .releasing)

@@ -14,6 +14,10 @@ final class TransactionChanges: Sendable {
         var keys: Set<CacheKey> = []
         var profiles: [Int64: ProfileCounts] = [:]
         var statuses: [Int64: StatusCounts] = [:]
+        /// Per reader: how many `following` keys were recorded, how many of those follows were
+        /// of accounts read to be no broadcaster (`followedNoBroadcaster`), and the caches'
+        /// `broadcastersEpoch` at the first key.
+        var follows: [Int64: (keys: Int, noBroadcaster: Int, epoch: UInt64)] = [:]
     }
 
     private let state = Mutex(State())
@@ -23,7 +27,30 @@ final class TransactionChanges: Sendable {
     init(caches: Caches) { self.caches = caches }
 
     /// `key`'s entries are dropped at the commit.
-    func insert(_ key: CacheKey) { _ = state.withLock { $0.keys.insert(key) } }
+    func insert(_ key: CacheKey) {
+        // Taken before the statement that reads whether the followee is a broadcaster.
+        let epoch = caches.broadcastersEpoch
+        state.withLock { state in
+            state.keys.insert(key)
+            guard case .following(let reader) = key else { return }
+            state.follows[reader, default: (0, 0, epoch)].keys += 1
+        }
+    }
+
+    /// The reader's follow recorded by `following` was of an account read, after the key, to be
+    /// no broadcaster: unless someone became one since the key was recorded (the caches'
+    /// `broadcastersEpoch` moved), the list of broadcasters the reader follows stays as it was.
+    func followedNoBroadcaster(_ reader: Int64) {
+        state.withLock { state in state.follows[reader]?.noBroadcaster += 1 }
+    }
+
+    /// The readers whose every follow change in this transaction was of no broadcaster, with the
+    /// epoch before the first.
+    var unchangedBroadcasterLists: [Int64: UInt64] {
+        state.withLock { state in
+            state.follows.compactMapValues { $0.keys == $0.noBroadcaster ? $0.epoch : nil }
+        }
+    }
 
     /// `delta` is added to the user's cached profile counts at the commit.
     func add(_ delta: ProfileCounts, toProfileOf userID: Int64) {
@@ -82,6 +109,12 @@ extension SQLDatabase {
     /// As `changed(profileOf:by:)`, for a status's like, boost and reply counts.
     func changed(countsOf statusID: Int64, by delta: StatusCounts) {
         (self as? MeteredSQLDatabase)?.changes?.add(delta, toCountsOf: statusID)
+    }
+
+    /// The follow just recorded (`CacheKey.following`) was of someone read, after it was
+    /// recorded, to be no broadcaster (`TransactionChanges.followedNoBroadcaster`).
+    func followedNoBroadcaster(_ reader: Int64) {
+        (self as? MeteredSQLDatabase)?.changes?.followedNoBroadcaster(reader)
     }
 
     /// The process's caches, for a read outside any write transaction. Inside one they are not

@@ -70,7 +70,12 @@ public enum FollowQueries {
             """).first()
         guard inserted != nil else { return }
         db.changed(.following(follower))
-        try await HomeTimelineQueries.backfill(reader: follower, author: followee, on: db)
+        // A broadcaster's statuses are merged into the follower's home when read; anyone else's
+        // are copied in, and the broadcasters the follower follows stay as they were.
+        if try await HomeTimelineQueries.isBroadcaster(followee, on: db) == false {
+            db.followedNoBroadcaster(follower)
+            try await HomeTimelineQueries.backfill(reader: follower, author: followee, on: db)
+        }
         var changes = CounterChanges()
         try await NotificationQueries.notify(followee, .follow, actor: follower, statusID: nil, changes: &changes, on: db)
         changes.user(follower, .following, 1)

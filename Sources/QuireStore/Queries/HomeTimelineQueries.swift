@@ -64,6 +64,11 @@ public enum HomeTimelineQueries {
         for row in readers { db.changed(entered(try row.decode(column: "user_id", as: Int64.self))) }
     }
 
+    /// Whether the user is a broadcaster, by the primary key of `broadcasters`.
+    static func isBroadcaster(_ userID: Int64, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT 1 AS one FROM broadcasters WHERE user_id = \(bind: userID)").first() != nil
+    }
+
     /// A new follower's home gets the followee's latest statuses (a broadcaster's are merged on read).
     static func backfill(reader: Int64, author: Int64, on db: any SQLDatabase) async throws {
         try await db.raw("""
