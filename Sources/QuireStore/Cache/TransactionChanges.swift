@@ -28,11 +28,14 @@ final class TransactionChanges: Sendable {
 
     /// `key`'s entries are dropped at the commit.
     func insert(_ key: CacheKey) {
+        guard case .following(let reader) = key else {
+            _ = state.withLock { $0.keys.insert(key) }
+            return
+        }
         // Taken before the statement that reads whether the followee is a broadcaster.
         let epoch = caches.broadcastersEpoch
         state.withLock { state in
             state.keys.insert(key)
-            guard case .following(let reader) = key else { return }
             state.follows[reader, default: (0, 0, epoch)].keys += 1
         }
     }
