@@ -63,6 +63,41 @@ import Testing
         #expect(cache.value(1) == "new")
     }
 
+    // A full cache evicts by CLOCK: what was stored or read since the hand last passed stays.
+
+    /// Stores `keys` one by one, each read after the cache's generation as a read through does.
+    private static func fill(_ cache: EntityCache<Int64, String>, _ keys: ClosedRange<Int64>) {
+        for key in keys { cache.store(key, "value \(key)", bytes: 10, generation: cache.generation) }
+    }
+
+    @Test func aFullCacheKeepsTheRowsOfAListStoredTogether() {
+        // setup: a cache at its limit of 100 entries
+        let cache = Self.cache()
+        Self.fill(cache, 1...100)
+
+        // call: a list's 50 rows, none cached, are read through and stored
+        Self.fill(cache, 101...150)
+
+        // check: the next request finds every one of them; 50 of the older entries made room
+        let (found, _) = cache.values(Array(101...150))
+        #expect(found.count == 50)
+        #expect(cache.values(Array(1...100)).found.count == 50)
+    }
+
+    @Test func anEntryReadSinceTheHandPassedOutlivesTheOthers() {
+        // setup: a full cache, 10 of whose entries are read
+        let cache = Self.cache()
+        Self.fill(cache, 1...100)
+        _ = cache.values(Array(1...10))
+
+        // call: 90 new entries take the place of 90 old ones
+        Self.fill(cache, 101...190)
+
+        // check: the 10 read are the old ones kept
+        #expect(cache.values(Array(1...10)).found.count == 10)
+        #expect(cache.values(Array(101...190)).found.count == 90)
+    }
+
     // A count moved by a write (`hold`, then `update` at its commit): the entry is updated in
     // place, and never counts the write twice or misses it.
 

@@ -136,6 +136,12 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     /// Keys whose drops are remembered one by one: a bound on memory (about 40 bytes a key).
     static var rememberedDrops: Int { 4096 }
 
+    /// A freed slot takes the ring's last key, the newest stored, and the hand moves past it, so
+    /// that key is looked at only when the hand comes round again, as in CLOCK's ring of slots.
+    /// The hand used to stay on the slot, so the next store evicted the key stored just before
+    /// it unless it had been read in between: in a full cache a list's rows, stored together,
+    /// were gone before the next request asked for one of them (editions 35% of hits in the
+    /// mixed load on a fresh large seed, with the cache evicting one entry a store).
     private static func evict(_ state: inout State, limits: CacheLimits) -> Int {
         var evicted = 0
         while state.entries.count > limits.entries || state.bytes > limits.bytes, !state.ring.isEmpty {
@@ -143,8 +149,7 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
             let key = state.ring[state.hand]
             guard let entry = state.entries[key] else {
                 // Dropped by a write: its ring slot goes now.
-                state.ring.swapAt(state.hand, state.ring.count - 1)
-                state.ring.removeLast()
+                freeSlot(&state)
                 continue
             }
             if entry.referenced {
@@ -154,11 +159,18 @@ public final class EntityCache<Key: Hashable & Sendable, Value: Sendable>: Senda
             }
             state.entries[key] = nil
             state.bytes -= entry.bytes
-            state.ring.swapAt(state.hand, state.ring.count - 1)
-            state.ring.removeLast()
+            freeSlot(&state)
             evicted += 1
         }
         return evicted
+    }
+
+    /// Removes the key under the hand from the ring: the last key takes its slot, and the hand
+    /// moves on past it.
+    private static func freeSlot(_ state: inout State) {
+        state.ring.swapAt(state.hand, state.ring.count - 1)
+        state.ring.removeLast()
+        state.hand += 1
     }
 
     /// Drops `keys`' entries (a write committed); later stores of earlier reads are refused.
