@@ -348,6 +348,37 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aReadersOwnLikeLeavesWhatIsKnownOfTheirOtherReactionsInMemory(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: ada follows bob, who posts two notes; ada reads her home and each note, so
+            // what she liked and boosted of both is known
+            let (ada, bob) = (try await client.signUp("ada"), try await client.signUp("bob"))
+            try await Self.waitUntilServing(database)
+            try await client.follow("bob", as: ada)
+            let one = try #require(try await client.post(["type": "note", "body": "one"], as: bob).int("id"))
+            let two = try #require(try await client.post(["type": "note", "body": "two"], as: bob).int("id"))
+            for path in ["/v1/timelines/home?limit=10", "/v1/statuses/\(one)", "/v1/statuses/\(two)"] {
+                #expect(try await client.send(.get, path, as: ada).status == .ok)
+            }
+
+            // call: ada likes the second note, then reads the first, and then the second
+            #expect(try await client.send(.post, "/v1/statuses/\(two)/like", as: ada).status == .ok)
+            let (first, firstRecorder) = try await Self.recordingServed(database) {
+                try await client.send(.get, "/v1/statuses/\(one)", as: ada)
+            }
+            let (second, secondRecorder) = try await Self.recordingServed(database) {
+                try await client.send(.get, "/v1/statuses/\(two)", as: ada)
+            }
+
+            // check: the first note's flags still come from memory; the liked one's are read again
+            #expect(first.body.json["liked"] as? Bool == false)
+            #expect(!firstRecorder.statements.contains { Self.readsReactions($0) }, "the note not liked read likes: \(firstRecorder.statements)")
+            #expect(second.body.json["liked"] as? Bool == true)
+            #expect(secondRecorder.statements.contains { Self.readsReactions($0) }, "the liked note's flags were not read: \(secondRecorder.statements)")
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func theBroadcastersAReaderFollowsComeFromMemoryAndEachFollowChangeIsSeenAtOnce(engine: TestEngine) async throws {
         // A fan-out limit of 1 makes anyone with two followers a broadcaster.
         try await withTestApp(engine, configure: { $0.fanoutLimit = 1 }) { client, database in

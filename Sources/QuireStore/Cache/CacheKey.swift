@@ -19,10 +19,16 @@ public enum CacheKey: Hashable, Sendable {
     /// A status's like, boost and reply counts (its `status_counts` shards): moved by the deltas
     /// `Counters` records, dropped by a counter repair, as `profileCounts` is.
     case statusCounts(Int64)
-    /// A user's likes and boosts (their `likes` rows and boost statuses), as pages show which
-    /// statuses the viewer liked and boosted (`ViewerReactions`): recorded by each like, unlike,
-    /// boost and unboost (`LikeQueries`, their only writer).
-    case reactions(Int64)
+    /// A reader's like, unlike, boost or unboost of a status (their `likes` rows and boost
+    /// statuses, as pages show which statuses the viewer liked and boosted, `ViewerReactions`):
+    /// recorded by each of them (`LikeQueries`, their only writer). The reader's entry forgets
+    /// that one status, whose flags the next page showing it reads again, and keeps the others:
+    /// dropped whole at each of their own likes, the mixed load's entries were found at 94.4 to
+    /// 95.0% of lookups, every miss a read after the reader's own like. Forgetting, not setting
+    /// the flag, leaves nothing to the order in which two of a reader's reactions to one status
+    /// reach the cache (in its own process, transactions on two connections may commit in one
+    /// order and reach it in the other).
+    case reacted(reader: Int64, status: Int64)
     /// The accounts a user follows (their `follows` rows as follower), as a home page reads the
     /// broadcasters among them: recorded by each follow and unfollow, and a block's end of a follow.
     /// It drops the reader's home head and their list of broadcasters followed, except that in
@@ -71,7 +77,7 @@ public enum CacheKey: Hashable, Sendable {
         case .profileCounts(let id): "c\(id)"
         case .status(let id): "s\(id)"
         case .statusCounts(let id): "n\(id)"
-        case .reactions(let id): "r\(id)"
+        case .reacted(let reader, let status): "r\(reader).\(status)"
         case .following(let id): "f\(id)"
         case .home(let id): "m\(id)"
         case .entered(let reader, let status, let author): "a\(reader).\(status).\(author)"
@@ -104,6 +110,12 @@ public enum CacheKey: Hashable, Sendable {
             self = .entered(reader: reader, status: status, author: author)
             return
         }
+        if kind == "r" {
+            let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, let reader = Int64(parts[0]), let status = Int64(parts[1]) else { return nil }
+            self = .reacted(reader: reader, status: status)
+            return
+        }
         guard let id = Int64(text.dropFirst()) else { return nil }
         switch kind {
         case "u": self = .user(id)
@@ -111,7 +123,6 @@ public enum CacheKey: Hashable, Sendable {
         case "c": self = .profileCounts(id)
         case "s": self = .status(id)
         case "n": self = .statusCounts(id)
-        case "r": self = .reactions(id)
         case "f": self = .following(id)
         case "m": self = .home(id)
         case "p": self = .posted(id)
@@ -120,3 +131,4 @@ public enum CacheKey: Hashable, Sendable {
         }
     }
 }
+

@@ -22,7 +22,7 @@ public final class Caches: Sendable {
     /// A status's like, boost and reply counts, summed over its shards: the same for every viewer.
     let statusCounts: EntityCache<Int64, StatusCounts>
     /// Each reader's likes and boosts of the statuses they were shown (`ViewerReactions`), by
-    /// reader: their own reactions drop it.
+    /// reader: their own reactions make it forget the statuses reacted to.
     let reactions: EntityCache<Int64, ViewerReactions>
     /// The broadcasters each reader follows, by reader, in id order, as a home page on SQLite
     /// merges their statuses in (`HomeTimelineQueries`): the reader's follows and anyone's
@@ -154,7 +154,8 @@ public final class Caches: Sendable {
     private func drop(_ keys: Set<CacheKey>, keepingBroadcasterLists kept: Set<Int64> = []) {
         for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
-        var (reactions, following, homes, posted): ([Int64], [Int64], [Int64], [Int64]) = ([], [], [], [])
+        var (following, homes, posted): ([Int64], [Int64], [Int64]) = ([], [], [])
+        var reacted: [Int64: [Int64]] = [:]
         var entered: [Int64: [HomeHead.Entry]] = [:]
         var broadcasters = false
         var catalog = false
@@ -165,7 +166,7 @@ public final class Caches: Sendable {
             case .profileCounts(let id): counts.append(id)
             case .status(let id): statuses.append(id)
             case .statusCounts(let id): statusCounts.append(id)
-            case .reactions(let id): reactions.append(id)
+            case .reacted(let reader, let status): reacted[reader, default: []].append(status)
             case .following(let id): following.append(id)
             case .home(let id): homes.append(id)
             case .entered(let reader, let status, let author):
@@ -186,7 +187,12 @@ public final class Caches: Sendable {
         if !counts.isEmpty { profileCounts.drop(counts) }
         if !statuses.isEmpty { self.statuses.drop(statuses) }
         if !statusCounts.isEmpty { self.statusCounts.drop(statusCounts) }
-        if !reactions.isEmpty { self.reactions.drop(reactions) }
+        if !reacted.isEmpty {
+            // A read begun before is refused, as after a drop.
+            reactions.revise(reacted.keys, bytes: \.cacheBytes) { reader, entry in
+                for status in reacted[reader] ?? [] { entry.forget(status) }
+            }
+        }
         // A new broadcaster joins the lists of everyone following them, and their homes.
         if broadcasters {
             epoch.add(1, ordering: .acquiringAndReleasing)

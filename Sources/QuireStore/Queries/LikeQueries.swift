@@ -10,7 +10,7 @@ public enum LikeQueries {
             ON CONFLICT (status_id, user_id) DO NOTHING RETURNING user_id
             """).first()
         guard inserted != nil else { return }
-        db.changed(.reactions(userID))
+        db.changed(.reacted(reader: userID, status: status.id))
         var changes = CounterChanges()
         try await NotificationQueries.notify(status.userID, .like, actor: userID, statusID: status.id, changes: &changes, on: db)
         changes.status(status.id, actor: userID, likes: 1)
@@ -22,7 +22,7 @@ public enum LikeQueries {
             DELETE FROM likes WHERE status_id = \(bind: statusID) AND user_id = \(bind: userID) RETURNING user_id
             """).first()
         guard deleted != nil else { return }
-        db.changed(.reactions(userID))
+        db.changed(.reacted(reader: userID, status: statusID))
         var changes = CounterChanges()
         changes.status(statusID, actor: userID, likes: -1)
         try await changes.apply(on: db)
@@ -40,7 +40,7 @@ public enum LikeQueries {
             RETURNING \(unsafeRaw: StatusRecord.columns.joined(separator: ", "))
             """).first()
         else { return }
-        db.changed(.reactions(userID))
+        db.changed(.reacted(reader: userID, status: status.id))
         try await HomeTimelineQueries.fanOut(try StatusRecord(row: row), mentioned: [], on: db)
         var changes = CounterChanges()
         try await NotificationQueries.notify(status.userID, .boost, actor: userID, statusID: status.id, changes: &changes, on: db)
@@ -54,7 +54,7 @@ public enum LikeQueries {
             """).first()
         guard let deleted else { return }
         db.changed(.status(try deleted.decode(column: "id", as: Int64.self)))
-        db.changed(.reactions(userID))
+        db.changed(.reacted(reader: userID, status: statusID))
         var changes = CounterChanges()
         changes.status(statusID, actor: userID, boosts: -1)
         try await changes.apply(on: db)

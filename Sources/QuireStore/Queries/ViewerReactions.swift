@@ -3,7 +3,8 @@ import SQLKit
 /// What one reader has liked and boosted, as far as the pages they were shown have asked: the
 /// statuses checked, and which of those they liked or boosted. The `reactions` cache holds it by
 /// reader, and the reader's own like, unlike, boost and unboost (`LikeQueries`, the only writer
-/// of either) drop it (`CacheKey.reactions`), so what it says of a checked status is never old.
+/// of either) make it forget the status at their commit (`CacheKey.reacted`), so what it says of
+/// a checked status is never old.
 ///
 /// A home page read the reader's likes and boosts of its statuses in its statement, two more
 /// arms of 20 index probes each: about as much SQLite time as picking the page itself (on the
@@ -19,6 +20,14 @@ struct ViewerReactions: Sendable {
     static let maximumChecked = 1_000
 
     var cacheBytes: Int { 128 + 40 * (checked.count + liked.count + boosted.count) }
+
+    /// The entry after the reader reacted to `status` (`CacheKey.reacted`): it no longer knows
+    /// that status's flags, and still knows the others'.
+    mutating func forget(_ status: Int64) {
+        guard checked.remove(status) != nil else { return }
+        liked.remove(status)
+        boosted.remove(status)
+    }
 }
 
 /// A read's use of the `reactions` cache for one reader: what it holds, taken once, with the
