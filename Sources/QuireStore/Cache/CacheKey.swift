@@ -131,4 +131,3 @@ public enum CacheKey: Hashable, Sendable {
         }
     }
 }
-
