@@ -104,16 +104,13 @@ public enum CacheKey: Hashable, Sendable {
             return
         }
         if kind == "a" {
-            let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 3, let reader = Int64(parts[0]), let status = Int64(parts[1]), let author = Int64(parts[2])
-            else { return nil }
-            self = .entered(reader: reader, status: status, author: author)
+            guard let ids = Self.ids(text, count: 3) else { return nil }
+            self = .entered(reader: ids[0], status: ids[1], author: ids[2])
             return
         }
         if kind == "r" {
-            let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 2, let reader = Int64(parts[0]), let status = Int64(parts[1]) else { return nil }
-            self = .reacted(reader: reader, status: status)
+            guard let ids = Self.ids(text, count: 2) else { return nil }
+            self = .reacted(reader: ids[0], status: ids[1])
             return
         }
         guard let id = Int64(text.dropFirst()) else { return nil }
@@ -129,5 +126,12 @@ public enum CacheKey: Hashable, Sendable {
         case "h": self = .shelf(id)
         default: return nil
         }
+    }
+
+    /// Exactly `count` ids after the kind's letter, separated by dots; nil for anything else.
+    private static func ids(_ text: Substring, count: Int) -> [Int64]? {
+        let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
+        let ids = parts.compactMap { Int64($0) }
+        return parts.count == count && ids.count == count ? ids : nil
     }
 }
