@@ -448,6 +448,49 @@ import Testing
     }
 
     @Test(arguments: TestEngine.all)
+    func aFollowsCopiedNotesTakeTheirPlacesInTheFollowersKeptFirstPage(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, database in
+            // setup: bob posts "old", ada "mine", bob "new"; cyd boosts dan's note and eve's, then
+            // posts; ada blocks dan and reads her first page of two
+            let (ada, bob, cyd, dan) = (try await client.signUp("ada"), try await client.signUp("bob"), try await client.signUp("cyd"),
+                                        try await client.signUp("dan"))
+            let eve = try await client.signUp("eve")
+            try await Self.waitUntilServing(database)
+            _ = try await client.note("old", as: bob)
+            _ = try await client.note("mine", as: ada)
+            _ = try await client.note("new", as: bob)
+            for author in [dan, eve] {
+                let id = try #require(try await client.note("\(author.username)'s", as: author).int("id"))
+                #expect(try await client.send(.post, "/v1/statuses/\(id)/boost", as: cyd).status == .ok)
+            }
+            _ = try await client.note("cyd's", as: cyd)
+            #expect(try await client.send(.post, "/v1/users/dan/block", as: ada).status.code < 300)
+            func page(_ limit: Int = 2) async throws -> [String] {
+                Self.bodies(try await client.send(.get, "/v1/timelines/home?limit=\(limit)", as: ada))
+            }
+            let before = try await page()
+
+            // call: ada follows bob, who is no broadcaster, and reads her first page; then she
+            // follows cyd, whose boosts are copied in, and reads it again
+            try await client.follow("bob", as: ada)
+            let (followed, recorder) = try await Self.recordingServed(database) { try await page() }
+            let longer = try await page(3)
+            try await client.follow("cyd", as: ada)
+            let boosts = try await page(3)
+
+            // check: bob's newer note took its place and the older one is past the page, without
+            // reading ada's home; cyd's note and boost are in, but not the boost of a blocked
+            // account's note
+            #expect(before == ["mine"])
+            #expect(followed == ["new", "mine"])
+            let homeReads = recorder.statements.filter { $0.contains("home_entries") }
+            #expect(homeReads.isEmpty, "the page after a follow read the home: \(homeReads)")
+            #expect(longer == ["new", "mine", "old"])
+            #expect(boosts == ["cyd's", "boost of eve's", "new"])
+        }
+    }
+
+    @Test(arguments: TestEngine.all)
     func aReadersFirstHomePageComesFromMemoryAndEveryChangeToItIsSeenAtOnce(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, database in
             // setup: ada follows bob and cyd (not dan); bob posts "one", dan "dan's", which cyd

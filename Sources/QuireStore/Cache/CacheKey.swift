@@ -34,7 +34,8 @@ public enum CacheKey: Hashable, Sendable {
     /// It drops the reader's home head and their list of broadcasters followed, except that in
     /// the follow's own process a follow of someone read to be no broadcaster keeps the list
     /// (`Caches.committed`): the mixed load's follows, all of such accounts, kept its hit rate
-    /// at 3 to 6%.
+    /// at 3 to 6%. Such a follow leaves the head to the keys of the statuses it copied in
+    /// (`HomeTimelineQueries.backfill`).
     case following(Int64)
     /// A reader's home timeline entries (`home_entries`), as their first page shows them
     /// (`HomeHeads`): recorded for each reader a post or boost makes an entry for

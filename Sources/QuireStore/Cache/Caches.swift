@@ -90,7 +90,8 @@ public final class Caches: Sendable {
     func committed(_ changes: TransactionChanges) {
         let (keys, profiles, statuses) = changes.contents
         if !keys.isEmpty {
-            // A follow of someone who is no broadcaster leaves the follower's list as it was,
+            // A follow of someone who is no broadcaster leaves the follower's list as it was (and
+            // their home head to the keys of the statuses it copied in),
             // unless an account became one after the follow's key was recorded (and before its
             // statement read that the followee was none): this process has heard every such
             // change before its `broadcastersEpoch` moved, and one not heard yet empties every
@@ -199,12 +200,15 @@ public final class Caches: Sendable {
             broadcastersFollowed.dropAll()
             self.homes.dropAll()
         } else {
-            let changedLists = kept.isEmpty ? following : following.filter { !kept.contains($0) }
-            if !changedLists.isEmpty { broadcastersFollowed.drop(changedLists) }
-            // A follow's entries and broadcasters change the follower's home as well.
+            // The readers whose follows may have changed who they merge in: their lists and
+            // heads go. The others' follows were of no broadcaster, whose statuses the follow
+            // copied in and entered (`HomeTimelineQueries.backfill`), or dropped the head with
+            // `home` (a boost among them).
+            let merging = kept.isEmpty ? following : following.filter { !kept.contains($0) }
+            if !merging.isEmpty { broadcastersFollowed.drop(merging) }
             // Entered before the drops: a head the same write also drops goes either way.
             if !entered.isEmpty { self.homes.entered(entered) }
-            if !homes.isEmpty || !following.isEmpty { self.homes.drop(homes + following) }
+            if !homes.isEmpty || !merging.isEmpty { self.homes.drop(homes + merging) }
             if !posted.isEmpty { self.homes.posted(posted) }
         }
         if !shelves.isEmpty { self.shelves.drop(shelves) }

@@ -59,7 +59,9 @@ struct HomeHead: Sendable {
 ///   and a mention in a direct status, which may be hidden from them, `HomeTimelineQueries.fanOut`
 ///   records `CacheKey.home`, which drops the head;
 /// - a follow or unfollow (entries backfilled or removed, a broadcaster merged in or out):
-///   `CacheKey.following`; a block or unblock either way: `CacheKey.home` of both accounts;
+///   `CacheKey.following`, but for a follow of no broadcaster in its own process, whose copied
+///   notes are entered and copied boosts record `home` (`HomeTimelineQueries.backfill`); a block
+///   or unblock either way: `CacheKey.home` of both accounts;
 /// - a post by a broadcaster they follow, which makes no entries: `CacheKey.posted` drops the
 ///   head of each reader whose head merged that broadcaster in (the index below), and refuses
 ///   the stores of reads that merged it and had not stored yet; an account becoming a
