@@ -21,7 +21,7 @@ final class CacheFreshness: Sendable {
     /// an idle echo's age (up to `echoInterval` and a round trip, about 21 ms) to wait for a busy
     /// event loop before the caches stop serving.
     static let bound: UInt64 = 80_000_000
-    static let echoInterval = Duration.milliseconds(20)
+    static let echoInterval = TimeAmount.milliseconds(20)
 
     /// The echoes' channel: this process's alone, so no other process hears them.
     let channel: String
