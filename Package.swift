@@ -37,6 +37,8 @@ let package = Package(
             dependencies: [
                 "QuireApp", "QuireStore", "QuireExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -47,6 +47,7 @@ func startUp(_ overrides: QuireConfiguration.Overrides) throws -> QuireConfigura
         MemorySetup.bootstrap()
         LogSetup.bootstrap(configuration)
         MetricsSetup.bootstrap()
+        TaskLoops.install(for: configuration.databaseURL)
         return configuration
     } catch {
         fail(error)

@@ -56,7 +56,7 @@ public final class Database: Sendable {
         case .postgres(let text):
             let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize, keepsConnections: keepsConnections)
             try await preflight(text, logger: logger)
-            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let client = PostgresClient(configuration: configuration, eventLoopGroup: PostgresConnectionLoops(), backgroundLogger: logger)
             return Database(url: url, backend: .postgres(client, PostgresOutage(url: text, logger: logger), PostgresStatementNames()), logger: logger,
                             slowStatementThreshold: slowStatementThreshold, cacheLimits: cacheLimits)
         }
