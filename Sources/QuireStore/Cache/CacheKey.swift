@@ -51,6 +51,14 @@ public enum CacheKey: Hashable, Sendable {
     /// load's home heads at 40% hits. Entries that may be hidden (a direct status's mentions, a
     /// boost, whose original may be by someone the reader blocks) record `home`.
     case entered(reader: Int64, status: Int64, author: Int64)
+    /// The key for a new entry of `status` by `author` in `reader`'s home: `entered` for a status
+    /// that is no boost, which the reader may see, so their head takes it; `home` for a boost,
+    /// whose original may be by someone the reader blocks (which only the page's statement checks),
+    /// so their head goes. A new status's fan-out and a follow's copies both record it.
+    static func homeEntry(reader: Int64, status: Int64, author: Int64, isBoost: Bool) -> CacheKey {
+        isBoost ? .home(reader) : .entered(reader: reader, status: status, author: author)
+    }
+
     /// An author's new statuses that made no home entries for their followers, who see them only
     /// by merging the author in (a broadcaster's posts and boosts, an import's statuses): it
     /// drops the heads that merged the author in.

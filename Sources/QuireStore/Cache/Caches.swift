@@ -97,7 +97,7 @@ public final class Caches: Sendable {
             // change before its `broadcastersEpoch` moved, and one not heard yet empties every
             // list when it is. Other processes, who can't tell, drop the list.
             let epoch = broadcastersEpoch
-            drop(keys, keepingBroadcasterLists: Set(changes.unchangedBroadcasterLists.filter { $0.value == epoch }.keys))
+            drop(keys, followingNoNewBroadcaster: Set(changes.unchangedBroadcasterLists.filter { $0.value == epoch }.keys))
         }
         for (id, delta) in profiles { profileCounts.update(id) { $0.add(delta) } }
         for (id, delta) in statuses { statusCounts.update(id) { $0.add(delta) } }
@@ -152,7 +152,9 @@ public final class Caches: Sendable {
     var broadcastersEpoch: UInt64 { epoch.load(ordering: .acquiring) }
     private let epoch = Atomic<UInt64>(0)
 
-    private func drop(_ keys: Set<CacheKey>, keepingBroadcasterLists kept: Set<Int64> = []) {
+    /// `kept`: readers whose follows in the write were all of accounts read to be no broadcaster,
+    /// whose lists of broadcasters followed and home heads the follows' `following` keys leave.
+    private func drop(_ keys: Set<CacheKey>, followingNoNewBroadcaster kept: Set<Int64> = []) {
         for observer in observers.withLock({ $0 }) { observer.dropped(keys) }
         var (users, editions, counts, statuses, statusCounts, shelves): ([Int64], [Int64], [Int64], [Int64], [Int64], [Int64]) = ([], [], [], [], [], [])
         var (following, homes, posted): ([Int64], [Int64], [Int64]) = ([], [], [])

@@ -38,7 +38,7 @@ public enum HomeTimelineQueries {
         // A new status that is not a boost is visible to each reader given an entry below but the
         // mentioned (who may block its author): their heads take it (`CacheKey.entered`).
         func entered(_ reader: Int64) -> CacheKey {
-            status.boostOfID == nil ? .entered(reader: reader, status: status.id, author: status.userID) : .home(reader)
+            .homeEntry(reader: reader, status: status.id, author: status.userID, isBoost: status.boostOfID != nil)
         }
         db.changed(entered(status.userID))
         if status.privacy == StatusPrivacy.direct.rawValue {
@@ -91,8 +91,8 @@ public enum HomeTimelineQueries {
             RETURNING status_id, (SELECT o.boost_of_id FROM statuses o WHERE o.id = status_id) AS boost_of_id
             """).all()
         for row in copied {
-            guard try row.decodeNil(column: "boost_of_id") else { return db.changed(.home(reader)) }
-            db.changed(.entered(reader: reader, status: try row.decode(column: "status_id", as: Int64.self), author: author))
+            let status = try row.decode(column: "status_id", as: Int64.self)
+            db.changed(.homeEntry(reader: reader, status: status, author: author, isBoost: !(try row.decodeNil(column: "boost_of_id"))))
         }
     }
 
