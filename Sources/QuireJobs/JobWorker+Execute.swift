@@ -30,7 +30,14 @@ extension JobWorker {
                 } catch let error as PermanentJobError {
                     return .permanentlyFailed(error.description)
                 } catch {
-                    return Task.isCancelled ? nil : .failed(String(describing: error))
+                    guard !Task.isCancelled else { return nil }
+                    // The job keeps the error's description, which a database error gives without
+                    // its details (PostgresNIO hides the server's message from users); the log,
+                    // for operators, has them all.
+                    self.logger.warning("a job's attempt failed", metadata: [
+                        "job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)", "error": "\(String(reflecting: error))",
+                    ])
+                    return .failed(String(describing: error))
                 }
             }
             group.addTask {

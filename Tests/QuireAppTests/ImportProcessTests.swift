@@ -30,6 +30,15 @@ import Testing
         return String(prefix) + String((10 - sum % 10) % 10)
     }
 
+    /// The workers' log lines of failed attempts, which have the database's errors in full (the
+    /// job keeps PostgresNIO's description, which hides them).
+    static func failedAttempts(in folder: String) -> [String] {
+        ["worker1.log", "worker2.log"].flatMap { name in
+            ((try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? "").split(separator: "\n")
+                .filter { $0.contains("attempt failed") }.map { name + ": " + $0 }
+        }
+    }
+
     @Test(arguments: TestEngine.all)
     func anImportKilledMidwayResumesAndEachRowLandsOnce(engine: TestEngine) async throws {
         let folder = try temporaryFolder()
@@ -58,20 +67,20 @@ import Testing
             }
 
             // call: a worker is killed once some batches are in, another finishes the import
-            let first = try QuireProcess(arguments, environment: environment)
+            let first = try QuireProcess(arguments, environment: environment, log: URL(fileURLWithPath: folder + "/worker1.log"))
             let deadline = ContinuousClock.now + .seconds(60)
             while try await rowsDone() < 500, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             first.signal(SIGKILL)
             _ = await first.waitForExit(timeout: .seconds(5))
             let atKill = try await rowsDone()
-            let second = try QuireProcess(arguments, environment: environment)
+            let second = try QuireProcess(arguments, environment: environment, log: URL(fileURLWithPath: folder + "/worker2.log"))
             let job = try await waitForJob(jobID, on: database, timeout: .seconds(60), whileProgressing: true) { $0.state.isFinished }
             second.signal(SIGTERM)
             _ = await second.waitForExit(timeout: .seconds(10))
 
             // check: killed partway, resumed, and every row applied once
             #expect(atKill >= 500 && atKill < Int64(rows), "killed midway: \(atKill) rows were in")
-            #expect(job.state == .succeeded, "\(String(describing: job.lastError))")
+            #expect(job.state == .succeeded, "\(String(describing: job.lastError)); the workers' failed attempts: \(Self.failedAttempts(in: folder))")
             #expect(job.attempts == 2)
             let imported = try await client.send(.get, "/v1/me/imports/\(importID)", as: ada).body.json
             #expect(imported.int("created") == Int64(rows), "no row reported twice, none skipped as already there")

@@ -52,6 +52,38 @@ struct PostgresStatementTests {
         }
     }
 
+    /// As above, with the failed statement one that runs unnamed (more values than a kept
+    /// statement takes): the next statement, new to the connection, is refused in the failed
+    /// transaction, and must not stay refused there.
+    @Test func aStatementRefusedAfterAnUnnamedFailureRunsLaterOnTheSameConnection() async throws {
+        struct Abort: Error {}
+        try await withTestDatabase(.postgres, poolSize: 1) { database in
+            // setup: a statement with more values than a kept one, which fails (division by zero)
+            let id = try await database.write { try await UserQueries.create(NewUser(username: "ada", email: nil, passwordHash: nil), on: $0) }!.id
+            var failing = SQLQueryString("SELECT 1 / (0 * \(bind: 1)) AS n WHERE 1 IN (")
+            for value in 0...310 {  // PostgresStatementNames.maximumBinds is 310
+                failing.appendInterpolation("\(unsafeRaw: value == 0 ? "" : ", ")\(bind: value)" as SQLQueryString)
+            }
+            failing.appendLiteral(")")
+            let statement = failing
+
+            // call
+            await #expect(throws: Abort.self) {
+                try await database.write { db in
+                    let failed = try? await db.raw(statement).all()
+                    #expect(failed == nil)
+                    let refused = try? await db.raw("SELECT username FROM users WHERE id = \(bind: id)").all()
+                    #expect(refused == nil)
+                    throw Abort()
+                }
+            }
+            let rows = try await database.read { try await $0.raw("SELECT username FROM users WHERE id = \(bind: id)").all() }
+
+            // check
+            #expect(try rows.map { try $0.decode(column: "username", as: String.self) } == ["ada"])
+        }
+    }
+
     /// `DISCARD ALL` (a pooler or an administrator) removes the connection's prepared statements
     /// under PostgresNIO, which still has them by name.
     @Test func aStatementWhosePreparationWasDiscardedIsPreparedAgain() async throws {

@@ -56,9 +56,16 @@ struct PostgresStatementDatabase: SQLDatabase {
         let (sql, binds) = serialize(query)
         // After a failed statement the lease runs unnamed: in a transaction PostgreSQL refuses
         // every statement until the rollback, and a name whose preparation is refused stays
-        // failed on the connection for good (PostgresNIO keeps the error under the name).
+        // failed on the connection for good (PostgresNIO keeps the error under the name). An
+        // unnamed statement's failure counts too: one with too many values failed, and the next
+        // named one, new to the connection, had its preparation refused in the failed transaction.
         guard !failed.isSet, let (bindings, types) = try Self.bindings(binds), let name = names.name(sql: sql, types: types) else {
-            return try await unnamed.execute(sql: RecordedStatement(sql: sql, binds: binds), onRow)
+            do {
+                return try await unnamed.execute(sql: RecordedStatement(sql: sql, binds: binds), onRow)
+            } catch {
+                failed.set()
+                throw error
+            }
         }
         do {
             try await run(name: name, sql: sql, bindings: bindings, onRow)
