@@ -27,6 +27,16 @@ import Testing
         #expect((try? QuireConfiguration.resolve(.init(), environment: ["QUIRE_REPAIR_CRON": "0 4 * * *"]))?.repairCron == "0 4 * * *")
     }
 
+    @Test func thePoolIsFourOnSQLiteAndEightOnPostgreSQLUnlessSet() throws {
+        let postgres = ["QUIRE_DATABASE_URL": "postgres://quire@127.0.0.1:5432/quire"]
+        #expect(try QuireConfiguration.resolve(.init(), environment: [:]).poolSize == 4)
+        #expect(try QuireConfiguration.resolve(.init(), environment: postgres).poolSize == 8)
+        #expect(try QuireConfiguration.resolve(.init(), environment: postgres.merging(["QUIRE_POOL_SIZE": "4"]) { $1 }).poolSize == 4)
+        var flags = QuireConfiguration.Overrides()
+        flags.poolSize = 2
+        #expect(try QuireConfiguration.resolve(flags, environment: postgres).poolSize == 2)
+    }
+
     @Test func theSessionCacheAndTheWorkersMetricsPortAreReadAndChecked() throws {
         let defaults = try QuireConfiguration.resolve(.init(), environment: [:])
         #expect(defaults.sessionCacheTTL == .seconds(5))
