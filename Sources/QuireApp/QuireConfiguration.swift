@@ -18,7 +18,9 @@ public struct QuireConfiguration: Sendable {
     /// machine idle, alternating runs: the deep home page (a cursor page, one statement) 3,304,
     /// 3,330 and 3,219 req/s with 4 connections, 3,887, 3,831 and 3,775 with 8, 4,507, 3,994 and
     /// 4,557 with 16; the mixed load 2,441 and 2,146 with 4 (p99 50 and 55 ms), 2,542 and 2,446
-    /// with 8 (52 and 55), 2,491 and 2,548 with 16 (74 and 71): 16's longer tail made it 8.
+    /// with 8 (52 and 55), 2,491 and 2,548 with 16 (74 and 71): 16's longer tail made it 8. The
+    /// large seed said the same (BENCHMARKS.md, after the large table): the deep page 3,800 to
+    /// 3,900 req/s with 8, 4,500 to 4,600 with 16; the mixed load's p99 57 ms with 8, 79 with 16.
     public static let postgresPoolSize = 8
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.text
