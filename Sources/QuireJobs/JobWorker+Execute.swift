@@ -11,6 +11,9 @@ extension JobWorker {
         case cancelled
         case timedOut
         case interrupted
+        /// Another process took the job (its rescue found this worker's heartbeat stale): the
+        /// job is no longer this worker's to record.
+        case lost
     }
 
     /// Runs one claimed job and records how it ended.
@@ -90,6 +93,11 @@ extension JobWorker {
             // The worker is stopping: the job goes back to the queue for another worker, and the
             // attempt is not counted, so restarts never use up a job's attempts.
             (state, result, error, runAfter) = (.queued, nil, "the worker stopped before the job finished", now)
+        case .lost:
+            logger.warning("another worker took this job over while this one stalled; the attempt here stopped", metadata: [
+                "job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)",
+            ])
+            return
         }
         let uncounted: Bool = if case .interrupted = outcome { true } else { false }
         do {

@@ -154,12 +154,23 @@ public final class JobWorker: Service, Sendable {
         }
     }
 
-    private func heartbeat() async throws {
-        guard running.count > 0 else { return }
+    /// Keeps this worker's running jobs alive and learns which were cancelled or lost. `always`
+    /// beats even when no job runs here yet: see `maintain`.
+    private func heartbeat(always: Bool = false) async throws {
+        // Taken before the statement: each of these was claimed before it, so the statement sees
+        // it as this worker's unless another process took it (a job claimed after the snapshot
+        // may be missing from `held` without being lost).
+        let runningBefore = running.current
+        guard always || !runningBefore.isEmpty else { return }
         let name = configuration.name
         let (held, cancelled) = try await database.writeStatement { try await JobQueries.heartbeat(worker: name, now: Timestamp.microsecondsNow(), on: $0) }
-        // A job rescued by another process while this one stalled is no longer this worker's.
-        queue.held.keepOnly(Set(held), of: name)
+        let heldNow = Set(held)
+        // A job rescued by another process while this one stalled is no longer this worker's:
+        // its attempt stops here and records nothing, so it never runs beside the attempt that
+        // took over (two attempts of one import side by side discarded it in a CI run at 5fba836,
+        // there both in one worker: see `maintain`).
+        queue.held.keepOnly(heldNow, of: name)
+        for (id, stop) in runningBefore where !heldNow.contains(id) { stop.stop(.lost) }
         for id in cancelled { running.stop(id, .cancelled) }
     }
 
@@ -167,8 +178,11 @@ public final class JobWorker: Service, Sendable {
         let now = Timestamp.microsecondsNow()
         // This process's own jobs are alive: beating for them first keeps the rescue below from
         // putting them back when the heartbeat task has fallen behind (a loaded machine's CI run
-        // once saw a worker put its own import back twice, which discarded it).
-        try await heartbeat()
+        // once saw a worker put its own import back twice, which discarded it). Beaten even when
+        // none runs here: a claim committed whose answer has not reached the claim loop yet (late
+        // by more than the rescue interval on a loaded machine) is a job this worker is about to
+        // run, and rescuing it ran two attempts of one import at once (CI at 5fba836).
+        try await heartbeat(always: true)
         let (staleBefore, prunedBefore) = (now - configuration.rescueAfter.microseconds, now - configuration.retention.microseconds)
         let rescued = try await database.write { try await JobQueries.rescue(staleBefore: staleBefore, now: now, on: $0) }
         if !rescued.isEmpty {

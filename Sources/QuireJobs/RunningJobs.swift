@@ -51,6 +51,10 @@ final class RunningJobs: Sendable {
 
     var count: Int { state.withLock { $0.jobs.count } }
 
+    /// The jobs running now, each with its own attempt's `Stop`: stopping one of these later
+    /// never reaches a newer attempt of the same job.
+    var current: [(id: Int64, stop: Stop)] { state.withLock { $0.jobs.map { ($0.key, $0.value) } } }
+
     /// Registers job `id`, due to be stopped after `timeLimit`.
     func start(_ id: Int64, timeLimit: Duration) -> Stop {
         let stop = Stop(deadline: .now + timeLimit)

@@ -11,25 +11,6 @@ import Testing
 /// Issue 14: an import whose worker is killed (kill -9) midway resumes after its last committed
 /// batch in another worker, and every row lands exactly once.
 @Suite(.serialized) struct ImportProcessTests {
-    /// A Goodreads export of `rows` books, each with its own ISBN-13, a rating and a date read.
-    static func goodreadsFile(rows: Int) -> String {
-        var text = "Book Id,Title,Author,Additional Authors,ISBN,ISBN13,My Rating,Publisher,Number of Pages,Year Published,"
-            + "Original Publication Year,Date Read,Date Added,Bookshelves,Exclusive Shelf,My Review,Spoiler,Private Notes,Read Count\n"
-        for index in 0..<rows {
-            let isbn = isbn13(978_100_000_000 + index)
-            text += "\(index + 1),Killed Midway \(index),Ann Author \(index % 50),,=\"\",=\"\(isbn)\",\(index % 5 + 1),,200,2001,,"
-                + "2024/01/\(String(format: "%02d", index % 28 + 1)),2023/12/01,,read,,,,1\n"
-        }
-        return text
-    }
-
-    /// The ISBN-13 of a 12-digit prefix, its check digit computed.
-    static func isbn13(_ prefix: Int) -> String {
-        let digits = String(prefix).compactMap(\.wholeNumberValue)
-        let sum = digits.enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 1 : 3) }
-        return String(prefix) + String((10 - sum % 10) % 10)
-    }
-
     /// The workers' log lines of failed attempts, which have the database's errors in full (the
     /// job keeps PostgresNIO's description, which hides them).
     static func failedAttempts(in folder: String) -> [String] {
@@ -52,12 +33,8 @@ import Testing
         }) { client, database in
             // setup: the import is asked for; no worker in this process runs it
             let ada = try await client.signUp("ada")
-            let started = try await client.execute(
-                uri: "/v1/me/imports?format=goodreads", method: .post,
-                headers: [.authorization: "Bearer \(ada.token)", .contentType: "text/csv"],
-                body: ByteBuffer(string: Self.goodreadsFile(rows: rows)))
-            let importID = try #require(started.body.json.int("import_id"))
-            let jobID = try #require((started.body.json["job"] as? [String: Any])?.int("id"))
+            let (importID, jobID) = try await client.startImport(
+                ByteBuffer(string: GeneratedGoodreadsFile.text(rows: rows, title: "Killed Midway")), query: "format=goodreads", as: ada)
             let environment = ["QUIRE_DATA_DIR": folder, "QUIRE_IMPORT_BATCH_ROWS": "50", "QUIRE_JOB_RESCUE_AFTER": "1"]
             let arguments = ["worker", "--database-url", ServeProcessTests.text(database.url)]
             func rowsDone() async throws -> Int64 {

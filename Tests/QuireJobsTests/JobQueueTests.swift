@@ -241,4 +241,85 @@ final class Attempts: Sendable {
             }
         }
     }
+
+    /// A claim's answer can reach the claim loop late (by more than the rescue interval on a
+    /// loaded machine): the job is the worker's in the database, not yet among the jobs it runs.
+    /// Its own maintenance must not put it back (CI at 5fba836: it did, and two attempts of one
+    /// import ran side by side in one worker).
+    @Test(arguments: TestEngine.all)
+    func aJobWhoseClaimIsNotYetAnsweredStaysWithItsLiveWorker(engine: TestEngine) async throws {
+        try await withTestDatabase(engine) { database in
+            // setup: a job claimed 10 s ago under the worker's name, which the worker has not started
+            let name = "slow-claimer-\(UUID().uuidString.prefix(6))"
+            let (job, _) = try await JobQueue(database: database, registry: .standard).enqueue(NewJob(kind: NoopJob.name))
+            let claimed = try await database.write { db in
+                let claimed = try await JobQueries.claim(worker: name, limit: 1, now: Timestamp.microsecondsNow(), on: db)
+                try await db.raw("UPDATE jobs SET heartbeat_at = heartbeat_at - 10000000").run()
+                return claimed
+            }
+            #expect(claimed.map(\.id) == [job.id])
+
+            // call: the worker runs long enough for its maintenance (every third of the rescue interval) to run 3 times
+            let after = try await withWorkers(database, registry: .standard, named: name, configure: {
+                $0.rescueAfter = .seconds(1)
+                $0.heartbeatInterval = .seconds(3600)
+            }) { _ in
+                try await Task.sleep(for: .milliseconds(1200))
+                return try await database.read { try await JobQueries.find(job.id, on: $0) }
+            }
+
+            // check: still the worker's first attempt, never put back nor run again
+            #expect(after?.state == .running, "\(String(describing: after?.lastError))")
+            #expect(after?.attempts == 1)
+            #expect(after?.worker == name)
+        }
+    }
+
+    /// A worker that stalls past the rescue interval can find its job taken over by another
+    /// process: its attempt stops there and records nothing, so the two never run side by side.
+    @Test(arguments: TestEngine.all)
+    func aJobTakenOverByAnotherWorkerStopsHereAndRecordsNothing(engine: TestEngine) async throws {
+        let (started, stopped) = (Attempts(), Attempts())
+        let kind = JobKind("test.long", timeLimit: .seconds(120)) { context in
+            started.record()
+            do {
+                while true {
+                    try context.checkpoint()
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            } catch {
+                stopped.record()
+                throw error
+            }
+        }
+        try await withTestDatabase(engine) { database in
+            try await withWorkers(database, registry: JobRegistry([kind])) { queue in
+                // setup: the job runs here
+                let (job, _) = try await queue.enqueue(NewJob(kind: "test.long"))
+                let deadline = ContinuousClock.now + .seconds(30)
+                while started.all.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(started.all.count == 1)
+
+                // call: another process's rescue and claim take it over, as after a stall here
+                try await database.write { db in
+                    try await db.raw("""
+                        UPDATE jobs SET worker = 'other-worker', attempts = attempts + 1, heartbeat_at = \(bind: Timestamp.microsecondsNow())
+                        WHERE id = \(bind: job.id)
+                        """).run()
+                }
+
+                // check: the attempt here stops within a few heartbeats (100 ms apart) and writes nothing
+                let stopBy = ContinuousClock.now + .seconds(10)
+                while stopped.all.isEmpty, ContinuousClock.now < stopBy { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(stopped.all.count == 1, "the attempt here still runs")
+                try await Task.sleep(for: .milliseconds(300))
+                let after = try await database.read { try await JobQueries.find(job.id, on: $0) }
+                #expect(after?.state == .running)
+                #expect(after?.worker == "other-worker")
+                #expect(after?.attempts == 2)
+                #expect(after?.lastError == nil)
+                #expect(started.all.count == 1, "not run again here")
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@ import QuireStore
 
 /// Runs `body` with job workers running on `database` in this process; stops them afterwards.
 public func withWorkers<T: Sendable>(
-    _ database: Database, registry: JobRegistry, count: Int = 1, periodic: [PeriodicJob] = [],
+    _ database: Database, registry: JobRegistry, count: Int = 1, periodic: [PeriodicJob] = [], named name: String? = nil,
     configure: @Sendable (inout WorkerConfiguration) -> Void = { _ in },
     _ body: @Sendable (JobQueue) async throws -> T
 ) async throws -> T {
@@ -16,7 +16,7 @@ public func withWorkers<T: Sendable>(
     configure(&configuration)
     let workers = (0..<count).map { index -> JobWorker in
         var own = configuration
-        own.name = "test-worker-\(index)-\(UUID().uuidString.prefix(6))"
+        own.name = name.map { count == 1 ? $0 : "\($0)-\(index)" } ?? "test-worker-\(index)-\(UUID().uuidString.prefix(6))"
         return JobWorker(queue: queue, configuration: own, periodic: periodic, logger: Logger(label: "quire-test-worker"))
     }
     return try await withBackground(workers.map { worker in { try await worker.run() } }) { try await body(queue) }

@@ -59,8 +59,8 @@ public struct AccountImporter: Sendable {
         var done = record.rowsDone
         func flush() async throws {
             guard let last = pending.last else { return }
-            let (rows, current, rowsDone) = (pending, shelves, Int64(last.number))
-            shelves = try await database.bulkWrite { try await batch.write(rows, rowsDone: rowsDone, shelves: current, on: $0) }
+            let (rows, current, after, rowsDone) = (pending, shelves, done, Int64(last.number))
+            shelves = try await database.bulkWrite { try await batch.write(rows, after: after, rowsDone: rowsDone, shelves: current, on: $0) }
             done = rowsDone
             pending.removeAll(keepingCapacity: true)
             try await progress(done, total)
@@ -102,5 +102,19 @@ public enum ImportError: Error, CustomStringConvertible {
         case let .noSuchUser(id): "user \(id) no longer exists"
         case let .unknownFormat(format): "unknown import format \(format)"
         }
+    }
+}
+
+/// Another pass over the same import moved its cursor while this one ran: an attempt that lost
+/// its job to a rescue (its worker stalled past the rescue interval) still running beside the
+/// attempt that took over. Its batch wrote nothing; the other pass goes on. Not an `ImportError`,
+/// which the job treats as permanent: if this pass is still the job's, a retry resumes it.
+public struct ImportMovedOn: Error, CustomStringConvertible {
+    public let importID: Int64
+    public let expected: Int64
+    public let found: Int64
+
+    public var description: String {
+        "another pass moved import \(importID) on: its cursor is at row \(found), this pass's at \(expected)"
     }
 }

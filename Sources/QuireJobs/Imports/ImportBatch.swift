@@ -31,9 +31,13 @@ struct ImportBatch {
     /// Editions made a statement: 18 columns a row, well under the engines' bound-value limits.
     static let editionsPerStatement = 1_000
 
-    /// Writes `rows` (in file order, the last being `rowsDone`), returning the user's shelves as
-    /// they are after it (custom shelves may have been made).
-    func write(_ rows: [ImportRow], rowsDone: Int64, shelves: ImportShelves, on db: any SQLDatabase) async throws -> ImportShelves {
+    /// Writes `rows` (in file order, the first after the cursor `after`, the last being
+    /// `rowsDone`), returning the user's shelves as they are after it (custom shelves may have
+    /// been made). Throws `ImportMovedOn`, writing nothing, when another pass has moved the cursor.
+    func write(_ rows: [ImportRow], after: Int64, rowsDone: Int64, shelves: ImportShelves, on db: any SQLDatabase) async throws -> ImportShelves {
+        let cursor = try await ImportQueries.lockCursor(importID, on: db)
+        guard let cursor else { throw ImportError.noSuchImport(importID) }
+        guard cursor == after else { throw ImportMovedOn(importID: importID, expected: after, found: cursor) }
         var rows = rows
         var replaced: [ImportRowResult] = []
         if retrying, let first = rows.first, let last = rows.last {

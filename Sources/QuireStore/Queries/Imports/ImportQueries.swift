@@ -85,6 +85,17 @@ public enum ImportQueries {
         return Set(try rows.map { try $0.decode(column: "row_number", as: Int64.self) })
     }
 
+    /// The import's cursor, its row locked until the caller's transaction ends: a batch reads it
+    /// first, so a second pass over the same import (an attempt whose worker lost the job to a
+    /// rescue while it stalled, still running beside the attempt that took over) waits for the
+    /// other's batch to commit and then finds the cursor moved, instead of writing the same rows
+    /// again. On SQLite the batch's `BEGIN IMMEDIATE` has already ordered it after every other writer.
+    public static func lockCursor(_ importID: Int64, on db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("""
+            SELECT rows_done FROM imports WHERE id = \(bind: importID)\(unsafeRaw: db.isPostgres ? " FOR UPDATE" : "")
+            """).first()?.decode(column: "rows_done", as: Int64.self)
+    }
+
     /// Records a batch's report lines and moves the import's counts and cursor, in the caller's
     /// transaction (the one that wrote the rows' books). A line already there (a retried row) is
     /// replaced and its old result counted out: `replaced` lists the old results of those rows.
