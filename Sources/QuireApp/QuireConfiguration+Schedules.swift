@@ -16,7 +16,7 @@ public struct ScheduleSettings: Sendable, Equatable {
 extension QuireConfiguration {
     /// `QUIRE_SCHEDULE_CATALOG_STATS`, `QUIRE_SCHEDULE_CATALOG_SIMILAR`, `QUIRE_SCHEDULE_COUNTERS_CHECK`
     /// and `QUIRE_SCHEDULE_SEARCH_MERGE` (each a cron expression or `off`), `QUIRE_SCHEDULE_COUNTERS_REPAIR`
-    /// (the same as `QUIRE_REPAIR_CRON`, which it overrides) and `QUIRE_COUNTERS_CHECK_REPAIR`
+    /// (the same as `QUIRE_REPAIR_CRON`, which it overrides, or `off`) and `QUIRE_COUNTERS_CHECK_REPAIR`
     /// (`true` or `false`).
     static func resolveSchedules(_ configuration: inout QuireConfiguration, environment: [String: String]) throws(ConfigurationError) {
         func schedule(_ variable: String, example: String) throws(ConfigurationError) -> String? {
@@ -35,12 +35,7 @@ extension QuireConfiguration {
         for kind in kinds {
             if let text = try schedule(kind.variable, example: kind.example) { configuration.schedules[keyPath: kind.setting] = text }
         }
-        if let text = environment["QUIRE_SCHEDULE_COUNTERS_REPAIR"], !text.isEmpty {
-            guard (try? Cron(text)) != nil else {
-                throw ConfigurationError("QUIRE_SCHEDULE_COUNTERS_REPAIR must be a cron expression such as \"17 3 * * *\", got \(text)")
-            }
-            configuration.repairCron = text
-        }
+        if let text = try schedule("QUIRE_SCHEDULE_COUNTERS_REPAIR", example: Schedule.defaultRepairCron) { configuration.repairCron = text }
         if let text = environment["QUIRE_COUNTERS_CHECK_REPAIR"], !text.isEmpty {
             switch text.lowercased() {
             case "true", "1", "yes", "on": configuration.schedules.countersCheckRepair = true

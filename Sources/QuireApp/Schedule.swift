@@ -35,7 +35,7 @@ enum Schedule {
         }
         func cron(_ text: String) -> String? { text == "off" ? nil : text }
         return [
-            Entry(name: "nightly counters.repair", cron: configuration.repairCron, fallback: defaultRepairCron, job: job(CountersRepairJob.name)),
+            Entry(name: "nightly counters.repair", cron: cron(configuration.repairCron), fallback: defaultRepairCron, job: job(CountersRepairJob.name)),
             Entry(name: "hourly exports.prune", cron: cron(configuration.exportsPruneCron), fallback: defaultExportsPruneCron,
                   job: job(ExportsPruneJob.name)),
             Entry(name: "nightly catalog.stats", cron: cron(schedules.catalogStats), fallback: defaultCatalogStatsCron, job: job(CatalogStatsJob.name)),

@@ -96,6 +96,11 @@ import Testing
         // the repair's own name for its schedule wins over the older QUIRE_REPAIR_CRON
         let repair = try Self.scheduled(["QUIRE_REPAIR_CRON": "0 5 * * *", "QUIRE_SCHEDULE_COUNTERS_REPAIR": "30 4 * * *"])
         #expect(repair.crons[CountersRepairJob.name] == "30 4 * * *")
+
+        // the repair can be turned off as the others can (scripts/bench turns every schedule off)
+        let noRepair = try Self.scheduled(["QUIRE_SCHEDULE_COUNTERS_REPAIR": "off"])
+        #expect(noRepair.crons[CountersRepairJob.name] == nil)
+        #expect(noRepair.crons[CatalogStatsJob.name] == "23 2 * * *")
     }
 
     @Test func aBadScheduleIsRefusedWithTheVariablesName() {
