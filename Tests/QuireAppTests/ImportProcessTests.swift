@@ -62,18 +62,12 @@ import Testing
             let imported = try await client.send(.get, "/v1/me/imports/\(importID)", as: ada).body.json
             #expect(imported.int("created") == Int64(rows), "no row reported twice, none skipped as already there")
             #expect(imported.int("rows") == Int64(rows))
-            let counts = try await database.read { db in
-                (try await db.raw("SELECT count(*) AS n FROM import_rows WHERE import_id = \(bind: importID)").first()?.decode(column: "n", as: Int64.self),
-                 try await db.raw("SELECT count(*) AS n FROM shelf_books WHERE user_id = \(bind: ada.id)").first()?.decode(column: "n", as: Int64.self),
-                 try await db.raw("SELECT count(*) AS n FROM statuses WHERE user_id = \(bind: ada.id)").first()?.decode(column: "n", as: Int64.self),
-                 try await db.raw("SELECT count(*) AS n FROM readthroughs WHERE user_id = \(bind: ada.id)").first()?.decode(column: "n", as: Int64.self),
-                 try await db.raw("SELECT count(*) AS n FROM editions").first()?.decode(column: "n", as: Int64.self))
-            }
-            #expect(counts.0 == Int64(rows))
-            #expect(counts.1 == Int64(rows), "one shelving a row")
-            #expect(counts.2 == Int64(rows), "one rating a row")
-            #expect(counts.3 == Int64(rows), "one read-through a row")
-            #expect(counts.4 == Int64(rows), "one edition a row")
+            let landed = try await ImportedRows.count(importID: importID, userID: ada.id, on: database)
+            #expect(landed.reportLines == Int64(rows))
+            #expect(landed.shelvings == Int64(rows), "one shelving a row")
+            #expect(landed.statuses == Int64(rows), "one rating a row")
+            #expect(landed.readthroughs == Int64(rows), "one read-through a row")
+            #expect(landed.editions == Int64(rows), "one edition a row")
             let profile = try await client.send(.get, "/v1/users/ada", as: ada).body.json
             #expect(profile.int("read_count") == Int64(rows), "the counter rows agree")
             let drift = try await CounterAudit(database: database).run(repair: false)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QuireStore
+import SQLKit
 
 extension TestClientProtocol {
     /// Uploads `file` as the body of `POST /v1/me/imports` (with `query`, such as
@@ -70,5 +71,30 @@ public enum GeneratedGoodreadsFile {
         let digits = String(prefix).compactMap(\.wholeNumberValue)
         let sum = digits.enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 1 : 3) }
         return String(prefix) + String((10 - sum % 10) % 10)
+    }
+}
+
+/// What an import's rows made, counted in the database: an import test checks each row landed
+/// once (a report line, a shelving, a rating's status and a read-through a row of
+/// `GeneratedGoodreadsFile`, and an edition each in a catalog that had none).
+public struct ImportedRows: Sendable {
+    public let reportLines: Int64
+    public let shelvings: Int64
+    public let statuses: Int64
+    public let readthroughs: Int64
+    public let editions: Int64
+
+    public static func count(importID: Int64, userID: Int64, on database: Database) async throws -> ImportedRows {
+        try await database.read { db in
+            func count(_ sql: SQLQueryString) async throws -> Int64 {
+                try await db.raw(sql).first()?.decode(column: "n", as: Int64.self) ?? 0
+            }
+            return ImportedRows(
+                reportLines: try await count("SELECT count(*) AS n FROM import_rows WHERE import_id = \(bind: importID)"),
+                shelvings: try await count("SELECT count(*) AS n FROM shelf_books WHERE user_id = \(bind: userID)"),
+                statuses: try await count("SELECT count(*) AS n FROM statuses WHERE user_id = \(bind: userID)"),
+                readthroughs: try await count("SELECT count(*) AS n FROM readthroughs WHERE user_id = \(bind: userID)"),
+                editions: try await count("SELECT count(*) AS n FROM editions"))
+        }
     }
 }
