@@ -59,6 +59,21 @@ import Testing
         }
     }
 
+    /// A last character of 2 or 3 carries spare bits; one that sets them decodes to the same
+    /// bytes, and so to the same cursor, unless refused.
+    @Test func aLastCharacterWithItsSpareBitsSetIsRejected() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        var tails = Set<Int>()
+        for values in [[Int64(1)], [12], [123, -1], [1, 2, 3, 4, 5], [Int64.max, 0]] {
+            var text = Array(Cursor(values.map { .int($0) }).encoded())
+            guard text.count % 4 != 0, let value = alphabet.firstIndex(of: text[text.count - 1]) else { continue }
+            tails.insert(text.count % 4)
+            text[text.count - 1] = alphabet[value | 1]
+            #expect(throws: CursorError.invalid) { try Cursor(decoding: String(text)) }
+        }
+        #expect(tails == [2, 3])
+    }
+
     @Test func truncatedOrForeignTextIsRejected() {
         let text = cursor.encoded()
 
