@@ -42,11 +42,7 @@ import Testing
             #expect(imported.int("skipped") == 0)
             #expect(imported.int("failed") == 0)
             let landed = try await ImportedRows.count(importID: importID, userID: ada.id, on: database)
-            #expect(landed.reportLines == Int64(rows))
-            #expect(landed.shelvings == Int64(rows), "one shelving a row")
-            #expect(landed.statuses == Int64(rows), "one rating a row")
-            #expect(landed.readthroughs == Int64(rows), "one read-through a row")
-            #expect(landed.editions == Int64(rows), "one edition a row")
+            landed.expectEachRowOnce(Int64(rows))
             let profile = try await client.send(.get, "/v1/users/ada", as: ada).body.json
             #expect(profile.int("read_count") == Int64(rows), "the counter rows agree")
         }

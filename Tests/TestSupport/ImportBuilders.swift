@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import QuireStore
 import SQLKit
+import Testing
 
 extension TestClientProtocol {
     /// Uploads `file` as the body of `POST /v1/me/imports` (with `query`, such as
@@ -96,5 +97,15 @@ public struct ImportedRows: Sendable {
                 readthroughs: try await count("SELECT count(*) AS n FROM readthroughs WHERE user_id = \(bind: userID)"),
                 editions: try await count("SELECT count(*) AS n FROM editions"))
         }
+    }
+
+    /// Each of `rows` rows, every one a new book with a rating and a read date, applied exactly
+    /// once: a report line, a shelving, a rating's status, a read-through and an edition apiece.
+    public func expectEachRowOnce(_ rows: Int64, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(reportLines == rows, sourceLocation: sourceLocation)
+        #expect(shelvings == rows, "one shelving a row", sourceLocation: sourceLocation)
+        #expect(statuses == rows, "one rating a row", sourceLocation: sourceLocation)
+        #expect(readthroughs == rows, "one read-through a row", sourceLocation: sourceLocation)
+        #expect(editions == rows, "one edition a row", sourceLocation: sourceLocation)
     }
 }
