@@ -100,23 +100,47 @@ extension JobWorker {
             return
         }
         let uncounted: Bool = if case .interrupted = outcome { true } else { false }
+        let finish = UnrecordedOutcomes.Finish(
+            job: job.id, kind: job.kind, state: state, result: result, error: error, runAfter: runAfter, uncountAttempt: uncounted, at: now)
         do {
-            // Written in a task of its own, which the worker's cancellation doesn't reach: cancelled
-            // mid-stop, the write threw CancellationError and an interrupted job stayed `running`
-            // with its attempt counted, until the rescuer found it (seen in a CI run on SQLite).
-            let database = database
-            let finished = try await Task {
-                try await database.write {
-                    try await JobQueries.finish(
-                        id: job.id, worker: worker, state: state, result: result, error: error, runAfter: runAfter, uncountAttempt: uncounted, now: now, on: $0)
-                }
-            }.value
-            if finished { JobMetrics.changed(kind: job.kind, to: state) }
-            if state == .failed || state == .queued { queue.signal.notify() }
+            try await write(finish)
         } catch {
-            // The rescuer puts the job back once its heartbeat goes stale.
-            logger.error("recording a job's outcome failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            unrecorded.add(finish)
+            logger.error("recording a job's outcome failed; it is written again at the next heartbeat", metadata: [
+                "job": "\(job.id)", "error": "\(error)",
+            ])
         }
+    }
+
+    /// Writes the outcomes the database refused before (`UnrecordedOutcomes`); those refused
+    /// again wait for the next call.
+    func recordRefused() async {
+        for finish in unrecorded.waiting {
+            do {
+                try await write(finish)
+                unrecorded.remove(finish.job)
+                logger.info("recorded a job's outcome the database had refused", metadata: ["job": "\(finish.job)"])
+            } catch {
+                logger.debug("recording a job's outcome failed again", metadata: ["job": "\(finish.job)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Writes one job's outcome, unless another worker has taken the job meanwhile.
+    private func write(_ finish: UnrecordedOutcomes.Finish) async throws {
+        // Written in a task of its own, which the worker's cancellation doesn't reach: cancelled
+        // mid-stop, the write threw CancellationError and an interrupted job stayed `running`
+        // with its attempt counted, until the rescuer found it (seen in a CI run on SQLite).
+        let (database, worker) = (database, configuration.name)
+        let finished = try await Task {
+            try await database.write {
+                try await JobQueries.finish(
+                    id: finish.job, worker: worker, state: finish.state, result: finish.result, error: finish.error, runAfter: finish.runAfter,
+                    uncountAttempt: finish.uncountAttempt, now: finish.at, on: $0)
+            }
+        }.value
+        if finished { JobMetrics.changed(kind: finish.kind, to: finish.state) }
+        if finish.state == .failed || finish.state == .queued { queue.signal.notify() }
     }
 }
 

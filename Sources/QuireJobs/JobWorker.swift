@@ -17,6 +17,7 @@ public final class JobWorker: Service, Sendable {
     let logger: Logger
     let running = RunningJobs()
     let completions: CompletionBatcher
+    let unrecorded = UnrecordedOutcomes()
 
     public init(queue: JobQueue, configuration: WorkerConfiguration, periodic: [PeriodicJob] = [], logger: Logger) {
         self.queue = queue
@@ -37,7 +38,10 @@ public final class JobWorker: Service, Sendable {
         }
         logger.info("job worker started", metadata: ["worker": "\(configuration.name)", "concurrency": "\(configuration.concurrency)"])
         await withDiscardingTaskGroup { group in
-            group.addTask { await cancelWhenGracefulShutdown { await self.every(self.configuration.heartbeatInterval) { try await self.heartbeat() } } }
+            group.addTask { await cancelWhenGracefulShutdown { await self.every(self.configuration.heartbeatInterval) {
+                await self.recordRefused()
+                try await self.heartbeat()
+            } } }
             group.addTask { await cancelWhenGracefulShutdown { await self.every(self.configuration.rescueAfter / 3) { try await self.maintain() } } }
             group.addTask { await cancelWhenGracefulShutdown { await self.schedulePeriodic() } }
             group.addTask { await cancelWhenGracefulShutdown { await self.completions.run() } }
@@ -49,6 +53,7 @@ public final class JobWorker: Service, Sendable {
             await self.claimLoop()
             // Jobs have finished: let the batcher write the last successes, then stop the helpers.
             await self.completions.flush()
+            await self.recordRefused()
             group.cancelAll()
         }
         logger.info("job worker stopped", metadata: ["worker": "\(configuration.name)"])

@@ -322,4 +322,58 @@ final class Attempts: Sendable {
             }
         }
     }
+
+    /// An outcome the database refused to record (an outage, a failed write) is kept and written
+    /// again at the worker's next heartbeats until it lands. It used to be logged and dropped:
+    /// the job stayed `running`, and the live worker's heartbeat, which beats every running job
+    /// under its name, kept the rescuer from ever putting it back.
+    @Test(arguments: TestEngine.all)
+    func anOutcomeTheDatabaseRefusedIsRecordedOnceItTakesItAgain(engine: TestEngine) async throws {
+        let attempts = Attempts()
+        let kind = JobKind("test.refused", maxAttempts: 1) { _ in
+            attempts.record()
+            return #"{"shelved": 3}"#
+        }
+        try await withTestDatabase(engine) { database in
+            // setup: the database refuses to mark this kind's jobs finished
+            let postgres = database.engine == .postgres
+            try await database.write { db in
+                if postgres {
+                    try await db.raw("""
+                        CREATE FUNCTION refuse_finish() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$ LANGUAGE plpgsql
+                        """).run()
+                    try await db.raw("""
+                        CREATE TRIGGER refuse_finish BEFORE UPDATE ON jobs FOR EACH ROW
+                        WHEN (NEW.state = 'succeeded' AND NEW.kind = 'test.refused') EXECUTE FUNCTION refuse_finish()
+                        """).run()
+                } else {
+                    try await db.raw("""
+                        CREATE TRIGGER refuse_finish BEFORE UPDATE OF state ON jobs
+                        WHEN NEW.state = 'succeeded' AND NEW.kind = 'test.refused'
+                        BEGIN SELECT RAISE(ABORT, 'refused for the test'); END
+                        """).run()
+                }
+            }
+            try await withWorkers(database, registry: JobRegistry([kind])) { queue in
+                let (job, _) = try await queue.enqueue(NewJob(kind: "test.refused"))
+                let deadline = ContinuousClock.now + .seconds(30)
+                while attempts.all.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(attempts.all.count == 1)
+                // Several heartbeats (100 ms apart) pass with its outcome refused.
+                try await Task.sleep(for: .milliseconds(500))
+                let refused = try await database.read { try await JobQueries.find(job.id, on: $0) }
+                #expect(refused?.state == .running)
+
+                // call: the database takes the write again
+                try await database.write { db in try await db.raw("DROP TRIGGER refuse_finish\(unsafeRaw: postgres ? " ON jobs" : "")").run() }
+
+                // check: the outcome it had is recorded, and the job did not run again
+                let done = try await waitForJob(job.id, on: database, timeout: .seconds(15)) { $0.state.isFinished }
+                #expect(done.state == .succeeded)
+                #expect(done.result?.replacingOccurrences(of: " ", with: "") == #"{"shelved":3}"#)
+                #expect(done.attempts == 1)
+                #expect(attempts.all.count == 1)
+            }
+        }
+    }
 }
