@@ -111,6 +111,23 @@ struct PostgresStatementDatabase: SQLDatabase {
         var types: [PostgresDataType] = []
         types.reserveCapacity(binds.count)
         for bind in binds {
+            // Quire's statements bind integers and text nearly always: cast to those types first,
+            // which compares type metadata, before the protocol casts below, each a conformance
+            // lookup. A deep home page binds 15 values; this took it from 4,011 to 4,083 req/s
+            // (PostgreSQL, large seed, three alternating pairs: `quire` 0.338 ms a request
+            // against 0.346).
+            switch bind {
+            case let value as Int64:
+                bindings.append(value, context: .default)
+                types.append(.int8)
+                continue
+            case let value as String:
+                bindings.append(value, context: .default)
+                types.append(.text)
+                continue
+            default:
+                break
+            }
             if let optional = bind as? any OptionalBind, optional.isNone {
                 bindings.appendNull()
                 types.append(.null)
