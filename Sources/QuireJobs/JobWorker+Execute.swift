@@ -69,7 +69,6 @@ extension JobWorker {
         // Before its end is written: from here a start with its key reads the database.
         queue.held.release(job)
         let now = Timestamp.microsecondsNow()
-        let worker = configuration.name
         if case .succeeded(nil) = outcome {
             await completions.add(job.id)
             return
