@@ -17,24 +17,16 @@
 -- been shown. COLD 1 is the earlier rule (every pick over the whole seed), under which no cache
 -- much smaller than the seed can hit most reads: P(rank <= k) = ln(k+1) / ln(n+1).
 -- QUIRE_MIXED_PAUSE_MS (environment): each connection waits this long on average before each
--- request, as people do (see delay()); the run is then paced, and its latency is the server's
+-- request, as people do (pause.lua); the run is then paced, and its latency is the server's
 -- own rather than connections over throughput (Little's law).
 -- done() prints one line: QUIRE_MIXED requests seconds p50_us p99_us reads writes 2xx 4xx 5xx
 -- socket_errors. `counts` is global: done() reads it from each thread.
 
 local threads = {}
 
-local pause = tonumber(os.getenv("QUIRE_MIXED_PAUSE_MS") or "0") or 0
-if pause > 0 then
-    -- Each wait drawn from an exponential distribution of mean `pause` (at most 10 times it), as
-    -- independent people's are: a fixed wait kept the connections in step, so the run began with
-    -- all 64 requests at once and they stayed bunched (PostgreSQL, large seed: 46 of the 47
-    -- requests past 25 ms of a 3,136-request run were the first burst's, queued behind each
-    -- other; p99 44 ms). scripts/bench's paced rows draw their pauses by the same rule.
-    function delay()
-        return math.floor(math.min(-pause * math.log(1 - math.random()), 10 * pause) + 0.5)
-    end
-end
+-- The pause rule is pause.lua's, beside this file, which scripts/bench's paced rows share.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "pause.lua")
+paced(tonumber(os.getenv("QUIRE_MIXED_PAUSE_MS") or "0") or 0)
 
 function setup(thread)
     table.insert(threads, thread)
