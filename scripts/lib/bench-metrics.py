@@ -3,6 +3,7 @@
 
     bench-metrics.py BEFORE AFTER
     bench-metrics.py --all BEFORE AFTER
+    bench-metrics.py --finished KIND BEFORE AFTER
 
 Prints one line: route method requests statements_per_request process_statements_per_request
 
@@ -11,6 +12,8 @@ Prints one line: route method requests statements_per_request process_statements
   as "all -", and a second line follows with each in-process cache's hit rate over the run:
   "users 99.2% (12345 hits, 101 misses), ..." ("no cache was used" when none was).
 - statements_per_request: the requests' own SQL statements (quire_http_request_statements).
+- --finished KIND prints instead how many jobs of KIND this process finished successfully
+  between the scrapes (quire_jobs_total{kind=KIND,state="succeeded"}).
 - process_statements_per_request: every statement the process ran (quire_sql_statements_total,
   so batched enqueues, the job worker and its idle polling too) over the same requests.
 """
@@ -65,7 +68,16 @@ def hit_rates(before, after):
     return ", ".join(rates) or "no cache was used"
 
 
+def finished(path, kind):
+    return sum(value for name, labels, value in samples(path)
+               if name == "quire_jobs_total" and labels.get("kind") == kind and labels.get("state") == "succeeded")
+
+
 def main():
+    if sys.argv[1] == "--finished":
+        kind, before, after = sys.argv[2], sys.argv[3], sys.argv[4]
+        print(int(finished(after, kind) - finished(before, kind)))
+        return
     every_route = sys.argv[1] == "--all"
     before, after = sys.argv[-2], sys.argv[-1]
     (s0, r0, q0), (s1, r1, q1) = totals(before, every_route), totals(after, every_route)
