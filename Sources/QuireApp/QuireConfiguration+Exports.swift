@@ -29,10 +29,7 @@ extension QuireConfiguration {
             }
             settings.interval = .seconds(seconds)
         }
-        if let text = environment["QUIRE_SCHEDULE_EXPORTS_PRUNE"], !text.isEmpty {
-            guard text == "off" || (try? Cron(text)) != nil else {
-                throw ConfigurationError("QUIRE_SCHEDULE_EXPORTS_PRUNE must be a cron expression such as \"41 * * * *\" or off, got \(text)")
-            }
+        if let text = try schedule("QUIRE_SCHEDULE_EXPORTS_PRUNE", example: Schedule.defaultExportsPruneCron, environment: environment) {
             configuration.exportsPruneCron = text
         }
         configuration.exports = settings

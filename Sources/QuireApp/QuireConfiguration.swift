@@ -186,12 +186,6 @@ public struct QuireConfiguration: Sendable {
             }
             configuration.sessionCacheTTL = .microseconds(Int64(seconds * 1_000_000))
         }
-        if let text = environment["QUIRE_REPAIR_CRON"], !text.isEmpty {
-            guard (try? Cron(text)) != nil else {
-                throw ConfigurationError("QUIRE_REPAIR_CRON must be a cron expression such as \"17 3 * * *\", got \(text)")
-            }
-            configuration.repairCron = text
-        }
         if let text = environment["QUIRE_TRUSTED_PROXIES"], !text.isEmpty {
             do { configuration.trustedProxies = try TrustedProxies(parsing: text) } catch {
                 throw ConfigurationError("QUIRE_TRUSTED_PROXIES \(error)")

@@ -101,6 +101,9 @@ import Testing
         let noRepair = try Self.scheduled(["QUIRE_SCHEDULE_COUNTERS_REPAIR": "off"])
         #expect(noRepair.crons[CountersRepairJob.name] == nil)
         #expect(noRepair.crons[CatalogStatsJob.name] == "23 2 * * *")
+        // and by its older name, which is read the same way
+        #expect(try Self.scheduled(["QUIRE_REPAIR_CRON": "off"]).crons[CountersRepairJob.name] == nil)
+        #expect(try Self.scheduled(["QUIRE_REPAIR_CRON": "0 5 * * *"]).crons[CountersRepairJob.name] == "0 5 * * *")
     }
 
     @Test func aBadScheduleIsRefusedWithTheVariablesName() {
