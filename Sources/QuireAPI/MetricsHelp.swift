@@ -3,7 +3,7 @@
 enum MetricsHelp {
     static let text: [String: String] = [
         "quire_http_requests_total": "HTTP requests by route template, method and status.",
-        "quire_http_request_duration_seconds": "HTTP request duration by route template.",
+        "quire_http_request_duration_seconds": "HTTP request duration by route template and method.",
         "quire_http_request_statements": "SQL statements run by each request (its own, not batched work it hands on), by route template and method.",
         "quire_sql_statements_total": "SQL statements run, by kind.",
         "quire_sql_statement_duration_seconds": "SQL statement duration by kind.",

@@ -11,6 +11,7 @@ import Testing
             _ = try await client.send(.get, "/healthz")
             _ = try await client.send(.get, "/v1/editions/424242")
             _ = try await client.send(.get, "/readyz")
+            _ = try await client.send(.post, "/v1/sessions", json: ["username": "nobody", "password": "wrong-password"])
 
             let response = try await client.send(.get, "/metrics")
             let text = String(buffer: response.body)
@@ -27,6 +28,9 @@ import Testing
             let scrape = MetricsScrape(text: text)
             #expect((scrape.value("quire_http_request_statements_sum", ["route": "/v1/editions/{id}", "method": "GET"]) ?? 0) >= 1)
             #expect(scrape.value("quire_http_request_statements_count", ["route": "/healthz", "method": "GET"]) != nil)
+            // Times by route and method: a template's reads and writes apart.
+            #expect((scrape.value("quire_http_request_duration_seconds_count", ["route": "/v1/editions/{id}", "method": "GET"]) ?? 0) >= 1)
+            #expect((scrape.value("quire_http_request_duration_seconds_count", ["route": "/v1/sessions", "method": "POST"]) ?? 0) >= 1)
             #expect(scrape.lintProblems == [])
         }
     }

@@ -10,7 +10,10 @@ Prints one line: route method requests statements_per_request process_statements
 - The scenario's route is the (route, method) whose request count grew the most; with --all
   (a scenario of many routes, the mixed load) it is every route but /metrics together, printed
   as "all -", and a second line follows with each in-process cache's hit rate over the run:
-  "users 99.2% (12345 hits, 101 misses), ..." ("no cache was used" when none was).
+  "users 99.2% (12345 hits, 101 misses), ..." ("no cache was used" when none was), then a third
+  with how many of its reads (GET) and of its writes (any other method) took the server longer
+  than 25 ms: "reads 0 of 45210, writes 2021 of 4987" (quire_http_request_duration_seconds, by
+  route and method), which says which of them a mixed run's p99 is made of.
 - statements_per_request: the requests' own SQL statements (quire_http_request_statements).
 - --finished KIND prints instead how many jobs of KIND this process finished successfully
   between the scrapes (quire_jobs_total{kind=KIND,state="succeeded"}).
@@ -68,6 +71,30 @@ def hit_rates(before, after):
     return ", ".join(rates) or "no cache was used"
 
 
+# The duration histogram's bucket the mixed rows' latency goal (p99 <= 25 ms) falls on.
+SLOW_SECONDS = "0.025"
+
+
+def slow_counts(path):
+    """(requests, requests past SLOW_SECONDS) of reads and of writes, every route but /metrics."""
+    counts = {"reads": [0.0, 0.0], "writes": [0.0, 0.0]}
+    for name, labels, value in samples(path):
+        if name != "quire_http_request_duration_seconds_bucket" or labels.get("route") == "/metrics":
+            continue
+        pair = counts["reads" if labels.get("method") == "GET" else "writes"]
+        if labels.get("le") == "+Inf":
+            pair[0] += value
+            pair[1] += value
+        elif labels.get("le") == SLOW_SECONDS:
+            pair[1] -= value
+    return counts
+
+
+def slow_shares(before, after):
+    c0, c1 = slow_counts(before), slow_counts(after)
+    return ", ".join(f"{kind} {int(c1[kind][1] - c0[kind][1])} of {int(c1[kind][0] - c0[kind][0])}" for kind in ("reads", "writes"))
+
+
 def finished(path, kind):
     return sum(value for name, labels, value in samples(path)
                if name == "quire_jobs_total" and labels.get("kind") == kind and labels.get("state") == "succeeded")
@@ -92,6 +119,7 @@ def main():
     print(f"{key[0]} {key[1]} {int(count)} {own:.2f} {process:.2f}")
     if every_route:
         print(hit_rates(before, after))
+        print(slow_shares(before, after))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@ import Hummingbird
 import Metrics
 import QuireStore
 
-/// Counts requests by route template, method and status, and times them by route. Labels use
+/// Counts requests by route template, method and status, and times them by route and method (a
+/// template's GET and its POST are a read and a write, whose times differ). Labels use
 /// the route template (`/v1/shelves/{id}/books`), never the raw path, so ids can't multiply the
 /// series. Also records how many SQL statements each request ran, by route and method: an N+1
 /// shows as a route whose statements grow with the page.
@@ -14,7 +15,7 @@ struct MetricsMiddleware: RouterMiddleware {
         Counter(label: "quire_http_requests_total", dimensions: [
             ("route", route), ("method", request.method.rawValue), ("status", String(response.status.code)),
         ]).increment()
-        Metrics.Timer(label: "quire_http_request_duration_seconds", dimensions: [("route", route)])
+        Metrics.Timer(label: "quire_http_request_duration_seconds", dimensions: [("route", route), ("method", request.method.rawValue)])
             .recordInterval(since: start)
         // The access log's recorder, which wraps this middleware (see APIMiddleware's order).
         if let statements = StatementRecorder.current?.count {
