@@ -16,7 +16,7 @@ public struct ScheduleSettings: Sendable, Equatable {
 extension QuireConfiguration {
     /// `QUIRE_SCHEDULE_CATALOG_STATS`, `QUIRE_SCHEDULE_CATALOG_SIMILAR`, `QUIRE_SCHEDULE_COUNTERS_CHECK`
     /// and `QUIRE_SCHEDULE_SEARCH_MERGE` (each a cron expression or `off`), `QUIRE_SCHEDULE_COUNTERS_REPAIR`
-    /// and its older name `QUIRE_REPAIR_CRON`, which it overrides (the same), and
+    /// (the same, and so is its older name `QUIRE_REPAIR_CRON`, which it overrides) and
     /// `QUIRE_COUNTERS_CHECK_REPAIR` (`true` or `false`).
     static func resolveSchedules(_ configuration: inout QuireConfiguration, environment: [String: String]) throws(ConfigurationError) {
         let kinds: [(variable: String, setting: WritableKeyPath<ScheduleSettings, String>, example: String)] = [
