@@ -2,10 +2,14 @@
 PostgreSQL is stopped for a while and started again. Checks that during the outage every request
 is answered at once (no hang) with a JSON 503, /readyz says 503, that full service is back within
 --recovery seconds of the server's return, and that every write answered 2xx is in the database
-afterwards. Prints what it measured and ends with "N passed, N failed".
+afterwards. Then, with no request in flight, it stops PostgreSQL again and writes: on a quiet
+server the pool's connections are all idle when the server goes, no statement fails to tell Quire,
+and each write must still be answered within 1 s with a JSON 503 (not hang in the pool and end
+as a 500), and service must come back as before. Prints what it measured and ends with
+"N passed, N failed".
 
     python3 scripts/lib/db_fault.py --base URL --stop-cmd CMD --start-cmd CMD
-        [--before 3] [--outage 5] [--after 3] [--recovery 2] [--clients 8]
+        [--before 3] [--outage 5] [--after 3] [--recovery 2] [--clients 8] [--quiet-outage 3]
 
 Standard library only, loopback only.
 """
@@ -46,6 +50,53 @@ def client(base, token, index, stop, log):
         time.sleep(0.02)
 
 
+def recover(base, token, up_at):
+    """Seconds from `up_at` until /readyz is 200 and a write goes through, or None after 30 s."""
+    while time.time() < up_at + 30:
+        ready, _ = call(base, "GET", "/readyz", timeout=10)
+        wrote, _ = call(base, "POST", "/v1/statuses", token, {"type": "note", "body": "back"}, timeout=10)
+        if ready == 200 and wrote == 201:
+            return time.time() - up_at
+        time.sleep(0.05)
+    return None
+
+
+def quiet_outage(base, tokens, args):
+    """PostgreSQL stopped while nothing is in flight; writes from four clients right after."""
+    time.sleep(1)
+    subprocess.run(args.stop_cmd, shell=True, check=True, stdout=subprocess.DEVNULL)
+    down_at = time.time()
+    log = Log()
+
+    def writer(index):
+        step = 0
+        while time.time() < down_at + args.quiet_outage:
+            step += 1
+            sent = time.time()
+            status, body = call(base, "POST", "/v1/statuses", tokens[index], {"type": "note", "body": f"quiet {index}-{step}"}, timeout=10)
+            log.add(sent, time.time() - sent, status, body, "write")
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=writer, args=(i,), daemon=True) for i in range(min(4, len(tokens)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=40)
+    subprocess.run(args.start_cmd, shell=True, check=True, stdout=subprocess.DEVNULL)
+    recovered = recover(base, tokens[0], time.time())
+
+    answers = log.answers
+    bad = [a for a in answers if not (a[2] == 503 and isinstance(a[3], dict) and (a[3].get("error") or {}).get("code") == "database_unavailable")]
+    slowest = max((a[1] for a in answers), default=0)
+    return [
+        (f"quiet server: {len(answers)} writes after PostgreSQL stopped all answered a JSON 503 database_unavailable", answers and not bad,
+         f"{len(bad)} were not, e.g. {bad[:3]}"),
+        (f"quiet server: slowest answer {slowest:.3f} s (under 1 s)", slowest < 1.0, ""),
+        (f"quiet server: full service {recovered if recovered is None else round(recovered, 2)} s after PostgreSQL returned (at most {args.recovery} s)",
+         recovered is not None and recovered <= args.recovery, ""),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
@@ -56,6 +107,7 @@ def main():
     parser.add_argument("--after", type=float, default=3)
     parser.add_argument("--recovery", type=float, default=2)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--quiet-outage", type=float, default=3)
     args = parser.parse_args()
     base = args.base
 
@@ -88,14 +140,7 @@ def main():
     subprocess.run(args.start_cmd, shell=True, check=True, stdout=subprocess.DEVNULL)
     up_at = time.time()
     # Full service: /readyz is 200 and a write of one's own goes through.
-    recovered = None
-    while time.time() < up_at + 30:
-        ready, _ = call(base, "GET", "/readyz", timeout=10)
-        wrote, _ = call(base, "POST", "/v1/statuses", tokens[0], {"type": "note", "body": "back"}, timeout=10)
-        if ready == 200 and wrote == 201:
-            recovered = time.time() - up_at
-            break
-        time.sleep(0.05)
+    recovered = recover(base, tokens[0], up_at)
     time.sleep(args.after)
     stop.set()
     for thread in threads:
@@ -125,6 +170,8 @@ def main():
         if status != 200:
             lost.append((status_id, status))
     checks.append((f"all {len(log.written)} writes answered 201 are there afterwards", not lost, f"lost: {lost[:5]}"))
+
+    checks += quiet_outage(base, tokens, args)
 
     passed = failed = 0
     for label, ok, detail in checks:

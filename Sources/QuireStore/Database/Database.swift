@@ -115,9 +115,12 @@ public final class Database: Sendable {
             try outage.check()
             if let answer = try await CacheFirstRead.attempt(body, caches: caches, logger: logger, dialect: PostgresDialect()) { return answer }
             do {
-                return try await client.withConnection { connection in
-                    let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
-                    return try await body(MeteredSQLDatabase(base: base, slow: slowStatements, caches: caches))
+                return try await outage.leasing { granted in
+                    try await client.withConnection { connection in
+                        granted()
+                        let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
+                        return try await body(MeteredSQLDatabase(base: base, slow: slowStatements, caches: caches))
+                    }
                 }
             } catch {
                 throw outage.translate(error)
@@ -174,22 +177,25 @@ public final class Database: Sendable {
         guard case .postgres(let client, let outage, let names) = backend else { return try await write(body) }
         try outage.check()
         do {
-            return try await client.withConnection { connection in
-                let changes = TransactionChanges(caches: caches)
-                let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
-                let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
-                let result: T
-                do {
-                    result = try await body(db)
-                } catch {
-                    caches.abandoned(changes)
-                    throw error
+            return try await outage.leasing { granted in
+                try await client.withConnection { connection in
+                    granted()
+                    let changes = TransactionChanges(caches: caches)
+                    let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
+                    let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
+                    let result: T
+                    do {
+                        result = try await body(db)
+                    } catch {
+                        caches.abandoned(changes)
+                        throw error
+                    }
+                    // The statement has committed by itself: others are told in a transaction of its own.
+                    let keys = changes.all
+                    caches.committed(changes)
+                    if !keys.isEmpty { try await Self.notify(keys, caches: caches, on: db) }
+                    return result
                 }
-                // The statement has committed by itself: others are told in a transaction of its own.
-                let keys = changes.all
-                caches.committed(changes)
-                if !keys.isEmpty { try await Self.notify(keys, caches: caches, on: db) }
-                return result
             }
         } catch {
             throw outage.translate(error)
@@ -212,11 +218,14 @@ public final class Database: Sendable {
         case .postgres(let client, let outage, let names):
             try outage.check()
             do {
-                return try await client.withConnection { connection in
-                    let changes = TransactionChanges(caches: caches)
-                    let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: true)
-                    let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
-                    return try await Self.transaction(db, begin: postgresBegin, changes: changes, caches: caches, body)
+                return try await outage.leasing { granted in
+                    try await client.withConnection { connection in
+                        granted()
+                        let changes = TransactionChanges(caches: caches)
+                        let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: true)
+                        let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
+                        return try await Self.transaction(db, begin: postgresBegin, changes: changes, caches: caches, body)
+                    }
                 }
             } catch {
                 throw outage.translate(error)
