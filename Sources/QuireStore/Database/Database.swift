@@ -21,7 +21,7 @@ public final class Database: Sendable {
 
     private enum Backend: Sendable {
         case sqlite(SQLiteConnections)
-        case postgres(PostgresClient, PostgresOutage, PostgresStatementNames)
+        case postgres(PostgresPool, PostgresOutage, PostgresStatementNames)
     }
 
     private init(url: DatabaseURL, backend: Backend, logger: Logger, slowStatementThreshold: Duration?, cacheLimits: CacheLimits) {
@@ -56,8 +56,9 @@ public final class Database: Sendable {
         case .postgres(let text):
             let configuration = try PostgresClient.Configuration(url: text, poolSize: poolSize, keepsConnections: keepsConnections)
             try await preflight(text, logger: logger)
-            let client = PostgresClient(configuration: configuration, eventLoopGroup: PostgresConnectionLoops(), backgroundLogger: logger)
-            return Database(url: url, backend: .postgres(client, PostgresOutage(url: text, logger: logger), PostgresStatementNames()), logger: logger,
+            let pool = PostgresPool(configuration: configuration, logger: logger)
+            let outage = PostgresOutage(url: text, logger: logger, replacePool: { pool.replace() })
+            return Database(url: url, backend: .postgres(pool, outage, PostgresStatementNames()), logger: logger,
                             slowStatementThreshold: slowStatementThreshold, cacheLimits: cacheLimits)
         }
     }
@@ -88,10 +89,10 @@ public final class Database: Sendable {
         case .sqlite(let connections):
             try? await gracefulShutdown()
             await connections.close()
-        case .postgres(let client, let outage, _):
+        case .postgres(let pool, let outage, _):
             // The outage watcher lives as long as the pool.
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
+                group.addTask { await pool.run() }
                 group.addTask { await outage.watch() }
                 // Above the requests' priority: a drop heard at the moment a read is queued runs
                 // first, so the read doesn't answer from the entry the drop was about to remove.
@@ -111,12 +112,12 @@ public final class Database: Sendable {
         case .sqlite(let connections):
             if let answer = try await CacheFirstRead.attempt(body, caches: caches, logger: logger, dialect: SQLiteDialect()) { return answer }
             return try await connections.readers.with { try await body(MeteredSQLDatabase(base: $0.sql, slow: slowStatements, caches: caches)) }
-        case .postgres(let client, let outage, let names):
+        case .postgres(let pool, let outage, let names):
             try outage.check()
             if let answer = try await CacheFirstRead.attempt(body, caches: caches, logger: logger, dialect: PostgresDialect()) { return answer }
             do {
                 return try await outage.leasing { granted in
-                    try await client.withConnection { connection in
+                    try await pool.client.withConnection { connection in
                         granted()
                         let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
                         return try await body(MeteredSQLDatabase(base: base, slow: slowStatements, caches: caches))
@@ -174,11 +175,11 @@ public final class Database: Sendable {
     /// On SQLite it is `write`: the writer connection is in this process, so BEGIN IMMEDIATE costs
     /// no round trip and still takes the write lock up front.
     public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard case .postgres(let client, let outage, let names) = backend else { return try await write(body) }
+        guard case .postgres(let pool, let outage, let names) = backend else { return try await write(body) }
         try outage.check()
         do {
             return try await outage.leasing { granted in
-                try await client.withConnection { connection in
+                try await pool.client.withConnection { connection in
                     granted()
                     let changes = TransactionChanges(caches: caches)
                     let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
@@ -215,11 +216,11 @@ public final class Database: Sendable {
                 let db = MeteredSQLDatabase(base: connection.sql, slow: slowStatements, changes: changes)
                 return try await Self.transaction(db, begin: sqliteBegin, changes: changes, caches: caches, body)
             }
-        case .postgres(let client, let outage, let names):
+        case .postgres(let pool, let outage, let names):
             try outage.check()
             do {
                 return try await outage.leasing { granted in
-                    try await client.withConnection { connection in
+                    try await pool.client.withConnection { connection in
                         granted()
                         let changes = TransactionChanges(caches: caches)
                         let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: true)
@@ -278,8 +279,8 @@ public final class Database: Sendable {
     /// Calls `onNotification` for each PostgreSQL NOTIFY on `channel`, until cancelled. Holds one
     /// pooled connection while it listens. SQLite has no notifications: it returns at once.
     public func listen(channel: String, onNotification: @escaping @Sendable () -> Void) async throws {
-        guard case .postgres(let client, _, _) = backend else { return }
-        try await client.withConnection { connection in
+        guard case .postgres(let pool, _, _) = backend else { return }
+        try await pool.client.withConnection { connection in
             try await connection.listen(on: channel) { notifications in
                 for try await _ in notifications { onNotification() }
             }
