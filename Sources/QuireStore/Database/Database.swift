@@ -115,16 +115,9 @@ public final class Database: Sendable {
         case .postgres(let pool, let outage, let names):
             try outage.check()
             if let answer = try await CacheFirstRead.attempt(body, caches: caches, logger: logger, dialect: PostgresDialect()) { return answer }
-            do {
-                return try await outage.leasing { granted in
-                    try await pool.client.withConnection { connection in
-                        granted()
-                        let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
-                        return try await body(MeteredSQLDatabase(base: base, slow: slowStatements, caches: caches))
-                    }
-                }
-            } catch {
-                throw outage.translate(error)
+            return try await Self.withConnection(pool, outage) { connection in
+                let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
+                return try await body(MeteredSQLDatabase(base: base, slow: slowStatements, caches: caches))
             }
         }
     }
@@ -176,30 +169,22 @@ public final class Database: Sendable {
     /// no round trip and still takes the write lock up front.
     public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard case .postgres(let pool, let outage, let names) = backend else { return try await write(body) }
-        try outage.check()
-        do {
-            return try await outage.leasing { granted in
-                try await pool.client.withConnection { connection in
-                    granted()
-                    let changes = TransactionChanges(caches: caches)
-                    let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
-                    let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
-                    let result: T
-                    do {
-                        result = try await body(db)
-                    } catch {
-                        caches.abandoned(changes)
-                        throw error
-                    }
-                    // The statement has committed by itself: others are told in a transaction of its own.
-                    let keys = changes.all
-                    caches.committed(changes)
-                    if !keys.isEmpty { try await Self.notify(keys, caches: caches, on: db) }
-                    return result
-                }
+        return try await Self.withConnection(pool, outage) { connection in
+            let changes = TransactionChanges(caches: caches)
+            let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: false)
+            let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
+            let result: T
+            do {
+                result = try await body(db)
+            } catch {
+                caches.abandoned(changes)
+                throw error
             }
-        } catch {
-            throw outage.translate(error)
+            // The statement has committed by itself: others are told in a transaction of its own.
+            let keys = changes.all
+            caches.committed(changes)
+            if !keys.isEmpty { try await Self.notify(keys, caches: caches, on: db) }
+            return result
         }
     }
 
@@ -216,21 +201,31 @@ public final class Database: Sendable {
                 let db = MeteredSQLDatabase(base: connection.sql, slow: slowStatements, changes: changes)
                 return try await Self.transaction(db, begin: sqliteBegin, changes: changes, caches: caches, body)
             }
-        case .postgres(let pool, let outage, let names):
-            try outage.check()
-            do {
-                return try await outage.leasing { granted in
-                    try await pool.client.withConnection { connection in
-                        granted()
-                        let changes = TransactionChanges(caches: caches)
-                        let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: true)
-                        let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
-                        return try await Self.transaction(db, begin: postgresBegin, changes: changes, caches: caches, body)
-                    }
-                }
-            } catch {
-                throw outage.translate(error)
+        case .postgres(let postgres, let outage, let names):
+            return try await Self.withConnection(postgres, outage) { connection in
+                let changes = TransactionChanges(caches: caches)
+                let base = PostgresStatementDatabase(connection: connection, names: names, inTransaction: true)
+                let db = MeteredSQLDatabase(base: base, slow: slowStatements, changes: changes)
+                return try await Self.transaction(db, begin: postgresBegin, changes: changes, caches: caches, body)
             }
+        }
+    }
+
+    /// `body` on one of the pool's connections: at once `unavailable` while the server is known
+    /// to be down, and `unavailable` when the connection is lost or can't be had (`PostgresOutage`).
+    private static func withConnection<T: Sendable>(
+        _ pool: PostgresPool, _ outage: PostgresOutage, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try outage.check()
+        do {
+            return try await outage.leasing { granted in
+                try await pool.client.withConnection { connection in
+                    granted()
+                    return try await body(connection)
+                }
+            }
+        } catch {
+            throw outage.translate(error)
         }
     }
 
