@@ -50,10 +50,6 @@ final class PostgresOutage: Sendable {
     /// `error` as the caller should see it: a lost or refused connection becomes `unavailable`
     /// and marks the server down; anything else passes through.
     func translate(_ error: any Error) -> any Error {
-        // A lease the pool's replacement failed: the outage already known, or just over.
-        if let error = error as? _ConnectionPoolModule.ConnectionPoolError, error == .poolShutdown {
-            return DatabaseError.unavailable("the database does not answer")
-        }
         guard Self.isConnectionFailure(error) else { return error }
         if !down.exchange(true, ordering: .relaxed) {
             logger.error("PostgreSQL connection lost; answering 503 until it is back", metadata: ["error": "\(String(reflecting: error))"])
@@ -119,8 +115,13 @@ final class PostgresOutage: Sendable {
     static func isConnectionFailure(_ error: any Error) -> Bool {
         // PostgresStatementDatabase refuses a statement on a connection that has closed.
         if case DatabaseError.unavailable = error { return true }
-        // The pool gave up opening connections.
-        if let error = error as? _ConnectionPoolModule.ConnectionPoolError { return error == .connectionCreationCircuitBreakerTripped }
+        // The pool gave up opening connections, or was stopped under a lease: replaced as the
+        // server went (the outage is known) or came back (a lease that raced the return: the
+        // server is marked down until the next probe, which costs a blip and can't leave a
+        // stopped pool in use).
+        if let error = error as? _ConnectionPoolModule.ConnectionPoolError {
+            return error == .connectionCreationCircuitBreakerTripped || error == .poolShutdown
+        }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown:

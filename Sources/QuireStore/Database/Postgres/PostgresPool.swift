@@ -18,37 +18,36 @@ final class PostgresPool: Sendable {
     private let configuration: PostgresClient.Configuration
     private let loops: PostgresConnectionLoops
     private let logger: Logger
-    private let current: Mutex<PostgresClient>
+    /// The pool leases are taken from, and the continuation whose end stops it: one lock, so
+    /// that two replacements at once can't leave a stopped pool in place.
+    private let current: Mutex<(client: PostgresClient, stop: AsyncStream<Void>.Continuation)>
     /// Each pool to run, with the stream whose end stops it.
     private let started: AsyncStream<(PostgresClient, AsyncStream<Void>)>
     private let start: AsyncStream<(PostgresClient, AsyncStream<Void>)>.Continuation
-    private let stop: Mutex<AsyncStream<Void>.Continuation>
 
     init(configuration: PostgresClient.Configuration, logger: Logger) {
         self.configuration = configuration
         self.loops = PostgresConnectionLoops()
         self.logger = logger
         let client = PostgresClient(configuration: configuration, eventLoopGroup: loops, backgroundLogger: logger)
-        self.current = Mutex(client)
-        (started, start) = AsyncStream.makeStream()
         let (stopped, stop) = AsyncStream<Void>.makeStream()
-        self.stop = Mutex(stop)
+        self.current = Mutex((client, stop))
+        (started, start) = AsyncStream.makeStream()
         start.yield((client, stopped))
     }
 
     /// The pool to lease from now.
-    var client: PostgresClient { current.withLock { $0 } }
+    var client: PostgresClient { current.withLock { $0.client } }
 
     /// Stops the pool leases are taken from and puts a fresh one in its place.
     func replace() {
         let client = PostgresClient(configuration: configuration, eventLoopGroup: loops, backgroundLogger: logger)
         let (stopped, stop) = AsyncStream<Void>.makeStream()
-        let old = self.stop.withLock { old in
-            defer { old = stop }
-            return old
+        let old = current.withLock { current in
+            defer { current = (client, stop) }
+            start.yield((client, stopped))
+            return current.stop
         }
-        current.withLock { $0 = client }
-        start.yield((client, stopped))
         old.finish()
     }
 
