@@ -1,5 +1,6 @@
 import QuireStore
 import SQLKit
+import Synchronization
 import TestSupport
 import Testing
 
@@ -133,5 +134,47 @@ import Testing
             // check: no reader still reads the snapshot's old state
             #expect(seen == Array(repeating: true, count: 8))
         }
+    }
+}
+
+/// `poolUsage`, which `quire_db_connections_in_use` and `quire_db_connections_waiting` report.
+@Suite struct PoolUsageTests {
+    /// With the one reader connection held and a second read waiting for it, both are counted on
+    /// both engines (PostgreSQL's were not reported at all), and nothing once both are done.
+    @Test(arguments: TestEngine.all)
+    func aHeldConnectionAndAWaitingReadAreCounted(engine: TestEngine) async throws {
+        try await withTestDatabase(engine, poolSize: 1) { database in
+            // setup: a read that holds its connection until let go
+            let letGo = Mutex(false)
+            let holder = Task {
+                try await database.read { db in
+                    _ = try await db.raw("SELECT 1 AS one").all()
+                    while !letGo.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+                }
+            }
+            try await Self.until(database) { $0.inUse == 1 }
+
+            // call: a second read, which must wait for the one connection
+            let waiter = Task { try await database.read { try await $0.raw("SELECT 2 AS two").all() } }
+            try await Self.until(database) { $0.waiting == 1 }
+            let during = await database.poolUsage()
+            letGo.withLock { $0 = true }
+            try await holder.value
+            _ = try await waiter.value
+
+            // check
+            #expect(during?.inUse == 1)
+            #expect(during?.waiting == 1)
+            try await Self.until(database) { $0.inUse == 0 && $0.waiting == 0 }
+        }
+    }
+
+    /// Waits up to 5 s for the pool's usage to satisfy `condition`; records an issue if it never does.
+    private static func until(_ database: Database, _ condition: ((inUse: Int, waiting: Int)) -> Bool) async throws {
+        for _ in 0..<500 {
+            if let usage = await database.poolUsage(), condition(usage) { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("pool usage \(String(describing: await database.poolUsage())) never reached the expected state")
     }
 }

@@ -286,7 +286,7 @@ public final class Database: Sendable {
     public func poolUsage() async -> (inUse: Int, waiting: Int)? {
         switch backend {
         case .sqlite(let connections): (connections.readers.inUse + connections.writer.inUse, connections.readers.waiting + connections.writer.waiting)
-        case .postgres: nil
+        case .postgres(_, let outage, _): outage.usage
         }
     }
 }

@@ -30,6 +30,8 @@ final class PostgresOutage: Sendable {
     /// waiting began to wait (nanoseconds since `origin`).
     private let waiting = Atomic<Int>(0)
     private let progress = Atomic<Int64>(0)
+    /// Leases holding a connection (for `quire_db_connections_in_use`).
+    private let inUse = Atomic<Int>(0)
     private let origin = ContinuousClock.now
     private let url: String
     private let logger: Logger
@@ -62,14 +64,22 @@ final class PostgresOutage: Sendable {
     /// connection), counted as waiting until then.
     func leasing<T: Sendable>(_ lease: (_ granted: () -> Void) async throws -> T) async throws -> T {
         if waiting.add(1, ordering: .relaxed).newValue == 1 { progress.store(now, ordering: .relaxed) }
-        var counted = true
-        defer { if counted { waiting.subtract(1, ordering: .relaxed) } }
+        var holds = false
+        defer {
+            if holds { inUse.subtract(1, ordering: .relaxed) } else { waiting.subtract(1, ordering: .relaxed) }
+        }
         return try await lease {
-            guard counted else { return }
-            counted = false
+            guard !holds else { return }
+            holds = true
+            inUse.add(1, ordering: .relaxed)
             waiting.subtract(1, ordering: .relaxed)
             progress.store(now, ordering: .relaxed)
         }
+    }
+
+    /// Leases holding a connection and leases waiting for one, now.
+    var usage: (inUse: Int, waiting: Int) {
+        (inUse.load(ordering: .relaxed), waiting.load(ordering: .relaxed))
     }
 
     private var now: Int64 {
