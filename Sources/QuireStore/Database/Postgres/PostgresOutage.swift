@@ -61,7 +61,7 @@ final class PostgresOutage: Sendable {
     }
 
     /// Runs `lease` (a pooled connection's use, which calls `granted` as the pool hands it the
-    /// connection), counted as waiting until then.
+    /// connection), counted as waiting until then and as holding a connection after.
     func leasing<T: Sendable>(_ lease: (_ granted: () -> Void) async throws -> T) async throws -> T {
         if waiting.add(1, ordering: .relaxed).newValue == 1 { progress.store(now, ordering: .relaxed) }
         var holds = false
