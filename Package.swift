@@ -111,7 +111,7 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                // PostgresClient's pool: its error when it gives up connecting (`PostgresOutage`).
+                // PostgresClient's pool: its errors when it gives up connecting or was stopped (`PostgresOutage`).
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

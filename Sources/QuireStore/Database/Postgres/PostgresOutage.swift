@@ -82,16 +82,16 @@ final class PostgresOutage: Sendable {
         (inUse.load(ordering: .relaxed), waiting.load(ordering: .relaxed))
     }
 
-    private var now: Int64 {
-        let (seconds, attoseconds) = (ContinuousClock.now - origin).components
+    private var now: Int64 { Self.nanoseconds(ContinuousClock.now - origin) }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     /// Whether leases have waited `stuckAfter` with none handed out.
     private var stuck: Bool {
-        let (seconds, attoseconds) = Self.stuckAfter.components
-        return waiting.load(ordering: .relaxed) > 0
-            && now - progress.load(ordering: .relaxed) > seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        waiting.load(ordering: .relaxed) > 0 && now - progress.load(ordering: .relaxed) > Self.nanoseconds(Self.stuckAfter)
     }
 
     /// Probes while the server is down, or while leases wait and none is handed out, until
