@@ -35,8 +35,10 @@ struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
 extension Request {
     /// `?limit=` (default 20, at most 100) and `?cursor=`, or a 400 naming the bad one.
     func pageRequest() throws -> PageRequest {
+        let query = uri.queryParameters
+        let (limit, cursor) = (try query.one("limit"), try query.one("cursor"))
         do {
-            return try PageRequest.parse(limit: uri.queryParameters.get("limit"), cursor: uri.queryParameters.get("cursor"))
+            return try PageRequest.parse(limit: limit, cursor: cursor)
         } catch {
             throw APIError.invalid(error.field, error.message)
         }

@@ -8,7 +8,7 @@ public enum AccountRules {
     /// Usernames are 3 to 30 of a-z, 0-9 and _; they are unique ignoring case, so the stored key
     /// is the lower-cased form.
     public static func usernameProblem(_ username: String) -> String? {
-        guard usernameLength.contains(username.count) else {
+        guard usernameLength.contains(TextRules.length(username)) else {
             return "must be \(usernameLength.lowerBound) to \(usernameLength.upperBound) characters long"
         }
         guard username.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
@@ -22,7 +22,7 @@ public enum AccountRules {
     }
 
     public static func emailProblem(_ email: String) -> String? {
-        guard email.count <= emailMaxLength else { return "must be at most \(emailMaxLength) characters long" }
+        guard TextRules.length(email) <= emailMaxLength else { return "must be at most \(emailMaxLength) characters long" }
         if let problem = TextRules.singleLineProblem(email) { return problem }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),

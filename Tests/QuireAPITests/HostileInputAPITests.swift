@@ -34,6 +34,49 @@ import Testing
         }
     }
 
+    /// A Character (grapheme cluster) holds any number of scalars, so text limits count scalars
+    /// (`TextRules.length`): 100 letters with 50 combining accents each are 5,100 of them. Counted
+    /// as 100, such a display name went up to the body limit (800 KB) and rode on every status.
+    @Test(arguments: TestEngine.all)
+    func textLimitsCountScalarsNotCharacters(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, _ in
+            // setup
+            let ada = try await client.signUp("ada")
+            func accented(_ letters: Int, marks: Int) -> String {
+                String(repeating: "a" + String(repeating: "\u{301}", count: marks), count: letters)
+            }
+            let heavy = accented(100, marks: 50)
+            #expect(heavy.count == 100 && heavy.unicodeScalars.count == 5_100)
+            func shelves() async throws -> Int { try await client.send(.get, "/v1/users/ada/shelves?limit=100", as: ada).body.json.items.count }
+            let shelvesBefore = try await shelves()
+
+            // call
+            let answers: [(field: String, response: TestResponse)] = [
+                ("display_name", try await client.send(.patch, "/v1/me", as: ada, json: ["display_name": heavy])),
+                ("bio", try await client.send(.patch, "/v1/me", as: ada, json: ["bio": heavy])),
+                ("body", try await client.send(.post, "/v1/statuses", as: ada, json: ["type": "note", "body": accented(2_000, marks: 5)])),
+                ("name", try await client.send(.post, "/v1/shelves", as: ada, json: ["name": heavy])),
+                ("title", try await client.send(.post, "/v1/editions", as: ada, json: ["title": heavy, "authors": ["Ursula K. Le Guin"]])),
+                ("authors", try await client.send(.post, "/v1/editions", as: ada, json: ["title": "The Lathe of Heaven", "authors": [heavy]])),
+                ("q", try await client.send(.get, "/v1/search?q=" + (accented(100, marks: 2).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""))),
+            ]
+            // At the limit in scalars: accepted.
+            let plain = try await client.send(.patch, "/v1/me", as: ada, json: ["display_name": String(repeating: "\u{E9}", count: 100)])
+
+            // check
+            for (field, response) in answers {
+                #expect(response.status == .badRequest, "\(field): \(response.status)")
+                #expect(response.body.json.error["field"] as? String == field, "\(field): \(String(buffer: response.body).prefix(200))")
+            }
+            #expect(plain.status == .ok)
+            let profile = try await client.profile("ada")
+            #expect(profile["display_name"] as? String == String(repeating: "\u{E9}", count: 100))
+            #expect(profile["bio"] == nil || profile["bio"] is NSNull)
+            #expect(profile.int("statuses_count") == 0)
+            #expect(try await shelves() == shelvesBefore)
+        }
+    }
+
     @Test(arguments: TestEngine.all)
     func idsAndLimitsArePlainDigits(engine: TestEngine) async throws {
         try await withTestApp(engine) { client, _ in
@@ -54,6 +97,39 @@ import Testing
                 #expect(response.body.json.error["field"] as? String == "limit", "limit \(limit)")
             }
             #expect(try await client.send(.get, "/v1/users/ada/statuses?limit=5").status == .ok)
+        }
+    }
+
+    /// Each query parameter is one value: given twice, which one a list used was the server's
+    /// guess (the first), so it is a 400 naming the parameter. An empty `limit` or `cursor` is
+    /// the default, as the API's document says.
+    @Test(arguments: TestEngine.all)
+    func aQueryParameterGivenTwiceIsA400NamingIt(engine: TestEngine) async throws {
+        try await withTestApp(engine) { client, _ in
+            // setup
+            let ada = try await client.signUp("ada")
+            _ = try await client.note("hello", as: ada)
+
+            // call
+            let twice = [
+                ("limit", "/v1/users/ada/statuses?limit=5&limit=50"),
+                ("limit", "/v1/users/ada/statuses?limit=&limit=abc"),
+                ("cursor", "/v1/users/ada/statuses?cursor=&cursor=abc"),
+                ("fields", "/v1/users/ada/statuses?fields=id&fields=body"),
+                ("q", "/v1/search?q=dispossessed&q=lathe"),
+                ("state", "/v1/jobs?state=queued&state=running"),
+            ]
+            var answers: [(field: String, response: TestResponse)] = []
+            for (field, path) in twice { answers.append((field, try await client.send(.get, path, as: ada))) }
+            let empty = try await client.send(.get, "/v1/users/ada/statuses?limit=&cursor=", as: ada)
+
+            // check
+            for (field, response) in answers {
+                #expect(response.status == .badRequest, "\(field): \(response.status)")
+                #expect(response.body.json.error["field"] as? String == field, "\(field): \(String(buffer: response.body))")
+            }
+            #expect(empty.status == .ok)
+            #expect(empty.body.json.items.count == 1)
         }
     }
 

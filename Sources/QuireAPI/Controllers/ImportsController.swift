@@ -40,8 +40,8 @@ public struct ImportsController: Sendable {
         let user = try context.requireUser()
         let query = request.uri.queryParameters
         // Query parameters are checked before the body is read, so a bad one costs no upload.
-        let format = try query.get("format").map(Self.format)
-        let privacy = try query.get("privacy").map(Self.privacy)
+        let format = try query.one("format").map(Self.format)
+        let privacy = try query.one("privacy").map(Self.privacy)
         let (importID, job) = try await start(request, user: user, format: format, privacy: privacy)
         return JobResponse.accepted(job, "import_id", importID)
     }
@@ -102,7 +102,7 @@ public struct ImportsController: Sendable {
         let record = try await owned(request, context: context)
         let selection = try FieldSelection.parse(request, for: ImportRowResponse.self)
         var result: ImportRowResult?
-        if let text = request.uri.queryParameters.get("result") {
+        if let text = try request.uri.queryParameters.one("result") {
             guard let parsed = ImportRowResult(rawValue: text) else {
                 throw APIError.invalid("result", "must be one of \(ImportRowResult.allCases.map(\.rawValue).joined(separator: ", "))")
             }

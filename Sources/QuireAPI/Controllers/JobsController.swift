@@ -43,7 +43,7 @@ public struct JobsController: Sendable {
         let name = context.parameters.get("kind") ?? ""
         guard var job = startable[name] else {
             throw APIError(.notFound, code: "unknown_job_kind",
-                           message: "no periodic job kind named \(name.prefix(100)); known kinds are \(startable.keys.sorted().joined(separator: ", "))")
+                           message: "no periodic job kind named \(TextRules.prefix(name, 100)); known kinds are \(startable.keys.sorted().joined(separator: ", "))")
         }
         job.ownerID = user.id
         // The kind's unique key: a start while one waits or runs returns that one.
@@ -68,7 +68,7 @@ public struct JobsController: Sendable {
         let page = try request.pageRequest()
         let before = try page.afterID()
         var state: JobState?
-        if let text = request.uri.queryParameters.get("state") {
+        if let text = try request.uri.queryParameters.one("state") {
             guard let parsed = JobState(rawValue: String(text)) else {
                 throw APIError.invalid("state", "must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
             }

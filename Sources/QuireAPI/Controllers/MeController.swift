@@ -50,13 +50,13 @@ public struct MeController: Sendable {
         _ user: UserRecord, displayName: String?, bio: String?, defaultPrivacy: String?, manuallyApprovesFollowers: Bool?
     ) async throws -> UserRecord {
         if let name = displayName {
-            guard name.count <= Self.displayNameMax else {
+            guard TextRules.length(name) <= Self.displayNameMax else {
                 throw APIError.invalid("display_name", "must be at most \(Self.displayNameMax) characters long")
             }
             if let problem = TextRules.singleLineProblem(name) { throw APIError.invalid("display_name", problem) }
         }
         if let bio = bio {
-            guard bio.count <= Self.bioMax else { throw APIError.invalid("bio", "must be at most \(Self.bioMax) characters long") }
+            guard TextRules.length(bio) <= Self.bioMax else { throw APIError.invalid("bio", "must be at most \(Self.bioMax) characters long") }
             if let problem = TextRules.freeTextProblem(bio) { throw APIError.invalid("bio", problem) }
         }
         if let privacy = defaultPrivacy, Privacy(rawValue: privacy) == nil {

@@ -23,7 +23,7 @@ public struct SearchController: Sendable {
     @Sendable func search(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let selection = try FieldSelection.parse(request, for: EditionResponse.self)
         let page = try request.pageRequest()
-        let terms = try Self.terms(request.uri.queryParameters.get("q"))
+        let terms = try Self.terms(request.uri.queryParameters.one("q"))
         var after: (score: Double, id: Int64)?
         if let cursor = page.cursor {
             do {
@@ -50,7 +50,7 @@ public struct SearchController: Sendable {
     /// The words of `q`: letters and digits only, so nothing in it can act as query syntax.
     public static func terms(_ q: String?) throws -> [String] {
         guard let q, !q.trimmingCharacters(in: .whitespaces).isEmpty else { throw APIError.invalid("q", "is required") }
-        guard q.count <= maxQueryLength else { throw APIError.invalid("q", "must be at most \(maxQueryLength) characters long") }
+        guard TextRules.length(q) <= maxQueryLength else { throw APIError.invalid("q", "must be at most \(maxQueryLength) characters long") }
         let terms = q.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
         guard !terms.isEmpty else { throw APIError.invalid("q", "must contain a letter or digit") }
         return Array(terms.prefix(maxTerms))

@@ -201,7 +201,7 @@ public struct ShelvesController: Sendable {
 
     static func name(_ value: String?) throws -> String {
         let name = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard ShelfRules.nameLength.contains(name.count) else {
+        guard ShelfRules.nameLength.contains(TextRules.length(name)) else {
             throw APIError.invalid("name", "must be \(ShelfRules.nameLength.lowerBound) to \(ShelfRules.nameLength.upperBound) characters long")
         }
         if let problem = TextRules.singleLineProblem(name) { throw APIError.invalid("name", problem) }

@@ -22,7 +22,7 @@ struct FieldSelection: Sendable {
 
     /// Parses `?fields=` against `type`'s fields; an unknown name is a 400 naming it.
     static func parse<T: FieldNamed>(_ request: Request, for type: T.Type) throws -> FieldSelection {
-        try parse(request.uri.queryParameters.get("fields"), for: type)
+        try parse(request.uri.queryParameters.one("fields"), for: type)
     }
 
     /// Parses the text of `?fields=`; nil or empty selects every field.

@@ -60,7 +60,7 @@ enum EditionValidation {
             if required { throw APIError.invalid(field, "must not be empty") }
             return nil
         }
-        guard trimmed.count <= max else { throw APIError.invalid(field, "must be at most \(max) characters long") }
+        guard TextRules.length(trimmed) <= max else { throw APIError.invalid(field, "must be at most \(max) characters long") }
         if let problem = multiline ? TextRules.freeTextProblem(trimmed) : TextRules.singleLineProblem(trimmed) {
             throw APIError.invalid(field, problem)
         }

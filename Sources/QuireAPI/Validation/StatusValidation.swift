@@ -74,7 +74,7 @@ enum StatusValidation {
 
     static func body(_ value: String?) throws -> String? {
         guard let value else { return nil }
-        guard StatusRules.bodyLength.contains(value.count) else {
+        guard StatusRules.bodyLength.contains(TextRules.length(value)) else {
             throw APIError.invalid("body", "must be at most \(StatusRules.bodyLength.upperBound) characters long")
         }
         if let problem = TextRules.freeTextProblem(value) { throw APIError.invalid("body", problem) }
@@ -83,7 +83,7 @@ enum StatusValidation {
 
     static func text(_ value: String?, _ field: String, _ length: ClosedRange<Int>) throws -> String? {
         guard let value else { return nil }
-        guard length.contains(value.count) else {
+        guard length.contains(TextRules.length(value)) else {
             throw APIError.invalid(field, "must be \(length.lowerBound) to \(length.upperBound) characters long")
         }
         if let problem = TextRules.freeTextProblem(value) { throw APIError.invalid(field, problem) }

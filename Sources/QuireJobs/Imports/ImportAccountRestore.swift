@@ -19,8 +19,8 @@ struct ImportAccountRestore {
     static let summaryMax = 5_000
 
     func restore(_ account: ImportedAccount, on db: any SQLDatabase) async throws -> String? {
-        let displayName = account.displayName.map { String($0.prefix(Self.displayNameMax)) }.flatMap { TextRules.singleLineProblem($0) == nil ? $0 : nil }
-        let summary = account.summary.map { String($0.prefix(Self.summaryMax)) }.flatMap { TextRules.freeTextProblem($0) == nil ? $0 : nil }
+        let displayName = account.displayName.map { TextRules.prefix($0, Self.displayNameMax) }.flatMap { TextRules.singleLineProblem($0) == nil ? $0 : nil }
+        let summary = account.summary.map { TextRules.prefix($0, Self.summaryMax) }.flatMap { TextRules.freeTextProblem($0) == nil ? $0 : nil }
         let privacy = account.defaultPrivacy.flatMap(Privacy.init(rawValue:))?.rawValue
         _ = try await UserQueries.update(userID, UserChanges(
             displayName: displayName.map { .some($0) }, bio: summary.map { .some($0) }, defaultPrivacy: privacy,
@@ -33,7 +33,7 @@ struct ImportAccountRestore {
         for (kind, urls) in [("follow", account.follows), ("block", account.blocks)] {
             for url in urls {
                 guard let target = try await localUser(url, on: db), target.id != userID else {
-                    if unresolved.count < 1_000 { unresolved.append(["kind": kind, "url": String(url.prefix(500))]) }
+                    if unresolved.count < 1_000 { unresolved.append(["kind": kind, "url": TextRules.prefix(url, 500)]) }
                     continue
                 }
                 if kind == "block" {

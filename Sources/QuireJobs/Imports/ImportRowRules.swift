@@ -18,22 +18,22 @@ enum ImportRowRules {
         if book.title.isEmpty, book.isbn13 == nil, book.openlibraryEditionKey == nil {
             return .failure(RowProblem("no title and no ISBN"))
         }
-        if book.title.count > titleLength { return .failure(RowProblem("the title is longer than \(titleLength) characters")) }
+        if TextRules.length(book.title) > titleLength { return .failure(RowProblem("the title is longer than \(titleLength) characters")) }
         if let problem = TextRules.singleLineProblem(book.title) { return .failure(RowProblem("the title \(problem)")) }
         if book.authors.count > authorsMax { return .failure(RowProblem("more than \(authorsMax) authors")) }
         for author in book.authors {
-            if author.count > authorLength { return .failure(RowProblem("an author's name is longer than \(authorLength) characters")) }
+            if TextRules.length(author) > authorLength { return .failure(RowProblem("an author's name is longer than \(authorLength) characters")) }
             if let problem = TextRules.singleLineProblem(author) { return .failure(RowProblem("an author's name \(problem)")) }
         }
         if let count = book.pages, !pages.contains(count) { book.pages = nil }
-        if let subtitle = book.subtitle, subtitle.count > titleLength || TextRules.singleLineProblem(subtitle) != nil { book.subtitle = nil }
-        if let publisher = book.publisher, publisher.count > authorLength || TextRules.singleLineProblem(publisher) != nil {
+        if let subtitle = book.subtitle, TextRules.length(subtitle) > titleLength || TextRules.singleLineProblem(subtitle) != nil { book.subtitle = nil }
+        if let publisher = book.publisher, TextRules.length(publisher) > authorLength || TextRules.singleLineProblem(publisher) != nil {
             book.publisher = nil
         }
         for shelving in book.shelvings {
             guard let name = shelving.customName else { continue }
-            if !ShelfRules.nameLength.contains(name.count) {
-                return .failure(RowProblem("the shelf name '\(name.prefix(40))' must be \(ShelfRules.nameLength.lowerBound) to \(ShelfRules.nameLength.upperBound) characters"))
+            if !ShelfRules.nameLength.contains(TextRules.length(name)) {
+                return .failure(RowProblem("the shelf name '\(TextRules.prefix(name, 40))' must be \(ShelfRules.nameLength.lowerBound) to \(ShelfRules.nameLength.upperBound) characters"))
             }
             if let problem = TextRules.singleLineProblem(name) { return .failure(RowProblem("a shelf name \(problem)")) }
         }
@@ -45,18 +45,18 @@ enum ImportRowRules {
 
     private static func statusProblem(_ status: ExchangeStatus) -> String? {
         let what = status.kind.rawValue
-        if !StatusRules.bodyLength.contains(status.body.count) {
+        if !StatusRules.bodyLength.contains(TextRules.length(status.body)) {
             return "the \(what) is longer than \(StatusRules.bodyLength.upperBound) characters"
         }
         if let problem = TextRules.freeTextProblem(status.body) { return "the \(what) \(problem)" }
         if let rating = status.rating, !StatusRules.halfStars.contains(rating) { return "the rating must be from 0.5 to 5 stars" }
-        if let title = status.title, !StatusRules.titleLength.contains(title.count) || TextRules.singleLineProblem(title) != nil {
+        if let title = status.title, !StatusRules.titleLength.contains(TextRules.length(title)) || TextRules.singleLineProblem(title) != nil {
             return "the \(what)'s name must be one line of \(StatusRules.titleLength.lowerBound) to \(StatusRules.titleLength.upperBound) characters"
         }
-        if let quote = status.quote, !StatusRules.quoteLength.contains(quote.count) || TextRules.freeTextProblem(quote) != nil {
+        if let quote = status.quote, !StatusRules.quoteLength.contains(TextRules.length(quote)) || TextRules.freeTextProblem(quote) != nil {
             return "the quotation must be \(StatusRules.quoteLength.lowerBound) to \(StatusRules.quoteLength.upperBound) characters"
         }
-        if let warning = status.contentWarning, !StatusRules.contentWarningLength.contains(warning.count) {
+        if let warning = status.contentWarning, !StatusRules.contentWarningLength.contains(TextRules.length(warning)) {
             return "the content warning must be \(StatusRules.contentWarningLength.lowerBound) to \(StatusRules.contentWarningLength.upperBound) characters"
         }
         if status.kind == .quotation, status.quote == nil { return "a quotation without its quoted text" }

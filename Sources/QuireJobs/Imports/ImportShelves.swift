@@ -28,11 +28,11 @@ struct ImportShelves: Sendable {
         let identifier = Slug.make(name)
         if let shelf = byIdentifier[identifier] { return .success(shelf) }
         guard byIdentifier.values.filter({ !$0.isDefault }).count < ShelfRules.maxCustomShelves else {
-            return .failure(RowProblem("the shelf '\(name.prefix(40))' would be more than \(ShelfRules.maxCustomShelves) custom shelves"))
+            return .failure(RowProblem("the shelf '\(TextRules.prefix(name, 40))' would be more than \(ShelfRules.maxCustomShelves) custom shelves"))
         }
         let privacy = shelving.privacy.flatMap(Privacy.init(rawValue:))?.rawValue ?? privacy
         guard let shelf = try await ShelfQueries.create(userID: userID, identifier: identifier, name: name, privacy: privacy, on: db) else {
-            return .failure(RowProblem("the shelf '\(name.prefix(40))' could not be made"))
+            return .failure(RowProblem("the shelf '\(TextRules.prefix(name, 40))' could not be made"))
         }
         byIdentifier[identifier] = shelf
         return .success(shelf)
