@@ -12,7 +12,9 @@ OpenAPI document from the server itself, so a new operation or field is covered 
 this file.
 
 Every answer must be a 4xx, or a 2xx when the value happens to be valid; never a 5xx and never a
-dropped connection. Every 4xx body must be {"error": {"code": str, "message": str, ...}}. After
+dropped connection. A text one code point past its field's maxLength, made of few characters (a
+letter and many combining accents: JSON Schema counts code points, so must the server), must be a
+4xx. Every 4xx body must be {"error": {"code": str, "message": str, ...}}. After
 each batch (one operation and field) GET /healthz must still answer: if the server died, the
 request that killed it is printed and the suite stops, since every later answer would be noise.
 
@@ -157,6 +159,14 @@ def label_of(v):
         return v.label
     text = json.dumps(v, ensure_ascii=True)
     return text if len(text) <= 60 else f"{text[:30]}…({len(text)} chars)"
+
+
+def past_max_length(schema):
+    """For a string schema with maxLength n: a value of n + 1 code points in one character (a
+    letter and n combining accents), which a server counting characters would take; else None."""
+    if schema_type(schema) != "string" or not isinstance(schema.get("maxLength"), int):
+        return None
+    return "a" + "\u0301" * schema["maxLength"]
 
 
 def hostile_numbers(full):
@@ -460,8 +470,9 @@ class Suite:
 
     # -- checking one answer -------------------------------------------------------------------
 
-    def check(self, op, where, value_label, auth, req_desc, result):
-        """Record pass/fail for one answer. Returns False when the server died."""
+    def check(self, op, where, value_label, auth, req_desc, result, refuse=False):
+        """Record pass/fail for one answer (with `refuse`, a 2xx is a failure too). Returns False
+        when the server died."""
         if isinstance(result, NoResponse):
             if not self.alive():
                 self.crashed = (op, where, value_label, auth, req_desc, str(result))
@@ -492,6 +503,8 @@ class Suite:
                            f" {data[:200]!r}")
         elif not (200 <= status < 300):
             problem = f"unexpected status {status}"
+        elif refuse:
+            problem = f"{status}: accepted a value the document refuses"
         if problem:
             self.failures.append((repr(op), where, value_label, auth, req_desc, problem))
         else:
@@ -502,7 +515,7 @@ class Suite:
         return True
 
     def run_case(self, op, where, value_label, target, body=None, auth=True, content_type="application/json",
-                 extra_headers=None, token=None):
+                 extra_headers=None, token=None, refuse=False):
         if self.crashed or self.out_of_time():
             return False
         case_id = f"{op.method} {op.path} {where}={value_label} {'auth' if auth else 'anon'}"
@@ -518,7 +531,7 @@ class Suite:
             result = self.send(op.method, target, body, tok, content_type, extra_headers)
         except NoResponse as e:
             result = e
-        return self.check(op, where, value_label, "auth" if auth else "anon", req_desc, result)
+        return self.check(op, where, value_label, "auth" if auth else "anon", req_desc, result, refuse)
 
     def out_of_time(self):
         if time.monotonic() - self.started > self.args.max_seconds:
@@ -599,6 +612,11 @@ class Suite:
                     if not self.run_case(op, f"query {name}", v,
                                          self.target(op, valid_path, f"{name}={v}"), None, auth):
                         return
+            long = past_max_length(self.spec.resolve(p.get("schema", {})))
+            if long is not None and not self.run_case(
+                    op, f"query {name}", "maxLength+1 code points in 1 character",
+                    self.target(op, valid_path, f"{name}={urllib.parse.quote(long)}"), None, True, refuse=True):
+                return
             if not self.batch_done(op, f"query {name}"):
                 return
         if op.method == "GET":
@@ -630,12 +648,25 @@ class Suite:
                     body = self.encode_body(self.base_body(op, field), field, v)
                     if not self.run_case(op, f"body {field}", label_of(v), self.target(op, pv), body, True):
                         return
+                long = past_max_length(self.spec.resolve(fschema))
+                if long is not None:
+                    pv = {n: self.path_value(op, n, field) for n in valid_path}
+                    body = self.encode_body(self.base_body(op, field), field, long)
+                    if not self.run_case(op, f"body {field}", "maxLength+1 code points in 1 character",
+                                         self.target(op, pv), body, True, refuse=True):
+                        return
                 if schema_type(fschema) == "array":
                     item = self.spec.resolve(fschema.get("items", {}))
                     for v in hostile_values_for(item, False):
                         body = self.encode_body(self.base_body(op, field), field, v, nested="item")
                         if not self.run_case(op, f"body {field}[]", label_of(v), self.target(op, valid_path),
                                              body, True):
+                            return
+                    long = past_max_length(item)
+                    if long is not None:
+                        body = self.encode_body(self.base_body(op, field), field, long, nested="item")
+                        if not self.run_case(op, f"body {field}[]", "maxLength+1 code points in 1 character",
+                                             self.target(op, valid_path), body, True, refuse=True):
                             return
                 if not self.batch_done(op, f"body {field}"):
                     return
