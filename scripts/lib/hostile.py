@@ -13,8 +13,8 @@ this file.
 
 Every answer must be a 4xx, or a 2xx when the value happens to be valid; never a 5xx and never a
 dropped connection. A text one code point past its field's maxLength, made of few characters (a
-letter and many combining accents: JSON Schema counts code points, so must the server), must be a
-4xx. Every 4xx body must be {"error": {"code": str, "message": str, ...}}. After
+letter and many combining accents: JSON Schema counts code points, so must the server), and a
+query parameter given twice must be a 4xx. Every 4xx body must be {"error": {"code": str, "message": str, ...}}. After
 each batch (one operation and field) GET /healthz must still answer: if the server died, the
 request that killed it is printed and the suite stops, since every later answer would be noise.
 
@@ -612,10 +612,17 @@ class Suite:
                     if not self.run_case(op, f"query {name}", v,
                                          self.target(op, valid_path, f"{name}={v}"), None, auth):
                         return
-            long = past_max_length(self.spec.resolve(p.get("schema", {})))
+            schema = self.spec.resolve(p.get("schema", {}))
+            long = past_max_length(schema)
             if long is not None and not self.run_case(
                     op, f"query {name}", "maxLength+1 code points in 1 character",
                     self.target(op, valid_path, f"{name}={urllib.parse.quote(long)}"), None, True, refuse=True):
+                return
+            # Each query parameter is one value: the same one twice is refused, not one of them
+            # picked in silence.
+            one = urllib.parse.quote(str((schema.get("enum") or [schema.get("minimum", 1) if t in ("integer", "number") else "a"])[0]))
+            if not self.run_case(op, f"query {name}", "given twice", self.target(op, valid_path, f"{name}={one}&{name}={one}"),
+                                 None, True, refuse=True):
                 return
             if not self.batch_done(op, f"query {name}"):
                 return
