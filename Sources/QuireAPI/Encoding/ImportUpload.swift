@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MultipartKit
 import NIOCore
+import QuireCore
 
 /// An import file received from a request: the request's body itself, or the `file` part of a
 /// multipart/form-data body (what a browser form sends). Either way it streams to disk a chunk
@@ -80,7 +81,7 @@ struct ImportUpload {
         guard sawFile else { throw APIError.invalid("file", "the form has no part named file") }
         // A body cut short (the file part never closed by its boundary) would import half a file.
         guard fileComplete else { throw APIError.invalid("file", "the multipart/form-data body ends before the file part's closing boundary") }
-        return ImportUpload(path: path, size: size, originalName: originalName.map { String($0.prefix(200)) }, fields: fields)
+        return ImportUpload(path: path, size: size, originalName: originalName.map { TextRules.prefix($0, 200) }, fields: fields)
     }
 
     static func tooLarge(_ maxBytes: Int64) -> APIError {
