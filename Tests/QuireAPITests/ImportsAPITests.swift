@@ -157,6 +157,23 @@ import Testing
             let badPrivacy = try await post("Title\n", query: "privacy=everyone")
             let anonymous = try await client.execute(uri: "/v1/me/imports", method: .post, headers: [.contentType: "text/csv"],
                                                      body: ByteBuffer(string: "Title\n"))
+            // A form's part given twice, or a setting in the query and in the form: one of them
+            // was read and the other ignored.
+            func form(_ parts: [(name: String, file: Bool, text: String)], query: String = "") async throws -> TestResponse {
+                var body = ""
+                for part in parts {
+                    body += "--abc\r\nContent-Disposition: form-data; name=\"\(part.name)\"" + (part.file ? "; filename=\"a.csv\"" : "")
+                    body += "\r\n\r\n\(part.text)\r\n"
+                }
+                return try await client.execute(
+                    uri: "/v1/me/imports" + (query.isEmpty ? "" : "?" + query), method: .post,
+                    headers: [.authorization: "Bearer \(ada.token)", .contentType: "multipart/form-data; boundary=abc"],
+                    body: ByteBuffer(string: body + "--abc--\r\n"))
+            }
+            let csv = "Title,Author,Exclusive Shelf\nKindred,Octavia E. Butler,read\n"
+            let privacyTwice = try await form([("privacy", false, "everyone"), ("privacy", false, "public"), ("file", true, csv)])
+            let fileTwice = try await form([("file", true, csv), ("file", true, csv)])
+            let queryAndForm = try await form([("privacy", false, "everyone"), ("file", true, csv)], query: "privacy=public")
             let cutShort = try await client.execute(
                 uri: "/v1/me/imports", method: .post,
                 headers: [.authorization: "Bearer \(ada.token)", .contentType: "multipart/form-data; boundary=abc"],
@@ -175,6 +192,10 @@ import Testing
             #expect(badFormat.body.json.errorMessage?.hasPrefix("format:") == true)
             #expect(badPrivacy.status == .badRequest)
             #expect(anonymous.status == .unauthorized)
+            for (field, response) in [("privacy", privacyTwice), ("file", fileTwice), ("privacy", queryAndForm)] {
+                #expect(response.status == .badRequest, "\(field): \(String(buffer: response.body))")
+                #expect(response.body.json.error["field"] as? String == field, "\(String(buffer: response.body))")
+            }
             #expect(cutShort.status == .badRequest)
             #expect(cutShort.body.json.errorMessage?.contains("closing boundary") == true, "a form cut short is not half a file")
             #expect(try await client.send(.get, "/v1/me/imports", as: ada).body.json.items.isEmpty)

@@ -60,8 +60,14 @@ public struct ImportsController: Sendable {
         let upload = try await ImportUpload.receive(request, to: settings.path(fileName: fileName), maxBytes: settings.maxBytes)
         do {
             try check(upload.fields)
-            if format == nil, let field = upload.fields["format"], !field.isEmpty { format = try Self.format(field) }
-            if privacy == nil, let field = upload.fields["privacy"], !field.isEmpty { privacy = try Self.privacy(field) }
+            // Given in the query and in the form, one would be ignored: which is the client's guess.
+            for name in ["format", "privacy"] where upload.fields[name]?.isEmpty == false {
+                if name == "format" ? format != nil : privacy != nil {
+                    throw APIError.invalid(name, "must be given once, in the query or in the form")
+                }
+            }
+            if let field = upload.fields["format"], !field.isEmpty { format = try Self.format(field) }
+            if let field = upload.fields["privacy"], !field.isEmpty { privacy = try Self.privacy(field) }
             let chosen = try format ?? Self.recognise(upload.path)
             let header = try Self.header(of: upload.path, format: chosen, limits: settings.limits)
             let statusPrivacy = privacy ?? StatusPrivacy(accountDefault: user.defaultPrivacy)

@@ -53,11 +53,16 @@ struct ImportUpload {
         var fileComplete = false
         var originalName: String?
         var overLimit = false
+        // A part named twice (two files would have been written one after the other into one).
+        var names: Set<String> = []
+        var repeated: String?
         parser.onHeader = { name, value in
             guard name.lowercased() == "content-disposition" else { return }
             part = (parameter("name", in: value), parameter("filename", in: value))
+            if let name = part.name, !names.insert(name).inserted, repeated == nil { repeated = name }
         }
         parser.onBody = { buffer in
+            if repeated != nil { return }
             if part.name == "file" {
                 sawFile = true
                 originalName = part.fileName
@@ -77,6 +82,7 @@ struct ImportUpload {
         for try await chunk in request.body {
             do { try parser.execute(chunk) } catch { throw APIError.invalid("file", "the multipart/form-data body is malformed") }
             if overLimit { throw tooLarge(maxBytes) }
+            if let repeated { throw APIError.invalid(repeated, "must be given once") }
         }
         guard sawFile else { throw APIError.invalid("file", "the form has no part named file") }
         // A body cut short (the file part never closed by its boundary) would import half a file.
