@@ -174,6 +174,14 @@ import Testing
             let privacyTwice = try await form([("privacy", false, "everyone"), ("privacy", false, "public"), ("file", true, csv)])
             let fileTwice = try await form([("file", true, csv), ("file", true, csv)])
             let queryAndForm = try await form([("privacy", false, "everyone"), ("file", true, csv)], query: "privacy=public")
+            // A byte past ASCII where a part's header name goes: MultipartKit's parser trapped on
+            // it, stopping the whole server (FormDataParser).
+            var nonASCII = ByteBuffer(string: "--abc\r\n")
+            nonASCII.writeBytes([0xF7, 0x33, 0x0E, 0xF3, 0x99, 0xB8, 0x9A, 0xC3, 0x82])
+            nonASCII.writeString("--abc--\r\n")
+            let headerByte = try await client.execute(
+                uri: "/v1/me/imports?privacy=public", method: .post,
+                headers: [.authorization: "Bearer \(ada.token)", .contentType: "multipart/form-data; boundary=abc"], body: nonASCII)
             let cutShort = try await client.execute(
                 uri: "/v1/me/imports", method: .post,
                 headers: [.authorization: "Bearer \(ada.token)", .contentType: "multipart/form-data; boundary=abc"],
@@ -196,6 +204,8 @@ import Testing
                 #expect(response.status == .badRequest, "\(field): \(String(buffer: response.body))")
                 #expect(response.body.json.error["field"] as? String == field, "\(String(buffer: response.body))")
             }
+            #expect(headerByte.status == .badRequest)
+            #expect(headerByte.body.json.error["field"] as? String == "file")
             #expect(cutShort.status == .badRequest)
             #expect(cutShort.body.json.errorMessage?.contains("closing boundary") == true, "a form cut short is not half a file")
             #expect(try await client.send(.get, "/v1/me/imports", as: ada).body.json.items.isEmpty)

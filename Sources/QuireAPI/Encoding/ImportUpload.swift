@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import MultipartKit
 import NIOCore
 import QuireCore
 
@@ -44,7 +43,7 @@ struct ImportUpload {
         guard let boundary = parameter("boundary", in: contentType) else {
             throw APIError.invalid("Content-Type", "multipart/form-data needs a boundary")
         }
-        let parser = MultipartParser(boundary: boundary)
+        let parser = FormDataParser(boundary: boundary)
         var part: (name: String?, fileName: String?) = (nil, nil)
         var fields: [String: String] = [:]
         var fieldBytes: [UInt8] = []
