@@ -61,13 +61,15 @@ public struct ImportsController: Sendable {
         do {
             try check(upload.fields)
             // Given in the query and in the form, one would be ignored: which is the client's guess.
-            for name in ["format", "privacy"] where upload.fields[name]?.isEmpty == false {
-                if name == "format" ? format != nil : privacy != nil {
-                    throw APIError.invalid(name, "must be given once, in the query or in the form")
-                }
+            let twice = "must be given once, in the query or in the form"
+            if let field = upload.fields["format"], !field.isEmpty {
+                guard format == nil else { throw APIError.invalid("format", twice) }
+                format = try Self.format(field)
             }
-            if let field = upload.fields["format"], !field.isEmpty { format = try Self.format(field) }
-            if let field = upload.fields["privacy"], !field.isEmpty { privacy = try Self.privacy(field) }
+            if let field = upload.fields["privacy"], !field.isEmpty {
+                guard privacy == nil else { throw APIError.invalid("privacy", twice) }
+                privacy = try Self.privacy(field)
+            }
             let chosen = try format ?? Self.recognise(upload.path)
             let header = try Self.header(of: upload.path, format: chosen, limits: settings.limits)
             let statusPrivacy = privacy ?? StatusPrivacy(accountDefault: user.defaultPrivacy)
