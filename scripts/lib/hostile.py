@@ -48,9 +48,11 @@ def http_request(host, port, method, target, body=None, headers=None, timeout=15
     """Send one request; return (status, headers dict lowercased, body bytes).
 
     `target` is sent verbatim (already percent-encoded or deliberately not). `body` is bytes.
+    `Accept: application/json` unless `headers` names an Accept of its own (scripts/lib/webfuzz.py).
     """
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}", "Connection: close",
-             "Accept: application/json"]
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
+    if not any(k.lower() == "accept" for k in (headers or {})):
+        lines.append("Accept: application/json")
     for k, v in (headers or {}).items():
         lines.append(f"{k}: {v}")
     if body is not None:
@@ -113,7 +115,9 @@ def _parse_response(raw, eof=False):
     headers = {}
     for line in head[1:]:
         k, _, v = line.partition(":")
-        headers[k.strip().lower()] = v.strip()
+        k = k.strip().lower()
+        # A header sent more than once (Set-Cookie) keeps every value, a line each.
+        headers[k] = headers[k] + "\n" + v.strip() if k in headers else v.strip()
     rest = raw[end + 4:]
     if headers.get("content-type", "").startswith("text/event-stream"):
         return status, headers, b""  # a stream never ends by itself: the headers are enough
