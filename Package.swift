@@ -141,7 +141,13 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "QuireCoreTests", dependencies: ["QuireCore"]),
-        .testTarget(name: "QuireExchangeTests", dependencies: ["QuireExchange", .product(name: "CSV", package: "CSV.swift")]),
+        .testTarget(
+            name: "QuireExchangeTests",
+            dependencies: [
+                "QuireExchange", .product(name: "CSV", package: "CSV.swift"), .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "QuireJobsTests",
             dependencies: ["TestSupport", "QuireJobs", "QuireStore", .product(name: "SQLKit", package: "sql-kit")]
