@@ -250,4 +250,44 @@ import Testing
             #expect(readthroughs.first?["finished_on"] as? String == "2023-08-13")
         }
     }
+
+    /// A NUL in a file (a damaged export) is read as U+FFFD wherever it is: a byte in a CSV
+    /// field, `&#0;` in HTML, `\u0000` in archive.json. PostgreSQL can't store a NUL: before, one
+    /// such field failed the whole import there (every row lost, the job discarded after three
+    /// attempts with "PSQLError"), while SQLite imported it.
+    @Test(arguments: TestEngine.all)
+    func aNULInAFileIsReadAsAReplacementCharacterAndTheImportFinishes(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: Self.settings(folder)) { client, database in
+            // setup
+            let ada = try await client.signUp("ada")
+            let calibre = "\"authors\",\"author_sort\",\"comments\",\"isbn\",\"tags\",\"timestamp\",\"title\"\n"
+                + "\"Frank Herbert\",\"Herbert, Frank\",\"<p>Sand\u{0}worms&#0;</p>\",\"9780441172719\",\"sf\u{0}x\",\"2023-01-15T10:20:30+00:00\",\"Du\u{0}ne\"\n"
+            let archive = #"{"name": "Ada\u0000L", "summary": "<p>a\u0000b</p>", "books": [{"edition": {"title": "Night\u0000watch", "description": "d\u0000", "#
+                + #""publishers": ["P\u0000"]}, "authors": [{"name": "Terry\u0000Pratchett"}], "reviews": [{"type": "Review", "#
+                + #""content": "<p>go\u0000od \\u0000 kept</p>", "name": "T\u0000", "rating": 4}]}]}"#
+
+            // call
+            let fromCalibre = try await client.importFile(ByteBuffer(string: calibre), as: ada, database: database)
+            let fromArchive = try await client.importFile(ByteBuffer(string: archive), as: ada, database: database)
+
+            // check
+            for imported in [fromCalibre, fromArchive] {
+                #expect(imported["state"] as? String == "finished")
+                #expect(imported.int("created") == 1 && imported.int("failed") == 0)
+            }
+            let replaced = "\u{FFFD}"
+            #expect(Set(try await client.shelfTitles("to-read", of: ada)) == ["Du\(replaced)ne"])
+            let dune = try await client.send(.get, "/v1/isbn/9780441172719", as: ada).body.json
+            #expect(dune["description"] as? String == "Sand\(replaced)worms\(replaced)")
+            let profile = try await client.send(.get, "/v1/users/ada", as: ada).body.json
+            #expect(profile["display_name"] as? String == "Ada\(replaced)L")
+            #expect(profile["bio"] as? String == "a\(replaced)b")
+            let review = try await client.statuses(of: ada).first { $0["type"] as? String == "review" }
+            #expect(review?["body"] as? String == "go\(replaced)od \\u0000 kept", "an escaped backslash before u0000 is text")
+            #expect(review?["title"] as? String == "T\(replaced)")
+            #expect(((review?["book"] as? [String: Any])?["title"] as? String) == "Night\(replaced)watch")
+        }
+    }
 }

@@ -53,6 +53,9 @@ enum HTMLText {
             guard name.hasPrefix("#") else { return nil }
             let number = name.dropFirst()
             let value = number.first == "x" || number.first == "X" ? UInt32(number.dropFirst(), radix: 16) : UInt32(number)
+            // `&#0;` is U+FFFD, as HTML reads it: a NUL, which PostgreSQL can't store, failed
+            // the whole import there.
+            guard value != 0 else { return "\u{FFFD}" }
             return value.flatMap(Unicode.Scalar.init).map(Character.init)
         }
     }

@@ -114,6 +114,7 @@ final class JSONObjectScanner {
     private func string(into bytes: inout [UInt8], fits: inout Bool, limit: Int) throws {
         var escaped = false
         var length = 1
+        let start = bytes.count
         defer { longestString = max(longestString, length) }
         while let byte = try source.next() {
             length += 1
@@ -129,10 +130,29 @@ final class JSONObjectScanner {
             } else if byte == UInt8(ascii: "\\") {
                 escaped = true
             } else if byte == UInt8(ascii: "\"") {
+                if fits { Self.replaceNULEscapes(in: &bytes, from: start) }
                 return
             }
         }
         throw broken()
+    }
+
+    /// `\u0000` in a string becomes `\ufffd` (the same length), as a NUL byte in a CSV field
+    /// becomes U+FFFD (`TextDecoding`): every value handed over is decoded by JSONDecoder, and
+    /// PostgreSQL can't store the NUL it would make.
+    static func replaceNULEscapes(in bytes: inout [UInt8], from start: Int) {
+        let zero = UInt8(ascii: "0")
+        var index = start
+        while index + 1 < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            if bytes[index + 1] == UInt8(ascii: "u"), index + 5 < bytes.count, bytes[(index + 2)...(index + 5)].allSatisfy({ $0 == zero }) {
+                bytes.replaceSubrange((index + 2)...(index + 5), with: Array("fffd".utf8))
+            }
+            index += 2
+        }
     }
 
     private static func endsScalar(_ byte: UInt8) -> Bool {

@@ -3,11 +3,26 @@
 /// someone pasted a row from another program. So each field is decoded on its own: valid UTF-8
 /// is UTF-8, anything else is Windows-1252 (which agrees with Latin-1 on every printable
 /// character). A wrong guess can only turn a field into other characters, never lose a row.
+///
+/// A NUL byte is read as U+FFFD, the replacement character: no text holds one on purpose (it
+/// comes from a damaged export), PostgreSQL can't store it (a file holding one failed its whole
+/// import there, and imported on SQLite), and the API refuses it.
 enum TextDecoding {
     static func string(_ bytes: [UInt8]) -> String {
+        guard !bytes.contains(0) else { return withoutNUL(decoded(bytes)) }
+        return decoded(bytes)
+    }
+
+    private static func decoded(_ bytes: [UInt8]) -> String {
         if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         return windows1252(bytes)
+    }
+
+    static func withoutNUL(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(scalar == "\0" ? "\u{FFFD}" : scalar) }
+        return String(scalars)
     }
 
     static func windows1252(_ bytes: [UInt8]) -> String {
