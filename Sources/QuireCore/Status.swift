@@ -28,6 +28,8 @@ public enum StatusRules {
     public static let quoteLength = 1...5_000
     public static let positionLength = 1...100
     public static let contentWarningLength = 1...500
+    /// A comment's reading progress, in pages.
+    public static let progress = 0...1_000_000
     public static let maxMentions = 50
     /// Ratings run from 0.5 to 5 in halves, stored as half stars 1...10 so sums stay integers.
     public static let halfStars = 1...10

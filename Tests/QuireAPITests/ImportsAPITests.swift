@@ -290,4 +290,35 @@ import Testing
             #expect(((review?["book"] as? [String: Any])?["title"] as? String) == "Night\(replaced)watch")
         }
     }
+
+    /// A number past what the API takes is dropped and the rest of the row imported: a review's
+    /// rating of 1e19 in archive.json stopped the server (a trap converting it; the job's retry
+    /// stopped it again after each restart), and a comment's progress of 99,999,999,999 pages
+    /// failed the whole import on PostgreSQL (integer out of range).
+    @Test(arguments: TestEngine.all)
+    func aNumberPastTheAPIsRangeIsDroppedAndTheImportFinishes(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: Self.settings(folder)) { client, database in
+            // setup
+            let ada = try await client.signUp("ada")
+            let archive = #"{"books": [{"edition": {"title": "Mort", "pages": 1000000000000}, "authors": [{"name": "Terry Pratchett"}], "#
+                + #""reviews": [{"type": "Review", "content": "<p>fine</p>", "rating": 1e19}, {"type": "Review", "content": "<p>and</p>", "rating": -1e308}], "#
+                + #""comments": [{"type": "Comment", "content": "<p>far</p>", "progress": 99999999999, "progress_mode": "PG"}]}]}"#
+
+            // call
+            let imported = try await client.importFile(ByteBuffer(string: archive), as: ada, database: database)
+
+            // check
+            #expect(imported["state"] as? String == "finished")
+            #expect(imported.int("created") == 1 && imported.int("failed") == 0)
+            let statuses = try await client.statuses(of: ada)
+            #expect(statuses.count == 3)
+            #expect(statuses.allSatisfy { $0["rating"] == nil || $0["rating"] is NSNull }, "no rating but 0.5 to 5 stars")
+            let comment = statuses.first { $0["type"] as? String == "comment" }
+            #expect(comment?["body"] as? String == "far" && (comment?["progress"] == nil || comment?["progress"] is NSNull))
+            let mort = try await client.send(.get, "/v1/users/ada/statuses", as: ada).body.json.items.first?["book"] as? [String: Any]
+            #expect(mort?["title"] as? String == "Mort")
+        }
+    }
 }

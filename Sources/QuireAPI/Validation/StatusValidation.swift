@@ -105,7 +105,9 @@ enum StatusValidation {
 
     static func progress(_ value: Int?) throws -> Int? {
         guard let value else { return nil }
-        guard value >= 0, value <= 1_000_000 else { throw APIError.invalid("progress", "must be 0 to 1000000") }
+        guard StatusRules.progress.contains(value) else {
+            throw APIError.invalid("progress", "must be \(StatusRules.progress.lowerBound) to \(StatusRules.progress.upperBound)")
+        }
         return value
     }
 }

@@ -10,7 +10,8 @@ enum ImportRowRules {
     static let pages = 1...100_000
 
     /// The book made fit to store, or the reason it can't be: text that the API would refuse is a
-    /// failure; an out-of-range page count or publisher is dropped, since nobody asked for it.
+    /// failure; an out-of-range page count, publisher or comment's progress is dropped, since
+    /// nobody asked for it.
     static func check(_ book: ImportedBook) -> Result<ImportedBook, RowProblem> {
         var book = book
         book.title = book.title.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -37,8 +38,11 @@ enum ImportRowRules {
             }
             if let problem = TextRules.singleLineProblem(name) { return .failure(RowProblem("a shelf name \(problem)")) }
         }
-        for status in book.statuses {
-            if let problem = statusProblem(status) { return .failure(RowProblem(problem)) }
+        for index in book.statuses.indices {
+            if let problem = statusProblem(book.statuses[index]) { return .failure(RowProblem(problem)) }
+            // Dropped as a page count is: past the API's range, and past PostgreSQL's integer
+            // column (99,999,999,999 pages failed the whole import there).
+            if let progress = book.statuses[index].progress, !StatusRules.progress.contains(progress) { book.statuses[index].progress = nil }
         }
         return .success(book)
     }

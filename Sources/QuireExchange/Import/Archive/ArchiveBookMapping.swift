@@ -62,7 +62,10 @@ struct ArchiveBookMapping {
     }
 
     private func status(_ status: ArchiveBook.Status, kind: StatusKind) -> ExchangeStatus {
-        let rating = status.rating.map { Int(($0 * 2).rounded(.toNearestOrAwayFromZero)) }.flatMap { StatusRules.halfStars.contains($0) ? $0 : nil }
+        // Only 0 to 5 stars reach Int(): a rating of 1e19 (or of 1e308, doubled to infinity)
+        // trapped there, stopping the server, and again after each restart as the job was retried.
+        let rating = status.rating.flatMap { (0...5).contains($0) ? Int(($0 * 2).rounded(.toNearestOrAwayFromZero)) : nil }
+            .flatMap { StatusRules.halfStars.contains($0) ? $0 : nil }
         let position = status.position.map { status.position_mode == "PCT" ? "\($0)%" : String($0) }
         return ExchangeStatus(
             id: 0, kind: kind, title: kind == .review ? Self.text(status.name) : nil,
