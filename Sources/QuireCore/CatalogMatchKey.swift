@@ -7,6 +7,12 @@ import Foundation
 /// Locked Tomb #1)"). Stored on every edition (`editions.match_key`), so a whole batch of rows is
 /// looked up with one indexed `IN`.
 public enum CatalogMatchKey {
+    /// The key's longest, in Unicode scalars: at most 2,400 bytes, under the 2,704 a PostgreSQL
+    /// B-tree entry may hold. A title of 500 scalars and an author of 200 (what the API takes)
+    /// made keys of up to 2,801 bytes, and such an edition's insert failed there (a 500). Two
+    /// books whose folded title and author agree for 600 scalars match.
+    public static let maxLength = 600
+
     /// nil when the title folds to nothing (a title of only punctuation can't match anything).
     public static func make(title: String, firstAuthor: String?) -> String? {
         var proper = Substring(title)
@@ -17,7 +23,7 @@ public enum CatalogMatchKey {
         }
         let folded = fold(proper)
         guard !folded.isEmpty else { return nil }
-        return folded + "|" + fold(Substring(firstAuthor ?? ""))
+        return TextRules.prefix(folded + "|" + fold(Substring(firstAuthor ?? "")), maxLength)
     }
 
     /// Lower case without diacritics, every run of anything but letters and digits one space.

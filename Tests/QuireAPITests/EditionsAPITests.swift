@@ -96,4 +96,37 @@ import Testing
             #expect(missing.status == .notFound)
         }
     }
+
+    /// A title and an author at the API's limits (500 and 200 scalars) in four-byte characters
+    /// that don't compress: their match key was 2,801 bytes, past what a PostgreSQL B-tree entry
+    /// holds, and the edition's insert answered 500 there. The key is cut to 600 scalars, and an
+    /// import of the same book still finds it by that key.
+    @Test(arguments: TestEngine.all)
+    func aTitleAndAnAuthorAtTheirLimitsInFourByteCharactersAreStoredAndMatched(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: ImportsAPITests.settings(folder)) { client, database in
+            // setup: CJK Extension B ideographs, a different one each time (seeded)
+            var seed: UInt32 = 2_026
+            func ideographs(_ count: Int) -> String {
+                String(String.UnicodeScalarView((0..<count).map { _ in
+                    seed = seed &* 1_103_515_245 &+ 12_345
+                    return Unicode.Scalar(0x20000 + (seed >> 8) % 0xA6D0)!
+                }))
+            }
+            let (title, author) = (ideographs(500), ideographs(200))
+            let ada = try await client.signUp("ada")
+
+            // call
+            let created = try await client.send(.post, "/v1/editions", as: ada, json: ["title": title, "authors": [author]])
+            let file = "Title,Author,Exclusive Shelf\n\(title),\(author),to-read\n"
+            let imported = try await client.importFile(ByteBuffer(string: file), as: ada, database: database)
+
+            // check
+            #expect(created.status == .created)
+            let edition = try await client.send(.get, "/v1/editions/\(created.body.json.int("id") ?? 0)").body.json
+            #expect(edition["title"] as? String == title)
+            #expect(imported.int("matched") == 1 && imported.int("created") == 0, "found by its match key")
+        }
+    }
 }

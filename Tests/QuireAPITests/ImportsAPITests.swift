@@ -321,4 +321,38 @@ import Testing
             #expect(mort?["title"] as? String == "Mort")
         }
     }
+
+    /// A Goodreads or Open Library key longer than the API takes (100) is dropped and the book
+    /// imported: 20,000 characters were too long for PostgreSQL's B-tree on the key, and failed
+    /// the whole import there.
+    @Test(arguments: TestEngine.all)
+    func anIdentifierLongerThanTheAPITakesIsDroppedAndTheImportFinishes(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: Self.settings(folder)) { client, database in
+            // setup: keys that don't compress
+            var seed: UInt32 = 29
+            func next() -> UInt32 {
+                seed = seed &* 1_103_515_245 &+ 12_345
+                return seed >> 8
+            }
+            let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+            let goodreads = String((0..<20_000).map { _ in letters[Int(next() % 36)] })
+            let openLibrary = "OL" + String((0..<20_000).map { _ in letters[26 + Int(next() % 10)] }) + "M"
+            let ada = try await client.signUp("ada")
+            let file = "title,author_text,goodreads_key,openlibrary_key,shelf\nMort,Terry Pratchett,\(goodreads),\(openLibrary),to-read\n"
+
+            // call
+            let imported = try await client.importFile(ByteBuffer(string: file), as: ada, database: database)
+
+            // check
+            #expect(imported["format"] as? String == "bookwyrm-csv" && imported["state"] as? String == "finished")
+            #expect(imported.int("created") == 1 && imported.int("failed") == 0)
+            let shelved = try await client.send(.get, "/v1/shelves/\(try await client.shelfID("to-read", of: ada))/books", as: ada).body.json.items
+            let mort = try await client.send(.get, "/v1/editions/\(shelved.first?.int("id") ?? 0)").body.json
+            #expect(mort["title"] as? String == "Mort")
+            #expect(mort["goodreads_key"] == nil || mort["goodreads_key"] is NSNull)
+            #expect(mort["openlibrary_key"] == nil || mort["openlibrary_key"] is NSNull)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import QuireCore
 import QuireStore
 import SQLKit
 import TestSupport
@@ -25,6 +26,35 @@ import Testing
             #expect(after.applied.map(\.version) == Migrations.all.map(\.version))
             let users = try await database.read { try await $0.select().column("id").from("users").all() }
             #expect(users.isEmpty)
+        }
+    }
+
+    /// Migration 13 cuts a match key stored before it to `CatalogMatchKey.maxLength` scalars, as
+    /// keys are made now, so an import still finds that book; shorter keys stay as they were.
+    @Test(arguments: TestEngine.all)
+    func matchKeysLongerThanTheCapAreCutToIt(engine: TestEngine) async throws {
+        try await withTestDatabase(engine, migrated: false) { database in
+            // setup: version 12, with a long key (compressible, so PostgreSQL's index takes it)
+            try await Migrator(database: database, migrations: Migrations.all.filter { $0.version <= 12 }).migrate()
+            let long = String(repeating: "ж", count: 700) + "|x"
+            try await database.write { db in
+                try await db.raw("INSERT INTO works (id, title, created_at) VALUES (7, 'w', 0)").run()
+                try await db.raw("""
+                    INSERT INTO editions (id, work_id, title, match_key, created_at, updated_at)
+                    VALUES (1, 7, 'long', \(bind: long), 0, 0), (2, 7, 'short', 'short|x', 0, 0)
+                    """).run()
+            }
+
+            // call
+            let applied = try await Migrator(database: database).migrate()
+
+            // check
+            #expect(applied.map(\.version).contains(13))
+            let keys = try await database.read { db in
+                try await db.raw("SELECT match_key FROM editions ORDER BY id").all().map { try $0.decode(column: "match_key", as: String.self) }
+            }
+            #expect(keys == [String(repeating: "ж", count: CatalogMatchKey.maxLength), "short|x"])
+            #expect(CatalogMatchKey.make(title: String(repeating: "ж", count: 700), firstAuthor: "x") == keys[0], "what an import computes")
         }
     }
 

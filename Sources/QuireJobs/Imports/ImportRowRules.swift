@@ -8,10 +8,11 @@ enum ImportRowRules {
     static let authorsMax = 20
     static let authorLength = 200
     static let pages = 1...100_000
+    static let goodreadsKeyLength = 100
 
     /// The book made fit to store, or the reason it can't be: text that the API would refuse is a
-    /// failure; an out-of-range page count, publisher or comment's progress is dropped, since
-    /// nobody asked for it.
+    /// failure; an out-of-range page count, publisher, Goodreads key or comment's progress is
+    /// dropped, since nobody asked for it.
     static func check(_ book: ImportedBook) -> Result<ImportedBook, RowProblem> {
         var book = book
         book.title = book.title.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -30,6 +31,11 @@ enum ImportRowRules {
         if let subtitle = book.subtitle, TextRules.length(subtitle) > titleLength || TextRules.singleLineProblem(subtitle) != nil { book.subtitle = nil }
         if let publisher = book.publisher, TextRules.length(publisher) > authorLength || TextRules.singleLineProblem(publisher) != nil {
             book.publisher = nil
+        }
+        // As the API takes it (100 scalars, one line): a Book Id of 20,000 characters failed the
+        // whole import on PostgreSQL, too long for `editions_goodreads_key`'s B-tree.
+        if let key = book.goodreadsKey, TextRules.length(key) > goodreadsKeyLength || TextRules.singleLineProblem(key) != nil {
+            book.goodreadsKey = nil
         }
         for shelving in book.shelvings {
             guard let name = shelving.customName else { continue }

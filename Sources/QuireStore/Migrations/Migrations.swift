@@ -13,5 +13,6 @@ public enum Migrations {
         m010CreateImports,
         m011CreateCatalogStats,
         m012IndexEditionWords,
+        m013CapMatchKeys,
     ]
 }

@@ -39,7 +39,10 @@ enum ImportValues {
     /// An OpenLibrary key without its path: `/works/OL45W` and `OL45W` are both `OL45W`.
     static func openLibraryKey(_ text: String, suffix: Character) -> String? {
         let key = text.split(separator: "/").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard key.hasPrefix("OL"), key.last == suffix, key.dropFirst(2).dropLast().allSatisfy(\.isNumber), key.count > 3 else { return nil }
+        // ASCII digits, and no longer than the API takes (100): a key of 20,000 digits failed the
+        // whole import on PostgreSQL, too long for `editions_openlibrary_key`'s B-tree.
+        guard key.hasPrefix("OL"), key.last == suffix, key.dropFirst(2).dropLast().allSatisfy({ $0.isASCII && $0.isNumber }),
+              key.count > 3, key.count <= 100 else { return nil }
         return key
     }
 
