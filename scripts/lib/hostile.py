@@ -785,6 +785,13 @@ class Suite:
             print(f"       -> {problem[:300]}")
 
 
+def require_loopback(base_url, who):
+    """These suites send what breaks servers: never to one on another machine."""
+    host = urllib.parse.urlsplit(base_url).hostname
+    if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127."):
+        raise SystemExit(f"{who}: only loopback addresses are allowed")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:8080 (loopback only)")
@@ -800,9 +807,7 @@ def main():
     args = ap.parse_args()
     if args.max_seconds is None:
         args.max_seconds = 240 if args.budget == "quick" else 1200
-    host = urllib.parse.urlsplit(args.base_url).hostname
-    if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127."):
-        raise SystemExit("hostile: only loopback addresses are allowed")
+    require_loopback(args.base_url, "hostile")
     suite = Suite(args)
     suite.setup()
     suite.run()

@@ -73,13 +73,10 @@ import Testing
             if example.format == .bookwyrm {
                 bytes = try Self.replacingStrings(in: example.bytes, with: field)
             } else {
-                let separator: Character = example.format == .librarything ? "\t" : ","
-                let header = String(decoding: example.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1)[0]
-                let cells = header.split(separator: separator, omittingEmptySubsequences: false).map { _ in
+                bytes = Self.oneRow(like: example) { separator in
                     separator == "\t" ? field.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
                         : "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 }
-                bytes = Array((header + "\n" + cells.joined(separator: String(separator)) + "\n").utf8)
             }
             let path = directory.file(example.name)
             try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -103,15 +100,20 @@ import Testing
             if example.format == .bookwyrm {
                 bytes = try Self.replacingNumbers(in: example.bytes, with: number)
             } else {
-                let separator: Character = example.format == .librarything ? "\t" : ","
-                let header = String(decoding: example.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1)[0]
-                let cells = header.split(separator: separator, omittingEmptySubsequences: false).map { _ in number }
-                bytes = Array((header + "\n" + cells.joined(separator: String(separator)) + "\n").utf8)
+                bytes = Self.oneRow(like: example) { _ in number }
             }
             let path = directory.file(example.name)
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             #expect(Self.readEveryWay(path: path, format: example.format) > 0, "\(example.name): no row read")
         }
+    }
+
+    /// A table example's header and one row of it, every cell `cell(separator)`.
+    static func oneRow(like example: (format: ImportFormat, name: String, bytes: [UInt8]), cell: (Character) -> String) -> [UInt8] {
+        let separator: Character = example.format == .librarything ? "\t" : ","
+        let header = String(decoding: example.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1)[0]
+        let cells = header.split(separator: separator, omittingEmptySubsequences: false).map { _ in cell(separator) }
+        return Array((header + "\n" + cells.joined(separator: String(separator)) + "\n").utf8)
     }
 
     // MARK: - Reading
