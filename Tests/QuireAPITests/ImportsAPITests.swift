@@ -355,4 +355,40 @@ import Testing
             #expect(mort["openlibrary_key"] == nil || mort["openlibrary_key"] is NSNull)
         }
     }
+
+    /// An archive's account names custom shelves as well as its books: one the API would refuse
+    /// (past 100 characters, or on two lines) is not made, where before it was, whatever its
+    /// length (20,000 characters, shown on every list of the reader's shelves); the books that
+    /// name it fail with the reason, and a fit shelf is made as before.
+    @Test(arguments: TestEngine.all)
+    func anArchivesShelfTheAPIWouldRefuseIsNotMade(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: Self.settings(folder)) { client, database in
+            // setup
+            let ada = try await client.signUp("ada")
+            func book(_ title: String, shelf: String) -> String {
+                let entry: [String: Any] = [
+                    "edition": ["title": title], "authors": [["name": "Terry Pratchett"]],
+                    "shelves": [["id": "https://bookwyrm.example/user/ada/shelf/s-\(title.lowercased())", "name": shelf]],
+                ]
+                return String(decoding: try! JSONSerialization.data(withJSONObject: entry), as: UTF8.self)
+            }
+            let long = String(repeating: "x", count: 20_000)
+            let archive = #"{"books": ["# + [book("Mort", shelf: long), book("Eric", shelf: "two\nlines"), book("Jingo", shelf: "Favourites")]
+                .joined(separator: ", ") + "]}"
+
+            // call
+            let imported = try await client.importFile(ByteBuffer(string: archive), as: ada, database: database)
+
+            // check
+            #expect(imported["state"] as? String == "finished")
+            #expect(imported.int("created") == 1 && imported.int("failed") == 2)
+            let names = try await client.send(.get, "/v1/users/ada/shelves", as: ada).body.json.items.compactMap { $0["name"] as? String }
+            #expect(names.contains("Favourites"))
+            #expect(!names.contains(long) && !names.contains("two\nlines") && names.allSatisfy { $0.count <= 100 })
+            let failed = try await client.importRows(Int64(try #require(imported.int("id"))), result: "failed", as: ada)
+            #expect(failed.count == 2 && failed.allSatisfy { ($0["reason"] as? String)?.contains("shelf name") == true })
+        }
+    }
 }

@@ -26,7 +26,10 @@ struct ImportAccountRestore {
             displayName: displayName.map { .some($0) }, bio: summary.map { .some($0) }, defaultPrivacy: privacy,
             manuallyApprovesFollowers: account.manuallyApprovesFollowers), on: db)
         var shelves = try await ImportShelves.load(userID: userID, on: db)
-        for shelf in account.shelves where shelf.customName != nil {
+        // A name the API would refuse is not made (its rows failed with the reason): a name of
+        // 20,000 characters from an archive was stored, and shown on every list of the shelves.
+        for shelf in account.shelves {
+            guard let name = shelf.customName, ImportRowRules.shelfNameProblem(name) == nil else { continue }
             _ = try await shelves.shelf(for: shelf, privacy: privacy ?? Privacy.public.rawValue, userID: userID, on: db)
         }
         var unresolved: [[String: String]] = []

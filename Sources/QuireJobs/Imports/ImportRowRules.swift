@@ -38,11 +38,7 @@ enum ImportRowRules {
             book.goodreadsKey = nil
         }
         for shelving in book.shelvings {
-            guard let name = shelving.customName else { continue }
-            if !ShelfRules.nameLength.contains(TextRules.length(name)) {
-                return .failure(RowProblem("the shelf name '\(TextRules.prefix(name, 40))' must be \(ShelfRules.nameLength.lowerBound) to \(ShelfRules.nameLength.upperBound) characters"))
-            }
-            if let problem = TextRules.singleLineProblem(name) { return .failure(RowProblem("a shelf name \(problem)")) }
+            if let name = shelving.customName, let problem = shelfNameProblem(name) { return .failure(problem) }
         }
         for index in book.statuses.indices {
             if let problem = statusProblem(book.statuses[index]) { return .failure(RowProblem(problem)) }
@@ -51,6 +47,16 @@ enum ImportRowRules {
             if let progress = book.statuses[index].progress, !StatusRules.progress.contains(progress) { book.statuses[index].progress = nil }
         }
         return .success(book)
+    }
+
+    /// Why a custom shelf's name can't be stored, as the API would refuse it; nil when it can.
+    /// Also checked for the shelves an archive's account names (`ImportAccountRestore`).
+    static func shelfNameProblem(_ name: String) -> RowProblem? {
+        if !ShelfRules.nameLength.contains(TextRules.length(name)) {
+            return RowProblem("the shelf name '\(TextRules.prefix(name, 40))' must be \(ShelfRules.nameLength.lowerBound) to \(ShelfRules.nameLength.upperBound) characters")
+        }
+        if let problem = TextRules.singleLineProblem(name) { return RowProblem("a shelf name \(problem)") }
+        return nil
     }
 
     private static func statusProblem(_ status: ExchangeStatus) -> String? {
