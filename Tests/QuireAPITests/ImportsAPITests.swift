@@ -391,4 +391,33 @@ import Testing
             #expect(failed.count == 2 && failed.allSatisfy { ($0["reason"] as? String)?.contains("shelf name") == true })
         }
     }
+
+    /// An imported book's format is one of the API's words, whatever the file calls it: the
+    /// Goodreads fixture's "Hardcover" and "Kindle Edition" were stored as written, and every
+    /// edition made from a Goodreads export listed a `physical_format` outside the documented ones.
+    @Test(arguments: TestEngine.all)
+    func anImportedFormatIsOneOfTheAPIsWords(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: Self.settings(folder)) { client, database in
+            // setup
+            let ada = try await client.signUp("ada")
+            let file = "Title,Author,Binding,Exclusive Shelf\nMort,Terry Pratchett,Kindle Edition,to-read\n"
+                + "Eric,Terry Pratchett,Mass Market Paperback,to-read\nJingo,Terry Pratchett,Audible Audio,to-read\n"
+                + "Thud,Terry Pratchett,Hardcover,to-read\nSnuff,Terry Pratchett,Spiral-bound,to-read\nNation,Terry Pratchett,,to-read\n"
+
+            // call
+            let imported = try await client.importFile(ByteBuffer(string: file), as: ada, database: database)
+
+            // check
+            #expect(imported.int("created") == 6)
+            let shelved = try await client.send(.get, "/v1/shelves/\(try await client.shelfID("to-read", of: ada))/books", as: ada).body.json.items
+            var formats: [String: String] = [:]
+            for book in shelved {
+                let edition = try await client.send(.get, "/v1/editions/\(book.int("id") ?? 0)").body.json
+                formats[edition["title"] as? String ?? ""] = edition["physical_format"] as? String ?? "none"
+            }
+            #expect(formats == ["Mort": "ebook", "Eric": "paperback", "Jingo": "audiobook", "Thud": "hardcover", "Snuff": "other", "Nation": "none"])
+        }
+    }
 }

@@ -58,6 +58,35 @@ import Testing
         }
     }
 
+    /// Migration 14 turns the formats imports stored as another service wrote them into the
+    /// API's words, and leaves the API's own and empty ones.
+    @Test(arguments: TestEngine.all)
+    func physicalFormatsStoredAsWrittenBecomeTheAPIsWords(engine: TestEngine) async throws {
+        try await withTestDatabase(engine, migrated: false) { database in
+            // setup: version 13, with one edition a format
+            try await Migrator(database: database, migrations: Migrations.all.filter { $0.version <= 13 }).migrate()
+            let stored: [String?] = ["Kindle Edition", "Hardcover", "paperback", nil, "  ", "Board book"]
+            try await database.write { db in
+                try await db.raw("INSERT INTO works (id, title, created_at) VALUES (7, 'w', 0)").run()
+                for (index, format) in stored.enumerated() {
+                    try await db.raw("""
+                        INSERT INTO editions (id, work_id, title, physical_format, created_at, updated_at)
+                        VALUES (\(bind: index + 1), 7, 'e', \(bind: format), 0, 0)
+                        """).run()
+                }
+            }
+
+            // call
+            try await Migrator(database: database).migrate()
+
+            // check
+            let formats = try await database.read { db in
+                try await db.raw("SELECT physical_format FROM editions ORDER BY id").all().map { try $0.decode(column: "physical_format", as: String?.self) }
+            }
+            #expect(formats == ["ebook", "hardcover", "paperback", nil, nil, "other"])
+        }
+    }
+
     @Test func twoProcessesMigratingOnePostgresAtOnceApplyEachMigrationOnce() async throws {
         guard TestEngine.all.contains(.postgres) else { return }
         try await withTestDatabase(.postgres, migrated: false) { database in

@@ -4,7 +4,7 @@ import QuireStore
 
 /// The limits on catalog fields, and their checks; every failure names its field.
 enum EditionValidation {
-    static let physicalFormats = ["hardcover", "paperback", "ebook", "audiobook", "graphic_novel", "other"]
+    static let physicalFormats = PhysicalFormat.all
 
     /// Applies `input` to `edition`, checking each given field.
     static func apply(_ input: EditionInput, to edition: inout some EditableEdition) throws {

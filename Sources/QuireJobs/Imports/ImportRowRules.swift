@@ -28,6 +28,7 @@ enum ImportRowRules {
             if let problem = TextRules.singleLineProblem(author) { return .failure(RowProblem("an author's name \(problem)")) }
         }
         if let count = book.pages, !pages.contains(count) { book.pages = nil }
+        book.physicalFormat = book.physicalFormat.flatMap(PhysicalFormat.named)
         if let subtitle = book.subtitle, TextRules.length(subtitle) > titleLength || TextRules.singleLineProblem(subtitle) != nil { book.subtitle = nil }
         if let publisher = book.publisher, TextRules.length(publisher) > authorLength || TextRules.singleLineProblem(publisher) != nil {
             book.publisher = nil

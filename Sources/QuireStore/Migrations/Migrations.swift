@@ -14,5 +14,6 @@ public enum Migrations {
         m011CreateCatalogStats,
         m012IndexEditionWords,
         m013CapMatchKeys,
+        m014NamePhysicalFormats,
     ]
 }
