@@ -420,4 +420,27 @@ import Testing
             #expect(formats == ["Mort": "ebook", "Eric": "paperback", "Jingo": "audiobook", "Thud": "hardcover", "Snuff": "other", "Nation": "none"])
         }
     }
+
+    /// A description past the API's 20,000 characters is cut to them: a file's (up to 1 MiB, a
+    /// field's limit) was stored whole and served with every read of the book.
+    @Test(arguments: TestEngine.all)
+    func aDescriptionIsCutToTheAPIsLength(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: Self.settings(folder)) { client, database in
+            // setup
+            let ada = try await client.signUp("ada")
+            let long = String(repeating: "abcde", count: 6_000)
+            let file = "\"authors\",\"author_sort\",\"comments\",\"title\"\n\"Terry Pratchett\",\"Pratchett, Terry\",\"\(long)\",\"Mort\"\n"
+
+            // call
+            let imported = try await client.importFile(ByteBuffer(string: file), as: ada, database: database)
+
+            // check
+            #expect(imported.int("created") == 1)
+            let shelved = try await client.send(.get, "/v1/shelves/\(try await client.shelfID("to-read", of: ada))/books", as: ada).body.json.items
+            let mort = try await client.send(.get, "/v1/editions/\(shelved.first?.int("id") ?? 0)").body.json
+            #expect((mort["description"] as? String)?.unicodeScalars.count == 20_000)
+        }
+    }
 }

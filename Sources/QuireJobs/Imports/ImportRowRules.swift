@@ -9,10 +9,12 @@ enum ImportRowRules {
     static let authorLength = 200
     static let pages = 1...100_000
     static let goodreadsKeyLength = 100
+    /// The API's limit on a description (`EditionValidation`).
+    static let descriptionLength = 20_000
 
     /// The book made fit to store, or the reason it can't be: text that the API would refuse is a
     /// failure; an out-of-range page count, publisher, Goodreads key or comment's progress is
-    /// dropped, since nobody asked for it.
+    /// dropped, since nobody asked for it, and a description cut to the API's length.
     static func check(_ book: ImportedBook) -> Result<ImportedBook, RowProblem> {
         var book = book
         book.title = book.title.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -29,6 +31,11 @@ enum ImportRowRules {
         }
         if let count = book.pages, !pages.contains(count) { book.pages = nil }
         book.physicalFormat = book.physicalFormat.flatMap(PhysicalFormat.named)
+        // Cut to the API's limit, as an archive's bio is: a file's description of 1 MiB (a
+        // field's limit) was stored whole, and served with every read of the book.
+        if let description = book.description {
+            book.description = TextRules.freeTextProblem(description) == nil ? TextRules.prefix(description, descriptionLength) : nil
+        }
         if let subtitle = book.subtitle, TextRules.length(subtitle) > titleLength || TextRules.singleLineProblem(subtitle) != nil { book.subtitle = nil }
         if let publisher = book.publisher, TextRules.length(publisher) > authorLength || TextRules.singleLineProblem(publisher) != nil {
             book.publisher = nil
