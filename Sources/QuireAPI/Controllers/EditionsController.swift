@@ -22,7 +22,7 @@ public struct EditionsController: Sendable {
         router.get("/v1/isbn/{isbn}", use: byISBN)
     }
 
-    static let maxAuthors = 20
+    static let maxAuthors = EditionRules.maxAuthors
 
     @Sendable func create(_ request: Request, context: QuireRequestContext) async throws -> Response {
         let user = try context.requireUser()
@@ -30,7 +30,7 @@ public struct EditionsController: Sendable {
         guard input.title != nil else { throw APIError.invalid("title", "is required") }
         var new = NewEdition(title: "")
         try EditionValidation.apply(input, to: &new)
-        new.authorNames = try EditionValidation.list(input.authors ?? [], "authors", maxItems: Self.maxAuthors, maxLength: 200)
+        new.authorNames = try EditionValidation.list(input.authors ?? [], "authors", maxItems: Self.maxAuthors, maxLength: EditionRules.nameLength)
         new.authorIDs = input.authorIds ?? []
         guard new.authorIDs.count <= Self.maxAuthors else { throw APIError.invalid("author_ids", "may have at most \(Self.maxAuthors) entries") }
         new.workID = input.workId

@@ -8,13 +8,15 @@ enum EditionValidation {
 
     /// Applies `input` to `edition`, checking each given field.
     static func apply(_ input: EditionInput, to edition: inout some EditableEdition) throws {
-        if let title = input.title { edition.title = try text(title, "title", max: 500, required: true) ?? "" }
-        if let value = input.subtitle { edition.subtitle = try text(value, "subtitle", max: 500) }
-        if let value = input.description { edition.description = try text(value, "description", max: 20_000, multiline: true) }
+        if let title = input.title { edition.title = try text(title, "title", max: EditionRules.titleLength, required: true) ?? "" }
+        if let value = input.subtitle { edition.subtitle = try text(value, "subtitle", max: EditionRules.titleLength) }
+        if let value = input.description { edition.description = try text(value, "description", max: EditionRules.descriptionLength, multiline: true) }
         if let value = input.languages { edition.languages = try list(value, "languages", maxItems: 20, maxLength: 50) }
-        if let value = input.publishers { edition.publishers = try list(value, "publishers", maxItems: 20, maxLength: 200) }
+        if let value = input.publishers { edition.publishers = try list(value, "publishers", maxItems: 20, maxLength: EditionRules.nameLength) }
         if let pages = input.pages {
-            guard (1...100_000).contains(pages) else { throw APIError.invalid("pages", "must be from 1 to 100000") }
+            guard EditionRules.pages.contains(pages) else {
+                throw APIError.invalid("pages", "must be from \(EditionRules.pages.lowerBound) to \(EditionRules.pages.upperBound)")
+            }
             edition.pages = pages
         }
         if let date = input.publishedDate {
@@ -29,8 +31,8 @@ enum EditionValidation {
             }
             edition.physicalFormat = format.isEmpty ? nil : format
         }
-        if let value = input.openlibraryKey { edition.openlibraryKey = try text(value, "openlibrary_key", max: 100) }
-        if let value = input.goodreadsKey { edition.goodreadsKey = try text(value, "goodreads_key", max: 100) }
+        if let value = input.openlibraryKey { edition.openlibraryKey = try text(value, "openlibrary_key", max: EditionRules.keyLength) }
+        if let value = input.goodreadsKey { edition.goodreadsKey = try text(value, "goodreads_key", max: EditionRules.keyLength) }
         try applyISBNs(input, to: &edition)
     }
 

@@ -4,14 +4,6 @@ import QuireExchange
 /// The limits the API puts on what a person types, applied to what a file says, so an import
 /// can't store what a client couldn't: a row past them fails with a reason naming what is wrong.
 enum ImportRowRules {
-    static let titleLength = 500
-    static let authorsMax = 20
-    static let authorLength = 200
-    static let pages = 1...100_000
-    static let goodreadsKeyLength = 100
-    /// The API's limit on a description (`EditionValidation`).
-    static let descriptionLength = 20_000
-
     /// The book made fit to store, or the reason it can't be: text that the API would refuse is a
     /// failure; an out-of-range page count, publisher, Goodreads key or comment's progress is
     /// dropped, since nobody asked for it, and a description cut to the API's length.
@@ -22,27 +14,27 @@ enum ImportRowRules {
         if book.title.isEmpty, book.isbn13 == nil, book.openlibraryEditionKey == nil {
             return .failure(RowProblem("no title and no ISBN"))
         }
-        if TextRules.length(book.title) > titleLength { return .failure(RowProblem("the title is longer than \(titleLength) characters")) }
+        if TextRules.length(book.title) > EditionRules.titleLength { return .failure(RowProblem("the title is longer than \(EditionRules.titleLength) characters")) }
         if let problem = TextRules.singleLineProblem(book.title) { return .failure(RowProblem("the title \(problem)")) }
-        if book.authors.count > authorsMax { return .failure(RowProblem("more than \(authorsMax) authors")) }
+        if book.authors.count > EditionRules.maxAuthors { return .failure(RowProblem("more than \(EditionRules.maxAuthors) authors")) }
         for author in book.authors {
-            if TextRules.length(author) > authorLength { return .failure(RowProblem("an author's name is longer than \(authorLength) characters")) }
+            if TextRules.length(author) > EditionRules.nameLength { return .failure(RowProblem("an author's name is longer than \(EditionRules.nameLength) characters")) }
             if let problem = TextRules.singleLineProblem(author) { return .failure(RowProblem("an author's name \(problem)")) }
         }
-        if let count = book.pages, !pages.contains(count) { book.pages = nil }
+        if let count = book.pages, !EditionRules.pages.contains(count) { book.pages = nil }
         book.physicalFormat = book.physicalFormat.flatMap(PhysicalFormat.named)
         // Cut to the API's limit, as an archive's bio is: a file's description of 1 MiB (a
         // field's limit) was stored whole, and served with every read of the book.
         if let description = book.description {
-            book.description = TextRules.freeTextProblem(description) == nil ? TextRules.prefix(description, descriptionLength) : nil
+            book.description = TextRules.freeTextProblem(description) == nil ? TextRules.prefix(description, EditionRules.descriptionLength) : nil
         }
-        if let subtitle = book.subtitle, TextRules.length(subtitle) > titleLength || TextRules.singleLineProblem(subtitle) != nil { book.subtitle = nil }
-        if let publisher = book.publisher, TextRules.length(publisher) > authorLength || TextRules.singleLineProblem(publisher) != nil {
+        if let subtitle = book.subtitle, TextRules.length(subtitle) > EditionRules.titleLength || TextRules.singleLineProblem(subtitle) != nil { book.subtitle = nil }
+        if let publisher = book.publisher, TextRules.length(publisher) > EditionRules.nameLength || TextRules.singleLineProblem(publisher) != nil {
             book.publisher = nil
         }
         // As the API takes it (100 scalars, one line): a Book Id of 20,000 characters failed the
         // whole import on PostgreSQL, too long for `editions_goodreads_key`'s B-tree.
-        if let key = book.goodreadsKey, TextRules.length(key) > goodreadsKeyLength || TextRules.singleLineProblem(key) != nil {
+        if let key = book.goodreadsKey, TextRules.length(key) > EditionRules.keyLength || TextRules.singleLineProblem(key) != nil {
             book.goodreadsKey = nil
         }
         for shelving in book.shelvings {

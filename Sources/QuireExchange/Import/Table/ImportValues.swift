@@ -42,7 +42,7 @@ enum ImportValues {
         // ASCII digits, and no longer than the API takes (100): a key of 20,000 digits failed the
         // whole import on PostgreSQL, too long for `editions_openlibrary_key`'s B-tree.
         guard key.hasPrefix("OL"), key.last == suffix, key.dropFirst(2).dropLast().allSatisfy({ $0.isASCII && $0.isNumber }),
-              key.count > 3, key.count <= 100 else { return nil }
+              key.count > 3, key.count <= EditionRules.keyLength else { return nil }
         return key
     }
 
