@@ -23,7 +23,9 @@ public enum CatalogMatchKey {
         }
         let folded = fold(proper)
         guard !folded.isEmpty else { return nil }
-        return TextRules.prefix(folded + "|" + fold(Substring(firstAuthor ?? "")), maxLength)
+        let key = folded + "|" + fold(Substring(firstAuthor ?? ""))
+        // Its UTF-8 length bounds its scalars': most keys are kept without counting them.
+        return key.utf8.count <= maxLength ? key : TextRules.prefix(key, maxLength)
     }
 
     /// Lower case without diacritics, every run of anything but letters and digits one space.

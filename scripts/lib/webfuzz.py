@@ -133,7 +133,6 @@ class WebFuzz:
         if status not in expect:
             raise SystemExit(f"webfuzz: set-up POST {path} answered {status}: {data[:300]!r}")
         cookies.update(self.set_cookies(headers))
-        return headers.get("location", "")
 
     def sign_up(self, name):
         cookies = self.browser()

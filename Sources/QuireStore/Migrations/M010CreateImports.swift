@@ -66,12 +66,12 @@ let m010CreateImports = Migration(version: 10, name: "create imports", backfill:
             """).all()
         guard let last = rows.last else { return }
         after = try last.decode(column: "id", as: Int64.self)
-        var keys: [(Int64, String)] = []
+        var keys: [(id: Int64, value: String?)] = []
         for row in rows {
             let key = CatalogMatchKey.make(title: try row.decode(column: "title", as: String.self),
                                            firstAuthor: try row.decode(column: "name", as: String?.self))
             if let key { keys.append((try row.decode(column: "id", as: Int64.self), key)) }
         }
-        try await EditionQueries.setMatchKeys(keys, on: db)
+        try await EditionQueries.set("match_key", keys, on: db)
     }
 }

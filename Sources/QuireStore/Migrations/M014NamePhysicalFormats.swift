@@ -17,18 +17,10 @@ let m014NamePhysicalFormats = Migration(version: 14, name: "name physical format
             """).all()
         guard let last = rows.last else { return }
         after = try last.decode(column: "id", as: Int64.self)
-        var cases = SQLQueryString("CASE id")
-        var ids: [Int64] = []
-        for row in rows {
-            let id = try row.decode(column: "id", as: Int64.self)
-            let format = PhysicalFormat.named(try row.decode(column: "physical_format", as: String.self))
-            cases.appendInterpolation(unsafeRaw: " WHEN ")
-            cases.appendInterpolation(bind: id)
-            cases.appendInterpolation(unsafeRaw: " THEN ")
-            cases.appendInterpolation(bind: format)
-            ids.append(id)
+        let formats = try rows.map { row in
+            (id: try row.decode(column: "id", as: Int64.self),
+             value: PhysicalFormat.named(try row.decode(column: "physical_format", as: String.self)))
         }
-        cases.appendInterpolation(unsafeRaw: " END")
-        try await db.raw("UPDATE editions SET physical_format = \(cases) WHERE id IN (\(binds: ids))").run()
+        try await EditionQueries.set("physical_format", formats, on: db)
     }
 }

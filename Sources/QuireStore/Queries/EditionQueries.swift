@@ -133,13 +133,19 @@ public enum EditionQueries {
             .returning(EditionRecord.columns.map { SQLColumn($0) }).first().map(EditionRecord.init)
     }
 
-    /// Sets editions' match keys, in one statement.
-    static func setMatchKeys(_ keys: [(id: Int64, key: String)], on db: any SQLDatabase) async throws {
-        guard !keys.isEmpty else { return }
+    /// Sets one text column of many editions, each its own value, in one statement (the
+    /// migrations' backfills: match keys, physical formats).
+    static func set(_ column: String, _ values: [(id: Int64, value: String?)], on db: any SQLDatabase) async throws {
+        guard !values.isEmpty else { return }
         var cases = SQLQueryString("CASE id")
-        for (id, key) in keys { cases.appendInterpolation(unsafeRaw: " WHEN "); cases.appendInterpolation(bind: id); cases.appendInterpolation(unsafeRaw: " THEN "); cases.appendInterpolation(bind: key) }
+        for (id, value) in values {
+            cases.appendInterpolation(unsafeRaw: " WHEN ")
+            cases.appendInterpolation(bind: id)
+            cases.appendInterpolation(unsafeRaw: " THEN ")
+            cases.appendInterpolation(bind: value)
+        }
         cases.appendInterpolation(unsafeRaw: " END")
-        try await db.raw("UPDATE editions SET match_key = \(cases) WHERE id IN (\(binds: keys.map(\.id)))").run()
+        try await db.raw("UPDATE editions SET \(ident: column) = \(cases) WHERE id IN (\(binds: values.map(\.id)))").run()
     }
 
     /// A page of a work's editions in id order, through `editions_work`.
