@@ -57,11 +57,33 @@ public struct AccountImporter: Sendable {
         var pending: [ImportRow] = []
         pending.reserveCapacity(settings.batchSize)
         var done = record.rowsDone
-        func flush() async throws {
-            guard let last = pending.last else { return }
-            let (rows, current, after, rowsDone) = (pending, shelves, done, Int64(last.number))
+        func write(_ rows: [ImportRow]) async throws {
+            guard let last = rows.last else { return }
+            let (current, after, rowsDone) = (shelves, done, Int64(last.number))
             shelves = try await database.bulkWrite { try await batch.write(rows, after: after, rowsDone: rowsDone, shelves: current, on: $0) }
             done = rowsDone
+        }
+        // A batch the database refuses (a value or a constraint no rule here foresaw) is written
+        // again a row at a time, so the row it refuses fails with its words and the others land;
+        // before, the whole import failed, three times, with the database's error as its only
+        // explanation. Rare, so the cost of a transaction a row is paid only then.
+        func flush() async throws {
+            do {
+                try await write(pending)
+            } catch let error where DataRefusal.reason(error) != nil {
+                for row in pending {
+                    do {
+                        try await write([row])
+                    } catch let error {
+                        guard let reason = DataRefusal.reason(error) else { throw error }
+                        database.logger.warning("the database refused an import's row", metadata: [
+                            "import": "\(importID)", "row": "\(row.number)", "error": "\(String(reflecting: error))"])
+                        let after = done
+                        try await database.bulkWrite { try await batch.refuse(row, reason: reason, after: after, on: $0) }
+                        done = Int64(row.number)
+                    }
+                }
+            }
             pending.removeAll(keepingCapacity: true)
             try await progress(done, total)
         }

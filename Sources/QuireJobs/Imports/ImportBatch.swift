@@ -78,6 +78,26 @@ struct ImportBatch {
         return shelves
     }
 
+    /// Fails `row`, which the database refused to store (`DataRefusal`), with its words: written
+    /// alone after the cursor `after`, as `write` writes a batch of one. A retry pass fails again
+    /// only a row that had failed, as it writes no other.
+    func refuse(_ row: ImportRow, reason: String, after: Int64, on db: any SQLDatabase) async throws {
+        let cursor = try await ImportQueries.lockCursor(importID, on: db)
+        guard let cursor else { throw ImportError.noSuchImport(importID) }
+        guard cursor == after else { throw ImportMovedOn(importID: importID, expected: after, found: cursor) }
+        let number = Int64(row.number)
+        var replaced: [ImportRowResult] = []
+        if retrying {
+            guard try await ImportQueries.failedNumbers(importID, from: number, through: number, on: db).contains(number) else {
+                try await ImportQueries.record(importID, lines: [], replaced: [], rowsDone: number, on: db)
+                return
+            }
+            replaced = [.failed]
+        }
+        let line = Self.failure(row, "the database refused to store it (\(reason))")
+        try await ImportQueries.record(importID, lines: [line], replaced: replaced, rowsDone: number, on: db)
+    }
+
     /// Each row's edition, found in the catalog or made (once for all the batch's rows that name
     /// the same book); `created` marks the row that made it.
     private func editions(

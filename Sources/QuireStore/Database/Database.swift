@@ -11,7 +11,7 @@ import Synchronization
 public final class Database: Sendable {
     public let engine: DatabaseEngine
     public let url: DatabaseURL
-    let logger: Logger
+    public let logger: Logger
     /// Statements slower than its threshold are logged; nil logs none.
     let slowStatements: SlowStatementLog?
     /// What reads may answer from memory; writes drop what they change when they commit.
