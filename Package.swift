@@ -137,6 +137,8 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -144,8 +146,7 @@ let package = Package(
         .testTarget(
             name: "QuireExchangeTests",
             dependencies: [
-                "QuireExchange", .product(name: "CSV", package: "CSV.swift"), .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                "QuireExchange", "TestSupport", .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import QuireApp
+import QuireJobs
+import QuireStore
+import TestSupport
+import Testing
+
+/// Damaged export files through the whole import, upload to committed rows, on both engines.
+/// The readers' own test (`ImportHostileFileTests`) stops at rows; here each row meets the
+/// database, where values no rule caught failed whole imports on PostgreSQL (a NUL, a key past
+/// an index's limit, a progress past 32 bits) and one (a rating of 1e19) stopped the server.
+@Suite struct ImportHostileUploadTests {
+    /// Files a run, per engine; `QUIRE_IMPORT_FUZZ_FILES` and `QUIRE_IMPORT_FUZZ_SEED` run others.
+    static let files = Int(ProcessInfo.processInfo.environment["QUIRE_IMPORT_FUZZ_FILES"] ?? "") ?? 48
+    static let seed = UInt64(ProcessInfo.processInfo.environment["QUIRE_IMPORT_FUZZ_SEED"] ?? "") ?? 20_261_208
+
+    /// The fixtures as their services write them, and the archive's JSON alone; `gzip`: the
+    /// damaged bytes are a tar, gzip'd again, so that the tar and the JSON are what is read.
+    static func examples() throws -> [(name: String, bytes: [UInt8], gzip: Bool)] {
+        let tar = try FileMutation.tar(of: ImportsAPITests.fixtures.appendingPathComponent("bookwyrm_account_export.tar.gz").path)
+        let goodreads = try [UInt8](Data(contentsOf: ImportsAPITests.fixtures.appendingPathComponent("goodreads.csv")))
+        let calibre = """
+            "author_sort","authors","comments","identifiers","isbn","pubdate","publisher","rating","tags","timestamp","title"
+            "Herbert, Frank","Frank Herbert","<p>Sand &amp; worms</p>","isbn:9780441172719,goodreads:44492285","","1965-08-01T00:00:00+00:00","Ace","8","Fiction, SF","2023-01-15T10:20:30+00:00","Dune"
+            "Le Guin, Ursula","Ursula K. Le Guin","<b>Anarres</b>","openlibrary:OL1M","9780060512750","1974-05-01T00:00:00+00:00","Harper","10","SF","2023-02-15T10:20:30+00:00","The Dispossessed"
+
+            """
+        return [("goodreads.csv", goodreads, false), ("archive.json", try FileMutation.archiveJSON(inTar: tar), false),
+                ("bookwyrm.tar.gz", tar, true), ("calibre.csv", Array(calibre.utf8), false)]
+    }
+
+    /// 20,000 characters at random: PostgreSQL compresses a long value before indexing it, so a
+    /// repeated letter fits an index entry where text as long as this does not.
+    static let incompressible: String = {
+        var random = SeededRandom(seed: 1)
+        return String((0..<20_000).map { _ in Character(Unicode.Scalar(UInt8.random(in: 0x21...0x7E, using: &random))) })
+    }()
+
+    /// Values for one field of archive.json at a time, as JSON: numbers past every width a
+    /// column has, and text a database or an HTML reader may refuse (a NUL, a character
+    /// reference to it, a key past a B-tree entry even compressed, four-byte characters, markup).
+    static let hostileValues: [String] = try! ["1e19", "-1e308", "99999999999", "2147483648", "-1", "0.25", "null", "true", "[]", "{}"]
+        + ["a\u{0}b", "&#0;", String(repeating: "9", count: 400), incompressible, String(repeating: "<", count: 2_000),
+           " ", "\n", String(repeating: "𝔔", count: 700), "OL" + String(repeating: "1", count: 200) + "M", "9780306406157"].map(FileMutation.jsonString)
+
+    /// archive.json once for each of its fields, that field given one of `hostileValues` (the
+    /// seed picks which). Each copy's books are new to the catalog (titles numbered, ISBNs and
+    /// keys made unique), so each makes its editions rather than matching the first copy's, and
+    /// the fixture's editions are given a Goodreads key, which its BookWyrm left out, so every
+    /// field an edition stores is written.
+    static func hostileArchives(seed: UInt64) throws -> [(name: String, bytes: [UInt8], gzip: Bool)] {
+        let fixture = String(decoding: try FileMutation.archiveJSON(
+            inTar: try FileMutation.tar(of: ImportsAPITests.fixtures.appendingPathComponent("bookwyrm_account_export.tar.gz").path)), as: UTF8.self)
+        let leaves = try FileMutation.leafCount(in: Array(fixture.replacingOccurrences(of: "\"openlibraryKey\":", with: "\"goodreadsKey\": \"\", \"openlibraryKey\":").utf8))
+        return try (0..<leaves).map { leaf in
+            let unique = fixture.replacingOccurrences(of: "\"title\": \"", with: "\"title\": \"\(leaf) ")
+                .replacingOccurrences(of: "\"openlibraryKey\": \"OL", with: "\"goodreadsKey\": \"\(leaf)\", \"openlibraryKey\": \"OL\(leaf)0")
+                .replacingOccurrences(of: "\"isbn13\": \"9780300070163", with: "\"isbn13\": \"\(isbn13(leaf))")
+                .replacingOccurrences(of: "\"isbn13\": \"9780062975645", with: "\"isbn13\": \"\(isbn13(10_000 + leaf))")
+            let value = hostileValues[Int((UInt64(leaf) &+ seed) % UInt64(hostileValues.count))]
+            return ("archive.json, field \(leaf) = \(value.prefix(12))", try FileMutation.replacingLeaf(in: Array(unique.utf8), at: leaf, with: value), false)
+        }
+    }
+
+    /// A valid ISBN-13 of its own for each number.
+    static func isbn13(_ number: Int) -> String {
+        let digits = Array("978" + String(100_000_000 + number).suffix(9)).map { Int(String($0))! }
+        let sum = digits.enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 1 : 3) }
+        return digits.map(String.init).joined() + String((10 - sum % 10) % 10)
+    }
+
+    /// Each upload is refused with a JSON error, or its import finishes, or fails for its file
+    /// with the reader's reason and no second attempt; no row fails because the database refused
+    /// it (a value the import's rules should have caught), and every count stays exact.
+    @Test(arguments: TestEngine.all)
+    func damagedUploadsEndInAReportAndExactCounts(engine: TestEngine) async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withTestApp(engine, configure: ImportsAPITests.settings(folder)) { client, database in
+            // setup
+            let ada = try await client.signUp("ada")
+            let examples = try Self.examples()
+            var random = SeededRandom(seed: Self.seed)
+            var problems: [String] = []
+            var (finished, failed, refused, rows): (Int, Int, Int, Int64) = (0, 0, 0, 0)
+
+            // call
+            let hostile = try Self.hostileArchives(seed: Self.seed)
+            for file in 0..<(hostile.count + Self.files) {
+                let example = file < hostile.count ? hostile[file] : examples[(file - hostile.count) % examples.count]
+                var bytes = example.bytes
+                if file >= hostile.count {
+                    FileMutation.mutate(&bytes, rounds: [1, 1, 2, 4, 16][(file - hostile.count) / examples.count % 5], using: &random)
+                }
+                if example.gzip { bytes = try FileMutation.gzip(bytes) }
+                let label = "file \(file) (\(example.name)\(file < hostile.count ? "" : ", seed \(Self.seed)"))"
+                let started = try await client.execute(
+                    uri: "/v1/me/imports", method: .post,
+                    headers: [.authorization: "Bearer \(ada.token)", .contentType: "application/octet-stream"], body: ByteBuffer(bytes: bytes))
+                guard started.status == .accepted else {
+                    let error = started.body.json["error"] as? [String: Any]
+                    if started.status.code >= 500 || error?["message"] == nil {
+                        problems.append("\(label): the upload answered \(started.status) \(String(buffer: started.body).prefix(300))")
+                    }
+                    refused += 1
+                    continue
+                }
+                let importID = started.body.json.int("import_id") ?? 0
+                let job = try await waitForJob((started.body.json["job"] as? [String: Any])?.int("id") ?? 0, on: database) { $0.state.isFinished }
+                let report = try await client.send(.get, "/v1/me/imports/\(importID)", as: ada).body.json
+                switch report["state"] as? String {
+                case "finished": finished += 1
+                case "failed" where job.lastError?.hasPrefix("file: ") == true && job.attempts == 1: failed += 1
+                default: problems.append("\(label): the import ended \(report["state"] ?? "nil") after \(job.attempts) attempts: \(job.lastError ?? "")")
+                }
+                rows += report.int("rows") ?? 0
+                for row in try await client.importRows(importID, result: "failed", as: ada) {
+                    let reason = row["reason"] as? String ?? ""
+                    if reason.contains("the database refused") { problems.append("\(label): \(reason)") }
+                }
+            }
+
+            // check
+            print("\(engine): \(hostile.count) archives with a hostile field and \(Self.files) damaged files (seed \(Self.seed)): \(refused) refused at upload, \(failed) failed for their file, \(finished) finished with \(rows) rows")
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+            #expect(finished >= (hostile.count + Self.files) / 3, "only \(finished) of \(hostile.count + Self.files) imports finished: too few rows reached the database")
+            #expect(try await CounterAudit(database: database).run(repair: false).isEmpty, "counts moved by the imports are exact")
+        }
+    }
+}
