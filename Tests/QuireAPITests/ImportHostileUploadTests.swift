@@ -64,6 +64,49 @@ import Testing
         }
     }
 
+    /// Values for one cell of a CSV at a time, as the cell's text.
+    static let hostileCells = ["a\u{0}b", "&#0;", String(repeating: "9", count: 400), incompressible, String(repeating: "<", count: 2_000),
+                               " ", "\n", String(repeating: "𝔔", count: 700), "1e19", "-1", "99999999999", "2147483648",
+                               "9999-12-31", "0000/00/00", "=\"9780306406157\"", "OL" + String(repeating: "1", count: 200) + "M"]
+
+    /// The first row of each CSV example once for each of its cells, that cell given one of
+    /// `hostileCells` (the seed picks which), the title numbered and the ISBN-13 and Calibre's
+    /// identifiers made unique otherwise, so that each copy makes its edition.
+    static func hostileRows(seed: UInt64) throws -> [(name: String, bytes: [UInt8], gzip: Bool)] {
+        var files: [(name: String, bytes: [UInt8], gzip: Bool)] = []
+        for (name, bytes, _) in try examples() where name.hasSuffix(".csv") {
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", maxSplits: 2)
+            let (header, row) = (csvCells(lines[0]), csvCells(lines[1]))
+            let (title, isbn) = (header.firstIndex { $0 == "Title" || $0 == "title" }, header.firstIndex { $0 == "ISBN13" || $0 == "isbn" })
+            for cell in header.indices {
+                var cells = row
+                if let title { cells[title] = "\(files.count) \(cells[title])" }
+                if let isbn { cells[isbn] = isbn13(20_000 + files.count) }
+                if let identifiers = header.firstIndex(of: "identifiers") { cells[identifiers] = "goodreads:\(files.count)" }
+                cells[cell] = hostileCells[Int((UInt64(cell) &+ seed) % UInt64(hostileCells.count))]
+                let text = [header, cells].map { $0.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") }
+                    .joined(separator: "\n") + "\n"
+                files.append(("\(name), column \(header[cell]) = \(cells[cell].prefix(12).debugDescription)", Array(text.utf8), false))
+            }
+        }
+        return files
+    }
+
+    /// A CSV line's cells (quotes, doubled quotes inside them).
+    static func csvCells(_ line: Substring) -> [String] {
+        var cells: [String] = [], cell = "", quoted = false, previous: Character?
+        for character in line {
+            switch character {
+            case "\"" where quoted: quoted = false
+            case "\"": if previous == "\"" { cell.append("\"") }; quoted = true
+            case "," where !quoted: cells.append(cell); cell = ""
+            default: cell.append(character)
+            }
+            previous = character
+        }
+        return cells + [cell]
+    }
+
     /// A valid ISBN-13 of its own for each number.
     static func isbn13(_ number: Int) -> String {
         let digits = Array("978" + String(100_000_000 + number).suffix(9)).map { Int(String($0))! }
@@ -87,7 +130,7 @@ import Testing
             var (finished, failed, refused, rows): (Int, Int, Int, Int64) = (0, 0, 0, 0)
 
             // call
-            let hostile = try Self.hostileArchives(seed: Self.seed)
+            let hostile = try Self.hostileArchives(seed: Self.seed) + Self.hostileRows(seed: Self.seed)
             for file in 0..<(hostile.count + Self.files) {
                 let example = file < hostile.count ? hostile[file] : examples[(file - hostile.count) % examples.count]
                 var bytes = example.bytes
@@ -123,7 +166,7 @@ import Testing
             }
 
             // check
-            print("\(engine): \(hostile.count) archives with a hostile field and \(Self.files) damaged files (seed \(Self.seed)): \(refused) refused at upload, \(failed) failed for their file, \(finished) finished with \(rows) rows")
+            print("\(engine): \(hostile.count) archives and rows with a hostile field and \(Self.files) damaged files (seed \(Self.seed)): \(refused) refused at upload, \(failed) failed for their file, \(finished) finished with \(rows) rows")
             #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
             #expect(finished >= (hostile.count + Self.files) / 3, "only \(finished) of \(hostile.count + Self.files) imports finished: too few rows reached the database")
             #expect(try await CounterAudit(database: database).run(repair: false).isEmpty, "counts moved by the imports are exact")
