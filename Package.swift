@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "QuireExchangeTests",
             dependencies: [
-                "QuireExchange", "TestSupport", .product(name: "CSV", package: "CSV.swift"),
+                "QuireExchange", "QuireStore", "TestSupport", .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .testTarget(

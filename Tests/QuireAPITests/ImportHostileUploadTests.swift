@@ -34,7 +34,7 @@ import Testing
     /// 20,000 characters at random: PostgreSQL compresses a long value before indexing it, so a
     /// repeated letter fits an index entry where text as long as this does not.
     static let incompressible: String = {
-        var random = SeededRandom(seed: 1)
+        var random = SeedRandom(seed: 1)
         return String((0..<20_000).map { _ in Character(Unicode.Scalar(UInt8.random(in: 0x21...0x7E, using: &random))) })
     }()
 
@@ -125,7 +125,7 @@ import Testing
             // setup
             let ada = try await client.signUp("ada")
             let examples = try Self.examples()
-            var random = SeededRandom(seed: Self.seed)
+            var random = SeedRandom(seed: Self.seed)
             var problems: [String] = []
             var (finished, failed, refused, rows): (Int, Int, Int, Int64) = (0, 0, 0, 0)
 

@@ -1,6 +1,7 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import QuireStore
 
 /// Seeded random damage to a file, as a broken or hostile export would bring it: the import
 /// readers' tests (QuireExchangeTests) and the uploads' (QuireAPITests) share it.
@@ -20,7 +21,7 @@ public enum FileMutation {
 
     /// Damages `bytes` in `rounds` random edits: a byte changed, a run deleted or copied
     /// elsewhere, the file cut short, a line repeated, a token replaced by a hostile one.
-    public static func mutate(_ bytes: inout [UInt8], rounds: Int, using random: inout SeededRandom) {
+    public static func mutate(_ bytes: inout [UInt8], rounds: Int, using random: inout SeedRandom) {
         for _ in 0..<rounds {
             let at = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
             switch Int.random(in: 0..<8, using: &random) {
@@ -149,20 +150,5 @@ public enum FileMutation {
     /// `text` as a JSON string literal.
     public static func jsonString(_ text: String) throws -> String {
         String(String(decoding: try JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast())
-    }
-}
-
-/// SplitMix64: the same seed gives the same files on every machine, so a failure repeats.
-public struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import QuireExchange
+import QuireStore
 import TestSupport
 import Testing
 
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func damagedFilesOfEveryFormatEndInRowsOrAnError() throws {
-        var random = SeededRandom(seed: 20_261_207)
+        var random = SeedRandom(seed: 20_261_207)
         let directory = try TemporaryDirectory()
         var cases = 0, readRows = 0
         for example in try Self.examples() {
