@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QuireStore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -733,25 +734,35 @@ import Testing
 
     /// On PostgreSQL the caches serve nothing until the listener is listening.
     /// `StatementRecorder.recording(body)` once the caches serve; again, up to 20 times and a
-    /// moment apart, while a lookup during it went to the database because the cache listener's
-    /// echo came back late (PostgreSQL on a loaded machine, `Caches.lookupsBehind`): a miss the
-    /// freshness check made is not a missing entry, which is what these tests look for. (5
-    /// attempts straight after each other were all behind once, in a full suite on 2 cores.)
+    /// moment apart, while the caches were behind (a lookup went to the database because the
+    /// cache listener's echo came back late: PostgreSQL on a loaded machine,
+    /// `Caches.lookupsBehind`) or were emptied (`Caches.timesCleared`), during the body or since
+    /// this database's caches were last looked at here: a miss the freshness check made, or an
+    /// entry the test's earlier reads could not store then, is not a missing entry, which is what
+    /// these tests look for. The body's own reads fill the caches for the next attempt. (5
+    /// attempts straight after each other were all behind once, in a full suite on 2 cores; a
+    /// test's warming read made while the echo was late failed its warm read under a fuzz run.)
     static func recordingServed<T>(_ database: Database, _ body: () async throws -> T) async throws -> (T, StatementRecorder) {
         var attempt = 1
         while true {
             try await waitUntilServing(database)
-            let behind = database.caches.lookupsBehind
+            let earlier = looked.withLock { $0[ObjectIdentifier(database)] } ?? [0, 0]
             let result = try await StatementRecorder.recording(body)
-            if database.caches.lookupsBehind == behind { return result }
+            let now = [database.caches.lookupsBehind, database.caches.timesCleared]
+            looked.withLock { $0[ObjectIdentifier(database)] = now }
+            if now == earlier { return result }
             guard attempt < 20 else {
-                print("recordingServed: a lookup was behind in each of \(attempt) attempts; the last one's statements stand")
+                print("recordingServed: the caches were behind or emptied in each of \(attempt) attempts; the last one's statements stand")
                 return result
             }
             attempt += 1
             try await Task.sleep(for: .milliseconds(50))
         }
     }
+
+    /// Each test database's `Caches.lookupsBehind` and `timesCleared` when `recordingServed`
+    /// last looked (both 0 for caches it has not seen: they start there).
+    private static let looked = Mutex<[ObjectIdentifier: [Int]]>([:])
 
     static func waitUntilServing(_ database: Database) async throws {
         let deadline = ContinuousClock.now + .seconds(10)

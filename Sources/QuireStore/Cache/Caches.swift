@@ -241,8 +241,14 @@ public final class Caches: Sendable {
     /// and its echo is recent.
     public var isServing: Bool { users.isTrusted && freshness?.isFresh != false }
 
+    /// How many times the caches were emptied (the listener lost or back, `disable`): a read
+    /// that ran statements while this moved was not the caches' fault either.
+    public var timesCleared: Int { clears.load(ordering: .relaxed) }
+    private let clears = Atomic<Int>(0)
+
     /// Empties every cache; with `trusted` false they serve nothing until `clear(trusted: true)`.
     func clear(trusted: Bool, observers tell: Bool = true) {
+        clears.add(1, ordering: .relaxed)
         epoch.add(1, ordering: .acquiringAndReleasing)
         if tell {
             if !trusted { freshness?.forget() }
