@@ -116,7 +116,8 @@ import Testing
 
     /// Each upload is refused with a JSON error, or its import finishes, or fails for its file
     /// with the reader's reason and no second attempt; no row fails because the database refused
-    /// it (a value the import's rules should have caught), and every count stays exact.
+    /// it (a value the import's rules should have caught), every count stays exact, and what the
+    /// imports stored goes out and back in whole (`exportedAndImportedAgain`).
     @Test(arguments: TestEngine.all)
     func damagedUploadsEndInAReportAndExactCounts(engine: TestEngine) async throws {
         let folder = try temporaryFolder()
@@ -165,67 +166,79 @@ import Testing
                 }
             }
 
-            // then: what the imports stored goes out in each of Quire's formats, and back in to a
-            // reader of its own, whole
-            var reimported: [String] = []
-            // and what a reader writes through the API, in text an export must escape
-            let tricky = "<b>bold</b> & \"quoted\" 'single' \\ back\tslash &amp; &#0; <p>\n\nsecond paragraph\nline 𝔔 é, \u{FEFF}"
-            let book = try #require(try await client.addEdition("Round <Trip> & \"Back\"", authors: ["Zoë \"Q\" <Writer>"], as: ada).int("id"))
-            for status: [String: Any] in [
-                ["type": "review", "edition_id": book, "title": String(tricky.map { $0.isNewline || $0 == "\t" ? " " : $0 }), "body": tricky, "rating": 4.5],
-                ["type": "comment", "edition_id": book, "body": tricky, "progress": 12],
-                ["type": "quotation", "edition_id": book, "quote": tricky, "position": "12", "body": tricky],
-            ] {
-                let posted = try await client.send(.post, "/v1/statuses", as: ada, json: status)
-                if posted.status != .created { problems.append("posting a status with tricky text answered \(posted.status) \(String(buffer: posted.body).prefix(200))") }
-            }
-            /// A reader's statuses as the export carries them: kind, text and rating, counted.
-            func statuses(of user: APIUser) async throws -> [String: Int] {
-                var counted: [String: Int] = [:], cursor: String?
-                repeat {
-                    let page = try await client.send(.get, "/v1/users/\(user.username)/statuses?limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""), as: user).body.json
-                    for status in page.items {
-                        counted["\(status["type"] ?? "") \(status["rating"] ?? "") \(status["title"] ?? "") \(status["body"] ?? "") \(status["quote"] ?? "")", default: 0] += 1
-                    }
-                    cursor = page["next_cursor"] as? String
-                } while cursor != nil
-                return counted
-            }
-            let written = try await statuses(of: ada)
-            for (format, reader) in [("bookwyrm", "eve"), ("bookwyrm-csv", "fay"), ("goodreads", "gus")] {
-                let importer = try await client.signUp(reader)
-                let (export, file) = try await client.export(format, as: ada, database: database)
-                guard let file else {
-                    problems.append("the \(format) export of what the imports stored ended \(export["state"] ?? "nil")")
-                    continue
-                }
-                let (importID, job) = try await client.startImport(file, as: importer)
-                _ = try await waitForJob(job, on: database) { $0.state.isFinished }
-                let report = try await client.send(.get, "/v1/me/imports/\(importID)", as: importer).body.json
-                reimported.append("\(format) \(report.int("rows") ?? 0) rows")
-                if report["state"] as? String != "finished" { problems.append("the \(format) export's import ended \(report["state"] ?? "nil")") }
-                // Each book it holds is one of the catalog's, found again by its ISBN, its key or
-                // its title and author: a value the export wrote wrong makes another.
-                // The archive holds every status, the CSVs the newest review of each book.
-                let reviews = try await client.statuses(of: importer).filter { $0["type"] as? String == "review" }
-                if !reviews.contains(where: { $0["body"] as? String == tricky }) {
-                    problems.append("the \(format) export's import lost the review's text: \(reviews.compactMap { ($0["body"] as? String)?.prefix(80) })")
-                }
-                if format == "bookwyrm", case let read = try await statuses(of: importer), read != written {
-                    let differ = Set(read.keys).symmetricDifference(written.keys).prefix(3).map { String($0.prefix(120)) }
-                    problems.append("after the \(format) export's import the statuses differ from those exported: \(differ)")
-                }
-                if report.int("created") != 0 { problems.append("the \(format) export's import made \(report.int("created") ?? -1) new editions") }
-                for row in try await client.importRows(importID, result: "failed", as: importer) {
-                    problems.append("the \(format) export's \(row["reason"] as? String ?? "")")
-                }
-            }
+            // then: what they stored goes out in each of Quire's formats and back in
+            let (reimported, statuses, lost) = try await Self.exportedAndImportedAgain(ada, client: client, database: database)
+            problems += lost
 
             // check
-            print("\(engine): \(hostile.count) archives and rows with a hostile field and \(Self.files) damaged files (seed \(Self.seed)): \(refused) refused at upload, \(failed) failed for their file, \(finished) finished with \(rows) rows; exported and imported again: \(reimported.joined(separator: ", ")) with \(written.values.reduce(0, +)) statuses")
+            print("\(engine): \(hostile.count) archives and rows with a hostile field and \(Self.files) damaged files (seed \(Self.seed)): \(refused) refused at upload, \(failed) failed for their file, \(finished) finished with \(rows) rows; exported and imported again: \(reimported.joined(separator: ", ")) with \(statuses) statuses")
             #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
             #expect(finished >= (hostile.count + Self.files) / 3, "only \(finished) of \(hostile.count + Self.files) imports finished: too few rows reached the database")
             #expect(try await CounterAudit(database: database).run(repair: false).isEmpty, "counts moved by the imports are exact")
         }
+    }
+
+    /// What `ada` holds, and three statuses she writes through the API in text an export must
+    /// escape, exported in each of Quire's formats and imported by a reader of its own: each
+    /// import finished, no row failed, no edition made (each book found again), the archive's
+    /// statuses all equal to hers and each CSV's review text whole. Returns what each import
+    /// read, her statuses' count, and what went wrong.
+    static func exportedAndImportedAgain(
+        _ ada: APIUser, client: any TestClientProtocol, database: Database
+    ) async throws -> (reimported: [String], statuses: Int, problems: [String]) {
+        var (reimported, problems): ([String], [String]) = ([], [])
+        // What a reader writes through the API, in text an export must escape.
+        let tricky = "<b>bold</b> & \"quoted\" 'single' \\ back\tslash &amp; &#0; <p>\n\nsecond paragraph\nline 𝔔 é, \u{FEFF}"
+        let book = try #require(try await client.addEdition("Round <Trip> & \"Back\"", authors: ["Zoë \"Q\" <Writer>"], as: ada).int("id"))
+        for status: [String: Any] in [
+            ["type": "review", "edition_id": book, "title": String(tricky.map { $0.isNewline || $0 == "\t" ? " " : $0 }), "body": tricky, "rating": 4.5],
+            ["type": "comment", "edition_id": book, "body": tricky, "progress": 12],
+            ["type": "quotation", "edition_id": book, "quote": tricky, "position": "12", "body": tricky],
+        ] {
+            let posted = try await client.send(.post, "/v1/statuses", as: ada, json: status)
+            if posted.status != .created { problems.append("posting a status with tricky text answered \(posted.status) \(String(buffer: posted.body).prefix(200))") }
+        }
+        /// A reader's statuses as the export carries them: kind, text and rating, counted.
+        func statuses(of user: APIUser) async throws -> [String: Int] {
+            var counted: [String: Int] = [:], cursor: String?
+            repeat {
+                let page = try await client.send(.get, "/v1/users/\(user.username)/statuses?limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""), as: user).body.json
+                for status in page.items {
+                    counted["\(status["type"] ?? "") \(status["rating"] ?? "") \(status["title"] ?? "") \(status["body"] ?? "") \(status["quote"] ?? "")", default: 0] += 1
+                }
+                cursor = page["next_cursor"] as? String
+            } while cursor != nil
+            return counted
+        }
+        let written = try await statuses(of: ada)
+        for (format, reader) in [("bookwyrm", "eve"), ("bookwyrm-csv", "fay"), ("goodreads", "gus")] {
+            let importer = try await client.signUp(reader)
+            let (export, file) = try await client.export(format, as: ada, database: database)
+            guard let file else {
+                problems.append("the \(format) export of what the imports stored ended \(export["state"] ?? "nil")")
+                continue
+            }
+            let (importID, job) = try await client.startImport(file, as: importer)
+            _ = try await waitForJob(job, on: database) { $0.state.isFinished }
+            let report = try await client.send(.get, "/v1/me/imports/\(importID)", as: importer).body.json
+            reimported.append("\(format) \(report.int("rows") ?? 0) rows")
+            if report["state"] as? String != "finished" { problems.append("the \(format) export's import ended \(report["state"] ?? "nil")") }
+            // The archive holds every status, the CSVs the newest review of each book.
+            let reviews = try await client.statuses(of: importer).filter { $0["type"] as? String == "review" }
+            if !reviews.contains(where: { $0["body"] as? String == tricky }) {
+                problems.append("the \(format) export's import lost the review's text: \(reviews.compactMap { ($0["body"] as? String)?.prefix(80) })")
+            }
+            if format == "bookwyrm", case let read = try await statuses(of: importer), read != written {
+                let differ = Set(read.keys).symmetricDifference(written.keys).prefix(3).map { String($0.prefix(120)) }
+                problems.append("after the \(format) export's import the statuses differ from those exported: \(differ)")
+            }
+            // Each book it holds is one of the catalog's, found again by its ISBN, its key or
+            // its title and author: a value the export wrote wrong makes another.
+            if report.int("created") != 0 { problems.append("the \(format) export's import made \(report.int("created") ?? -1) new editions") }
+            for row in try await client.importRows(importID, result: "failed", as: importer) {
+                problems.append("the \(format) export's \(row["reason"] as? String ?? "")")
+            }
+        }
+        return (reimported, written.values.reduce(0, +), problems)
     }
 }
