@@ -35,9 +35,7 @@ struct ImportBatch {
     /// `rowsDone`), returning the user's shelves as they are after it (custom shelves may have
     /// been made). Throws `ImportMovedOn`, writing nothing, when another pass has moved the cursor.
     func write(_ rows: [ImportRow], after: Int64, rowsDone: Int64, shelves: ImportShelves, on db: any SQLDatabase) async throws -> ImportShelves {
-        let cursor = try await ImportQueries.lockCursor(importID, on: db)
-        guard let cursor else { throw ImportError.noSuchImport(importID) }
-        guard cursor == after else { throw ImportMovedOn(importID: importID, expected: after, found: cursor) }
+        try await lockCursor(at: after, on: db)
         var rows = rows
         var replaced: [ImportRowResult] = []
         if retrying, let first = rows.first, let last = rows.last {
@@ -82,9 +80,7 @@ struct ImportBatch {
     /// alone after the cursor `after`, as `write` writes a batch of one. A retry pass fails again
     /// only a row that had failed, as it writes no other.
     func refuse(_ row: ImportRow, reason: String, after: Int64, on db: any SQLDatabase) async throws {
-        let cursor = try await ImportQueries.lockCursor(importID, on: db)
-        guard let cursor else { throw ImportError.noSuchImport(importID) }
-        guard cursor == after else { throw ImportMovedOn(importID: importID, expected: after, found: cursor) }
+        try await lockCursor(at: after, on: db)
         let number = Int64(row.number)
         var replaced: [ImportRowResult] = []
         if retrying {
@@ -96,6 +92,14 @@ struct ImportBatch {
         }
         let line = Self.failure(row, "the database refused to store it (\(reason))")
         try await ImportQueries.record(importID, lines: [line], replaced: replaced, rowsDone: number, on: db)
+    }
+
+    /// Locks the import's cursor for this transaction; throws `ImportMovedOn` when another pass
+    /// has moved it past `after`.
+    private func lockCursor(at after: Int64, on db: any SQLDatabase) async throws {
+        let cursor = try await ImportQueries.lockCursor(importID, on: db)
+        guard let cursor else { throw ImportError.noSuchImport(importID) }
+        guard cursor == after else { throw ImportMovedOn(importID: importID, expected: after, found: cursor) }
     }
 
     /// Each row's edition, found in the catalog or made (once for all the batch's rows that name
